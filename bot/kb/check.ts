@@ -1,0 +1,108 @@
+import { checkSync } from 'recheck';
+import type { Engine } from '../triage/diagnose.js';
+import type { Diagnosis } from '../triage/types.js';
+import type { Fault } from './compile.js';
+import { formatProblem, type KnowledgeProblem } from './load.js';
+
+export interface CheckFailure {
+  faultId: string;
+  file: string;
+  what: string;
+}
+
+export interface CheckReport {
+  faults: number;
+  examples: number;
+  counterexamples: number;
+  regexes: number;
+  failures: CheckFailure[];
+}
+
+/** Extra per-example checks plugged in by other layers (e.g. the Slack renderer's size limits). */
+export type ExampleCheck = (fault: Fault, diagnosis: Diagnosis) => string[];
+
+function missing(expected: string[] | undefined, actual: string[]): string[] {
+  return (expected ?? []).filter((x) => !actual.includes(x));
+}
+
+/** Verifies that one example diagnoses as its fault with the names it promises. */
+export function checkExample(fault: Fault, expect: Fault['examples'][number]['expect'], d: Diagnosis): string[] {
+  const problems: string[] = [];
+  if (d.match?.id !== fault.id) {
+    const got = d.match ? `${d.match.id} (${d.match.confidence})` : `no match${d.alternatives[0] ? `; best candidate ${d.alternatives[0].id} at ${d.alternatives[0].confidence}` : ''}`;
+    problems.push(`expected ${fault.id}, got ${got}`);
+    return problems;
+  }
+  if (expect.cause && d.match.variant !== expect.cause) problems.push(`expected cause ${expect.cause}, got ${d.match.variant}`);
+  if (expect.method && d.match.method !== expect.method) problems.push(`expected method ${expect.method}, got ${d.match.method}`);
+  const e = d.entities;
+  const checks: [string, string[] | undefined, string[]][] = [
+    ['models', expect.models, e.models],
+    ['attributes', expect.attributes, e.attributes],
+    ['tables', expect.tables, e.tables],
+    ['fields', expect.fields, e.fields],
+  ];
+  for (const [name, want, have] of checks) {
+    const lost = missing(want, have);
+    if (lost.length) problems.push(`${name}: expected ${lost.join(', ')} among [${have.join(', ')}]`);
+  }
+  for (const [k, v] of Object.entries(expect.captures ?? {})) {
+    if (e.captures[k] !== v) problems.push(`capture ${k}: expected '${v}', got '${e.captures[k] ?? ''}'`);
+  }
+  if (expect.snippet && !d.fixes.some((f) => f.snippet.includes(expect.snippet as string))) {
+    problems.push(`no fix snippet contains '${expect.snippet}'`);
+  }
+  return problems;
+}
+
+const regexVerdicts = new Map<string, string>();
+
+/** Catastrophic or polynomial backtracking, by recheck's static and fuzz analysis. */
+export function regexSafety(source: string): string | null {
+  const cached = regexVerdicts.get(source);
+  if (cached !== undefined) return cached || null;
+  const [pattern, flags] = source.startsWith('(?i)') ? [source.slice(4), 'i'] : [source, ''];
+  let verdict = '';
+  try {
+    const result = checkSync(pattern, flags, { timeout: 10_000 });
+    if (result.status === 'vulnerable') verdict = `backtracks ${result.complexity.type === 'exponential' ? 'exponentially' : 'polynomially'}${result.attack ? ` (e.g. on '${result.attack.pattern}')` : ''}; bound the repeats`;
+    else if (result.status === 'unknown') verdict = `could not be proven safe (${result.error?.kind ?? 'unknown'}); simplify it`;
+  } catch (err) {
+    verdict = `could not be analysed: ${(err as Error).message}`;
+  }
+  regexVerdicts.set(source, verdict);
+  return verdict || null;
+}
+
+export function checkKnowledge(engine: Engine, faults: Fault[], problems: KnowledgeProblem[], options: { only?: string; extra?: ExampleCheck[] } = {}): CheckReport {
+  const report: CheckReport = { faults: 0, examples: 0, counterexamples: 0, regexes: 0, failures: [] };
+  for (const p of problems) {
+    if (!options.only || p.file.includes(options.only.replace('.', '/'))) report.failures.push({ faultId: '', file: p.file, what: formatProblem(p) });
+  }
+  for (const fault of faults) {
+    if (options.only && fault.id !== options.only) continue;
+    report.faults++;
+    const fail = (what: string): void => { report.failures.push({ faultId: fault.id, file: fault.file, what }); };
+    for (const { field, source } of fault.regexSources) {
+      report.regexes++;
+      const verdict = regexSafety(source);
+      if (verdict) fail(`${field}: regex ${verdict}`);
+    }
+    fault.examples.forEach((ex, i) => {
+      report.examples++;
+      for (const lang of ['en', 'ja'] as const) {
+        const d = engine.diagnose(ex.input, { lang });
+        const issues = lang === 'en' ? checkExample(fault, ex.expect, d) : [];
+        for (const check of options.extra ?? []) issues.push(...check(fault, d));
+        for (const issue of issues) fail(`examples[${i}] "${ex.name}" (${lang}): ${issue}`);
+        if (lang === 'en' && issues.some((x) => x.startsWith('expected '))) break;
+      }
+    });
+    fault.counterexamples.forEach((cx, i) => {
+      report.counterexamples++;
+      const d = engine.diagnose(cx.input);
+      if (d.match?.id === fault.id) fail(`counterexamples[${i}] "${cx.name}": matched ${fault.id} at ${d.match.confidence} (${d.match.method}) but must not`);
+    });
+  }
+  return report;
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+const text = z.strictObject({ en: z.string().trim().min(1), ja: z.string().trim().min(1) });
+const kebab = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case');
+const regexSource = z.string().min(1).max(2000);
+
+export const FACT_NAMES = ['cause', 'relationship', 'sqlalchemy', 'pydantic', 'driver', 'python', 'framework'] as const;
+const factValue = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const when = z.partialRecord(z.enum(FACT_NAMES), factValue).refine((w) => Object.keys(w).length > 0, 'needs at least one fact');
+
+const signature = z
+  .strictObject({
+    type: z.string().regex(/^[A-Za-z_][\w.]*$/, 'must be an exception class name').optional(),
+    message: regexSource.optional(),
+    code: z.string().min(2).optional(),
+  })
+  .refine((s) => s.type !== undefined || s.message !== undefined || s.code !== undefined, 'needs type, message or code');
+
+const clue = z
+  .strictObject({
+    frame: regexSource.optional(),
+    code: regexSource.optional(),
+    message: regexSource.optional(),
+    text: regexSource.optional(),
+    weight: z.number().min(0.1).max(10).optional(),
+  })
+  .refine((c) => [c.frame, c.code, c.message, c.text].filter((v) => v !== undefined).length === 1, 'needs exactly one of frame, code, message, text');
+
+const cause = z.strictObject({
+  id: kebab,
+  title: text,
+  explanation: text,
+  clues: z.array(clue).default([]),
+});
+
+const fix = z.strictObject({
+  id: kebab,
+  title: text,
+  causes: z.array(kebab).min(1).optional(),
+  score: z.number().min(0).max(100),
+  prefer: z.array(z.strictObject({ when, score: z.number().min(-100).max(100), why: text })).default([]),
+  why: text,
+  tradeoffs: z.strictObject({
+    queries: text,
+    scope: z.enum(['query', 'relationship', 'model', 'session', 'engine', 'global', 'code', 'config', 'schema', 'infra', 'test']),
+    risk: z.enum(['low', 'medium', 'high']),
+    effort: z.enum(['low', 'medium', 'high']),
+  }),
+  snippet: z.string().min(1).max(4000),
+  lang: z.string().regex(/^[a-z0-9+-]+$/).default('python'),
+  docs: z.array(z.url({ protocol: /^https$/ })).min(1),
+  requires: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.string().regex(/^(?:>=|<|<=|>)\s*\d+(?:\.\d+){0,2}$/, "must look like '>=2.0.13'")).optional(),
+});
+
+const expect = z.strictObject({
+  cause: kebab.optional(),
+  method: z.enum(['code', 'signature', 'fuzzy']).optional(),
+  models: z.array(z.string()).optional(),
+  attributes: z.array(z.string()).optional(),
+  tables: z.array(z.string()).optional(),
+  fields: z.array(z.string()).optional(),
+  captures: z.record(z.string(), z.string()).optional(),
+  snippet: z.string().optional(),
+});
+
+const example = z.strictObject({ name: z.string().min(1), input: z.string().min(1), expect: expect.default({}) });
+const counterexample = z.strictObject({ name: z.string().min(1), input: z.string().min(1) });
+
+export const faultFileSchema = z.strictObject({
+  library: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  stack: z.array(z.string().min(1)).min(1),
+  title: text,
+  summary: text,
+  match: z.strictObject({
+    signatures: z.array(signature).default([]),
+    codes: z.array(z.string().regex(/^[a-z0-9_]{2,60}$/)).default([]),
+    phrases: z.array(z.string().min(8).max(120)).min(1),
+    priority: z.number().int().min(-10).max(10).default(0),
+  }).refine((m) => m.signatures.length + m.codes.length > 0, 'needs at least one signature or code'),
+  causes: z.array(cause).min(1),
+  fixes: z.array(fix).min(1),
+  placeholders: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.strictObject({ fallback: z.string().min(1), en: z.string().min(1), ja: z.string().min(1) })).default({}),
+  examples: z.array(example).min(1),
+  counterexamples: z.array(counterexample).default([]),
+});
+
+export type FaultFile = z.infer<typeof faultFileSchema>;
+export type FixSpec = FaultFile['fixes'][number];
+export type CauseSpec = FaultFile['causes'][number];
+export type SignatureSpec = FaultFile['match']['signatures'][number];
+export type TextSpec = z.infer<typeof text>;
+export type WhenSpec = z.infer<typeof when>;

@@ -1,0 +1,97 @@
+import type { Diagnosis, Lang } from '../triage/types.js';
+import { ui } from './strings.js';
+
+export interface TerminalStyle {
+  color: boolean;
+  /** How many ranked fixes to print in full; the rest are listed by title. */
+  fullFixes?: number;
+}
+
+const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', reset: '\x1b[0m' };
+
+function wrap(text: string, width = 92, indent = '  '): string {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/)) {
+      if (line && (line + ' ' + word).length > width) {
+        out.push(indent + line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    out.push(indent + line);
+  }
+  return out.join('\n');
+}
+
+export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
+  const c = (code: keyof typeof ANSI, s: string): string => (style.color ? `${ANSI[code]}${s}${ANSI.reset}` : s);
+  const t = ui(d.lang);
+  const out: string[] = [];
+  for (const note of d.input.notes) out.push(c('dim', `note: ${note}`));
+
+  if (!d.match) {
+    if (d.input.bytes === 0 || d.input.lines === 0) {
+      out.push(t.emptyInput);
+    } else if (!d.looksLikeError) {
+      out.push(t.notAnError);
+    } else {
+      out.push(c('yellow', t.noMatch));
+      if (d.error) out.push(wrap(`${d.error.type ? `${d.error.type}: ` : ''}${d.error.message}`));
+    }
+    if (d.alternatives.length) {
+      out.push('', t.nearest);
+      for (const a of d.alternatives) out.push(`  - ${a.id}  ${a.title}  (${Math.round(a.confidence * 100)}%, ${t.method[a.method]})`);
+    }
+    return out.join('\n') + '\n';
+  }
+
+  const m = d.match;
+  out.push(`${c('bold', m.title)}  ${c('dim', `[${m.id}]`)}`);
+  out.push(c('dim', `${t.confidence} ${Math.round(m.confidence * 100)}% · ${t.matchedBy} ${t.method[m.method]} · ${t.variant}: ${m.variantTitle}`));
+  out.push('', c('bold', t.cause), wrap(m.cause));
+  const { entities: e } = d;
+  const names = [...e.models, ...e.attributes.filter((a) => !e.models.includes(a)), ...e.tables.map((x) => `table ${x}`), ...e.fields.map((x) => `field ${x}`)];
+  if (names.length) out.push('', c('dim', `${t.namesFound}: ${names.join(', ')}`));
+
+  const full = style.fullFixes ?? 3;
+  out.push('', c('bold', t.fixes));
+  d.fixes.forEach((fix, i) => {
+    const head = `${fix.rank}. ${fix.title}${fix.available ? '' : ` (${t.unavailable})`}`;
+    if (i >= full) {
+      out.push(`  ${head}`);
+      return;
+    }
+    out.push(`  ${c(fix.available ? 'green' : 'dim', head)}`);
+    out.push(wrap(fix.why, 92, '     '));
+    for (const r of fix.reasons) out.push(wrap(`+ ${r}`, 92, '     '));
+    out.push(c('dim', wrap(`${t.tradeoff}: ${fix.tradeoff}`, 92, '     ')));
+    if (fix.caveat) out.push(c('yellow', `     ! ${fix.caveat}`));
+    out.push('');
+    out.push(fix.snippet.split('\n').map((l) => `       ${c('cyan', l)}`).join('\n'));
+    out.push('');
+    out.push(c('dim', `     ${fix.docs.join('\n     ')}`));
+    out.push('');
+  });
+  const toReplace = d.placeholders.filter((p) => p.fallback);
+  if (toReplace.length) {
+    out.push(c('yellow', t.replaceNames));
+    for (const p of toReplace) out.push(`  ${p.value}  ->  ${p.meaning}`);
+  }
+  if (d.others.length) {
+    out.push('', t.alsoInPaste);
+    for (const o of d.others) out.push(`  - ${o.type}: ${o.message}${o.faultId ? `  [${o.faultId}]` : ''}`);
+  }
+  if (d.alternatives.length) out.push('', `${t.alternatives}: ${d.alternatives.map((a) => `${a.id} (${Math.round(a.confidence * 100)}%)`).join(', ')}`);
+  return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+}
+
+export function languageFrom(value: string | undefined): Lang | null {
+  if (!value) return null;
+  const v = value.toLowerCase();
+  if (v === 'ja' || v.startsWith('ja-') || v.startsWith('ja_')) return 'ja';
+  if (v === 'en' || v.startsWith('en-') || v.startsWith('en_')) return 'en';
+  return null;
+}

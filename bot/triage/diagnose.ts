@@ -1,0 +1,174 @@
+import type { Fault } from '../kb/compile.js';
+import { extractEntities, extractFacts } from './extract.js';
+import { computeFingerprint } from './fingerprint.js';
+import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD } from './match.js';
+import { normaliseInput } from './normalise.js';
+import { parsePaste } from './parse.js';
+import { chooseCause, createFiller, rankFixes } from './rank.js';
+import type { Candidate, Diagnosis, ErrorRecord, Lang, NormalisedInput, ParsedPaste } from './types.js';
+
+/** Records matched at most: a 2,000-line log can hold hundreds; the last ones explain the crash. */
+const MAX_RECORDS_MATCHED = 60;
+const MAX_RECORDS_FUZZY = 12;
+/** Fuzzy confidence that only a long catalogue phrase present almost verbatim reaches. */
+const LITERAL_PHRASE = 0.83;
+const KIND_RANK: Record<ErrorRecord['kind'], number> = { exception: 2, line: 1, warning: 0 };
+
+export interface DiagnoseOptions {
+  lang?: Lang;
+  /** The size of the original input when the caller already cut it down (large files). */
+  originalBytes?: number;
+}
+
+export interface Engine {
+  readonly index: FaultIndex;
+  diagnose(input: string | Buffer, options?: DiagnoseOptions): Diagnosis;
+  fault(id: string): Fault | undefined;
+}
+
+/** Is this text an error at all? Plain chat must never get a diagnosis. */
+export function looksLikeError(parsed: ParsedPaste): boolean {
+  return parsed.records.some((r) => r.kind !== 'line' || r.codes.length > 0 || /\b(?:error|exception|failed|fatal|refused|violates|timed out|traceback|cannot|can't|could not|not found|no such)\b/i.test(r.message));
+}
+
+/** Orders candidates: confident first, then the more specific fault, then the crash over a warning, then the later one. */
+function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<string, Fault>): boolean {
+  const bucket = (c: Candidate): number => Math.round(c.confidence * 20);
+  if (bucket(a) !== bucket(b)) return bucket(a) > bucket(b);
+  const pa = faults.get(a.faultId)?.priority ?? 0;
+  const pb = faults.get(b.faultId)?.priority ?? 0;
+  if (pa !== pb) return pa > pb;
+  const ka = KIND_RANK[records[a.recordIndex]?.kind ?? 'line'];
+  const kb = KIND_RANK[records[b.recordIndex]?.kind ?? 'line'];
+  if (ka !== kb) return ka > kb;
+  if (a.recordIndex !== b.recordIndex) return a.recordIndex > b.recordIndex;
+  return a.confidence > b.confidence;
+}
+
+function emptyDiagnosis(input: NormalisedInput, lang: Lang, fingerprint: string): Diagnosis {
+  return {
+    match: null,
+    alternatives: [],
+    entities: { models: [], attributes: [], tables: [], fields: [], captures: {} },
+    fixes: [],
+    placeholders: [],
+    error: null,
+    others: [],
+    facts: {},
+    fingerprint,
+    input: { bytes: input.bytes, lines: input.lines.length, truncated: input.truncated, notes: input.notes },
+    looksLikeError: false,
+    lang,
+  };
+}
+
+export function createEngine(faults: readonly Fault[]): Engine {
+  const index = new FaultIndex(faults);
+
+  const diagnose = (raw: string | Buffer, options: DiagnoseOptions = {}): Diagnosis => {
+    const lang = options.lang ?? 'en';
+    const input = normaliseInput(raw, options.originalBytes);
+    if (input.binary || input.lines.every((l) => l.trim() === '')) return emptyDiagnosis(input, lang, 'v1:empty');
+
+    const parsed = parsePaste(input, index.knownTypes);
+    const { records } = parsed;
+    const first = Math.max(0, records.length - MAX_RECORDS_MATCHED);
+    const perFault = new Map<string, Candidate>();
+    const perRecord = new Map<number, Candidate>();
+    const consider = (c: Candidate): void => {
+      const prev = perFault.get(c.faultId);
+      if (!prev || better(c, prev, records, index.faults)) perFault.set(c.faultId, c);
+      const prevR = perRecord.get(c.recordIndex);
+      if (!prevR || c.confidence > prevR.confidence) perRecord.set(c.recordIndex, c);
+    };
+    for (let i = first; i < records.length; i++) {
+      const record = records[i];
+      if (record) index.matchRecord(record, i).forEach(consider);
+    }
+    let errorLike = looksLikeError(parsed);
+    const bestExact = Math.max(0, ...[...perFault.values()].map((c) => c.confidence));
+    if (bestExact < REPLY_THRESHOLD) {
+      for (let i = Math.max(first, records.length - MAX_RECORDS_FUZZY); i < records.length; i++) {
+        const record = records[i];
+        if (record) index.fuzzyRecord(record, i).forEach(consider);
+      }
+    }
+
+    let top: Candidate | null = null;
+    for (const c of perFault.values()) if (!top || better(c, top, records, index.faults)) top = c;
+    // A retyped message may have no error words at all ("getting greenlet_spawn has not been
+    // called when ..."); a catalogue phrase present nearly letter for letter makes it one.
+    if (!errorLike && top?.method === 'fuzzy' && top.confidence >= LITERAL_PHRASE) errorLike = true;
+    const matched = top && top.confidence >= REPLY_THRESHOLD && errorLike ? top : null;
+    const fault = matched ? index.faults.get(matched.faultId) : undefined;
+
+    // Without a match, the error the user most likely means is the last exception.
+    let primaryIndex = matched ? matched.recordIndex : -1;
+    if (primaryIndex < 0) {
+      for (let i = records.length - 1; i >= 0; i--) {
+        if (records[i]?.kind === 'exception') { primaryIndex = i; break; }
+      }
+      if (primaryIndex < 0) primaryIndex = records.length - 1;
+    }
+    const primary = records[primaryIndex];
+    const entities = extractEntities(parsed, primaryIndex, matched?.captures ?? {});
+    const facts = extractFacts(parsed, entities);
+    const fingerprint = computeFingerprint(parsed, primaryIndex);
+
+    const alternatives = [...perFault.values()]
+      .filter((c) => c !== matched && c.confidence >= ALTERNATIVE_FLOOR)
+      .sort((a, b) => b.confidence - a.confidence)
+      .slice(0, 5)
+      .flatMap((c) => {
+        const f = index.faults.get(c.faultId);
+        return f ? [{ id: f.id, title: f.title[lang], confidence: round(c.confidence), method: c.method }] : [];
+      });
+
+    const others = records
+      .map((r, i) => ({ r, i }))
+      .filter(({ r, i }) => i !== primaryIndex && r.kind !== 'line')
+      .slice(-8)
+      .map(({ r, i }) => ({ type: r.type, message: firstLine(r.message), faultId: perRecord.get(i)?.faultId ?? null }));
+
+    const diagnosis: Diagnosis = {
+      ...emptyDiagnosis(input, lang, fingerprint),
+      alternatives,
+      entities,
+      facts,
+      error: primary ? { type: primary.type, message: firstLine(primary.message) } : null,
+      others,
+      looksLikeError: errorLike,
+    };
+    if (!matched || !fault) return diagnosis;
+
+    const cause = chooseCause(fault, parsed, primary);
+    facts.cause = cause.id;
+    const filler = createFiller(fault, entities.captures, lang);
+    const fixes = rankFixes(fault, cause, facts, lang, filler);
+    diagnosis.match = {
+      id: fault.id,
+      title: fault.title[lang],
+      confidence: round(matched.confidence),
+      method: matched.method,
+      cause: filler.fill(cause.explanation[lang]),
+      variant: cause.id,
+      variantTitle: cause.title[lang],
+      summary: filler.fill(fault.summary[lang]),
+      library: fault.library,
+    };
+    diagnosis.fixes = fixes;
+    diagnosis.placeholders = filler.used();
+    return diagnosis;
+  };
+
+  return { index, diagnose, fault: (id) => index.faults.get(id) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}

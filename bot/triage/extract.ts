@@ -1,0 +1,261 @@
+import type { Entities, ErrorRecord, Facts, ParsedPaste } from './types.js';
+
+// Names that are variables or modules, never ORM objects: `session.execute`, `self.x`, `os.path`.
+const NOT_OBJECTS = new Set([
+  'self', 'cls', 'session', 'db', 'conn', 'connection', 'engine', 'sess', 'async_session', 'tx', 'app', 'router',
+  'request', 'response', 'os', 'sys', 'json', 'asyncio', 'sqlalchemy', 'sa', 'orm', 'pytest', 'logging', 'logger', 'log',
+  'datetime', 'typing', 'pydantic', 'fastapi', 'stmt', 'query', 'select', 'func', 'settings', 'config', 'math', 're',
+  'time', 'random', 'uuid', 'alembic', 'op', 'mapped', 'await', 'errors', 'docs', 'www', 'http', 'https', 'github',
+  'metadata', 'base', 'kwargs', 'args', 'super', 'exc', 'util', 'models', 'schemas', 'crud', 'api', 'tests', 'test',
+]);
+// Variables whose name says nothing about the class: resolve them through the shown source.
+const GENERIC_VARIABLES = new Set(['result', 'res', 'obj', 'row', 'item', 'instance', 'entity', 'record', 'r', 'x', 'o', 'data', 'value', 'ret', 'found', 'existing', 'db_obj', 'model', 'target', 'rv', 'out']);
+const NOT_ATTRIBUTES = new Set(['py', 'pyc', 'com', 'org', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'md', 'html', 'scalar_one', 'scalars', 'execute', 'commit', 'all', 'first', 'one']);
+
+function pascal(snake: string): string {
+  return snake.split(/_+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+}
+
+/** `organizations` -> `organization`, `categories` -> `category`, `addresses` -> `address`. */
+export function singular(word: string): string {
+  const w = word.toLowerCase();
+  if (w === 'people') return word.slice(0, -4) + 'person';
+  if (w === 'children') return word.slice(0, -3);
+  if (/(?:ss|us|is)$/.test(w)) return word;
+  if (/ies$/.test(w)) return word.slice(0, -3) + 'y';
+  if (/(?:sses|shes|ches|xes|zzes)$/.test(w)) return word.slice(0, -2);
+  if (/[^s]s$/.test(w)) return word.slice(0, -1);
+  return word;
+}
+
+export function isPlural(word: string): boolean {
+  const w = word.toLowerCase();
+  if (/(?:_list|_set|_ids|children|people)$/.test(w)) return true;
+  return singular(w) !== w;
+}
+
+/** `organizations` / `order_items` -> `Organization` / `OrderItem`. */
+export function classNameForTable(table: string): string {
+  const bare = table.replace(/^["`[]|["`\]]$/g, '').split('.').pop() ?? table;
+  const parts = bare.split('_');
+  parts[parts.length - 1] = singular(parts[parts.length - 1] ?? '');
+  return pascal(parts.join('_'));
+}
+
+const SQL_TABLE = /\b(?:FROM|JOIN|INTO|UPDATE)\s+(?:"?\w{1,63}"?\.)?"?([A-Za-z_]\w{0,62})"?/gi;
+
+export function tablesInSql(sql: string): string[] {
+  const out: string[] = [];
+  for (const m of sql.slice(0, 3000).matchAll(SQL_TABLE)) {
+    const t = m[1];
+    if (t && !/^(?:select|where|values|set|lateral|unnest|only)$/i.test(t) && !out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+interface Collected {
+  models: string[];
+  attributes: { model: string | null; attr: string }[];
+  tables: string[];
+  fields: string[];
+  schemas: string[];
+}
+
+function add<T>(list: T[], value: T | null | undefined): void {
+  if (value !== null && value !== undefined && value !== '' && !list.includes(value)) list.push(value);
+}
+
+function fromMessage(message: string, c: Collected): void {
+  const text = message.slice(0, 4000);
+  for (const m of text.matchAll(/<(?:[\w.]{1,200}\.)?([A-Z]\w{0,80})(?: object)? at 0x[0-9a-fA-F]{4,16}>/g)) add(c.models, m[1]);
+  for (const m of text.matchAll(/Mapper\[([A-Z]\w{0,80})\((\w{1,63})\)\]/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
+  for (const m of text.matchAll(/Mapper\|([A-Z]\w{0,80})\|(\w{1,63})/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
+  for (const m of text.matchAll(/mapped class ([A-Z]\w{0,80})->(\w{1,63})/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
+  for (const m of text.matchAll(/(?:['"`]|relationship |attribute )([A-Z]\w{0,80})\.([a-z_]\w{0,80})(?=['"`\s,;.]|$)/g)) {
+    add(c.models, m[1]);
+    if (!c.attributes.some((a) => a.model === m[1] && a.attr === m[2])) c.attributes.push({ model: m[1] ?? null, attr: m[2] ?? '' });
+  }
+  for (const m of text.matchAll(/of attribute '(\w{1,80})'/g)) {
+    if (!c.attributes.some((a) => a.attr === m[1])) c.attributes.push({ model: null, attr: m[1] ?? '' });
+  }
+  // Pydantic: "1 validation error for UserRead\norganization\n  Input should be ..."
+  const pyd = /\b\d{1,5} validation errors? for ([A-Za-z_]\w{0,80})\n([\s\S]{0,3000})/.exec(text);
+  if (pyd) {
+    add(c.schemas, pyd[1]);
+    for (const m of (pyd[2] ?? '').matchAll(/^([A-Za-z_][\w.]{0,200})$/gm)) {
+      const loc = (m[1] ?? '').split('.').filter((p) => !/^\d+$/.test(p));
+      add(c.fields, loc[loc.length - 1]);
+    }
+  }
+  for (const m of text.matchAll(/input_type=([A-Z]\w{0,80})/g)) if (!/^(?:dict|str|int|list|NoneType|float|bool|tuple)$/.test(m[1] ?? '')) add(c.models, m[1]);
+  for (const m of text.matchAll(/'loc': \((?:'(?:body|query|path|response|header|cookie)', )?(?:\d+, )?'(\w{1,80})'/g)) add(c.fields, m[1]);
+}
+
+/** Finds the class a variable holds from the source shown in the paste. */
+function resolveVariable(variable: string, sources: string[]): string | null {
+  const v = variable.replace(/[^\w]/g, '');
+  const assign = new RegExp(`\\b${v}\\s*(?::\\s*([A-Z]\\w{0,80}))?\\s*=\\s*(.{0,300})`);
+  let multiline: string | null = null;
+  for (let i = 0; i < sources.length; i++) {
+    const m = assign.exec(sources[i] ?? '');
+    if (!m) continue;
+    if (m[1]) return m[1];
+    // The value may continue on the next shown lines: `result = (\n await session.execute(select(User)...`
+    multiline = [m[2] ?? '', ...sources.slice(i + 1, i + 4)].join(' ');
+    const cls = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,|\.query\(\s*([A-Z]\w{0,80})|^\s*([A-Z]\w{0,80})\(/.exec(multiline);
+    if (cls) return cls[1] ?? cls[2] ?? cls[3] ?? cls[4] ?? null;
+  }
+  for (const line of sources) {
+    const loop = new RegExp(`\\bfor ${v} in (?:await )?\\w{1,80}\\.(\\w{1,80})`).exec(line);
+    if (loop?.[1]) return pascal(singular(loop[1]));
+  }
+  return null;
+}
+
+/** `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read. */
+function attributeAccesses(code: string): { variable: string; attr: string }[] {
+  const out: { variable: string; attr: string }[] = [];
+  const line = code.replace(/(["'])(?:(?!\1).){0,300}\1/g, '""');
+  for (const m of line.slice(0, 1000).matchAll(/(?<![\w.])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?!\s*\()/g)) {
+    const variable = m[1] ?? '';
+    const attr = m[2] ?? '';
+    if (NOT_OBJECTS.has(variable) || NOT_ATTRIBUTES.has(attr) || attr.startsWith('__') || variable.length < 1) continue;
+    out.push({ variable, attr });
+  }
+  return out;
+}
+
+/** The innermost frame of user code across the chain, primary record first. */
+function userCodeLines(parsed: ParsedPaste, primary: ErrorRecord | undefined): string[] {
+  const lines: string[] = [];
+  const ordered = primary ? [primary, ...parsed.records.filter((r) => r !== primary)] : parsed.records;
+  for (const r of ordered) {
+    for (let i = r.frames.length - 1; i >= 0; i--) {
+      const f = r.frames[i];
+      if (f && !f.library && f.code) { lines.push(f.code); break; }
+    }
+  }
+  return lines;
+}
+
+export function userFunction(parsed: ParsedPaste, primary: ErrorRecord | undefined): string | null {
+  for (const r of primary ? [primary, ...parsed.records] : parsed.records) {
+    for (let i = r.frames.length - 1; i >= 0; i--) {
+      const f = r.frames[i];
+      if (f && !f.library && f.func && f.func !== '<module>' && /^\w+$/.test(f.func)) return f.func;
+    }
+  }
+  return null;
+}
+
+/**
+ * Pulls out the names a snippet needs. Order matters: the primary error first, then the rest
+ * of the chain, then the user's failing line, then the SQL.
+ */
+export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signatureCaptures: Record<string, string> = {}): Entities {
+  const c: Collected = { models: [], attributes: [], tables: [], fields: [], schemas: [] };
+  const primary = parsed.records[primaryIndex];
+  const ordered = primary ? [primary, ...parsed.records.filter((r) => r !== primary)] : parsed.records;
+  for (const r of ordered) fromMessage(r.message, c);
+  if (signatureCaptures.model) add(c.models, signatureCaptures.model);
+  if (signatureCaptures.schema) add(c.schemas, signatureCaptures.schema);
+  if (signatureCaptures.field) add(c.fields, signatureCaptures.field);
+  if (signatureCaptures.table) add(c.tables, signatureCaptures.table);
+
+  let variable: string | null = null;
+  const codeLines = userCodeLines(parsed, primary);
+  // A short paste with no frames ("getting X when I read user.organization"): read the prose.
+  if (codeLines.length === 0 && parsed.lines.length <= 5) codeLines.push(...parsed.lines);
+  for (const code of codeLines) {
+    const accesses = attributeAccesses(code);
+    const first = accesses[0];
+    if (first && c.attributes.length === 0) {
+      variable = first.variable;
+      const resolved = resolveVariable(first.variable, parsed.sourceLines) ?? (GENERIC_VARIABLES.has(first.variable) ? null : pascal(first.variable));
+      if (resolved) add(c.models, resolved);
+      c.attributes.push({ model: resolved, attr: first.attr });
+    }
+    for (const m of code.matchAll(/\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g)) add(c.models, m[1] ?? m[2]);
+  }
+  for (const r of ordered) if (r.sql) tablesInSql(r.sql).forEach((t) => add(c.tables, t));
+
+  // The class a relationship points to: a table from the SQL, else the attribute's own name.
+  const firstAttr = c.attributes[0];
+  if (firstAttr && !firstAttr.model && c.models[0]) firstAttr.model = c.models[0];
+  let related: string | null = null;
+  if (firstAttr) {
+    const guess = pascal(singular(firstAttr.attr));
+    const fromTables = c.tables.map(classNameForTable).find((m) => m !== firstAttr.model);
+    related = c.models.find((m) => m === guess && m !== firstAttr.model) ?? fromTables ?? guess;
+  } else if (c.tables.length && c.models.length === 0) {
+    c.tables.forEach((t) => add(c.models, classNameForTable(t)));
+  }
+  if (related && firstAttr && related !== firstAttr.model && firstAttr.attr !== 'id' && /[a-z]/.test(firstAttr.attr)) {
+    // Only relationships have a target class; a column read (`user.id`) does not.
+    if (c.tables.length > 0 || isRelationshipLike(firstAttr.attr, parsed, primary)) add(c.models, related);
+  }
+
+  const captures: Record<string, string> = { ...signatureCaptures };
+  const model = firstAttr?.model ?? c.models[0];
+  if (model && !captures.model) captures.model = model;
+  if (firstAttr && !captures.attribute) captures.attribute = firstAttr.attr;
+  if (related && firstAttr && !captures.related_model && related !== model) captures.related_model = related;
+  if (variable && !captures.variable) captures.variable = variable;
+  else if (model && !captures.variable) captures.variable = model.replace(/^[A-Z]/, (ch) => ch.toLowerCase()).replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+  if (c.tables[0] && !captures.table) captures.table = c.tables[0];
+  if (c.schemas[0] && !captures.schema) captures.schema = c.schemas[0];
+  if (c.fields[0] && !captures.field) captures.field = c.fields[0];
+  const fn = userFunction(parsed, primary);
+  if (fn && !captures.function) captures.function = fn;
+  if (captures.related_model && captures.attribute) {
+    captures.relationship_annotation = isPlural(captures.attribute) ? `list["${captures.related_model}"]` : `"${captures.related_model}"`;
+  }
+
+  return {
+    models: [...c.models, ...c.schemas.filter((s) => !c.models.includes(s))],
+    attributes: c.attributes.map((a) => (a.model ? `${a.model}.${a.attr}` : a.attr)),
+    tables: c.tables,
+    fields: c.fields,
+    captures,
+  };
+}
+
+/** Only a relationship has a target class; reading a column (`user.email`) has none. */
+function isRelationshipLike(attr: string, parsed: ParsedPaste, primary: ErrorRecord | undefined): boolean {
+  if (!primary) return false;
+  const lazyFrames = parsed.records.some((r) => r.frames.some((f) => /orm\/strategies\.py/.test(f.file)));
+  return lazyFrames || /lazy|relationship/i.test(primary.message) || isPlural(attr);
+}
+
+const VERSION_CODE = /sqlalche\.me\/e\/(\d)(\d)\//;
+
+/** Context the fix ranking reads: versions, driver, framework, relationship shape. */
+export function extractFacts(parsed: ParsedPaste, entities: Entities): Facts {
+  const facts: Facts = {};
+  const sample = parsed.lines.length > 400 ? [...parsed.lines.slice(0, 200), ...parsed.lines.slice(-200)] : parsed.lines;
+  const joined = sample.join('\n');
+  const v = VERSION_CODE.exec(joined);
+  if (v) facts.sqlalchemy = `${v[1]}.${v[2]}`;
+  else if (/can't call await_\(\) here/.test(joined)) facts.sqlalchemy = '1.4';
+  else if (/can't call await_only\(\) here/.test(joined)) facts.sqlalchemy = '2.0';
+  const saPath = /site-packages\/SQLAlchemy-(\d+\.\d+)/i.exec(joined);
+  if (saPath?.[1]) facts.sqlalchemy = saPath[1];
+  const pv = /errors\.pydantic\.dev\/(\d)/.exec(joined);
+  if (pv?.[1]) facts.pydantic = pv[1];
+  else if (/pydantic_core|\[type=\w+, input_value=/.test(joined)) facts.pydantic = '2';
+  else if (/\(type=(?:value_error|type_error)\.\w+\)|pydantic\/main\.py", line \d+, in pydantic\.main/.test(joined)) facts.pydantic = '1';
+  const driver = /\b(asyncpg|psycopg2|psycopg|aiosqlite|aiomysql|pymysql|asyncmy)\b/.exec(joined);
+  if (driver?.[1]) facts.driver = driver[1];
+  else if (/sqlite3\.\w+Error/.test(joined)) facts.driver = 'sqlite3';
+  const py = /python(3\.\d{1,2})\b/.exec(joined);
+  if (py?.[1]) facts.python = py[1];
+  const files = parsed.records.flatMap((r) => r.frames.map((f) => f.file)).join('\n');
+  if (/\/fastapi\//.test(files) || /fastapi\./.test(joined)) facts.framework = 'fastapi';
+  else if (/\/starlette\//.test(files)) facts.framework = 'starlette';
+  else if (/\/celery\//.test(files)) facts.framework = 'celery';
+  else if (/\/django\//.test(files)) facts.framework = 'django';
+  else if (/_pytest\/|^E {3}|^FAILED |^_{5,} test_/m.test(joined)) facts.framework = 'pytest';
+  const attr = entities.captures.attribute;
+  if (attr) facts.relationship = isPlural(attr) || /Input should be a valid list/.test(joined) ? 'collection' : 'scalar';
+  return facts;
+}

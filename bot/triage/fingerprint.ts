@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { ErrorRecord, ParsedPaste } from './types.js';
+
+/**
+ * Bump when the normalisation below changes: stored fingerprints of another version are not
+ * comparable, and the digest groups by (version, hash).
+ */
+export const FINGERPRINT_VERSION = 1;
+
+// Variable parts of a message, replaced before hashing (after Sentry's grouping): the same
+// error from the same place must collide even when these differ between occurrences.
+type Replacement = string | ((match: string) => string);
+
+const VARIABLE_PARTS: [RegExp, Replacement][] = [
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b0x[0-9a-f]{4,16}\b/gi, '<addr>'],
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
+  [/(?:\/[\w.@+-]{1,128}){2,40}\/([\w.-]{1,128})/g, '<path>/$1'],
+  [/\b[0-9a-f]{12,64}\b/gi, '<hex>'],
+  [/\$\d{1,4}\b/g, '$<n>'],
+  [/\b\d+(?:\.\d+)?\b/g, '<n>'],
+  // Quoted identifiers ('User.organization') identify the error; other quoted values are data.
+  [/'[^'\n]{0,200}'|"[^"\n]{0,200}"/g, (m) => (/^.[A-Za-z_][\w.]{0,100}.$/.test(m) ? m : '<str>')],
+];
+
+export function normaliseMessage(message: string): string {
+  let out = message.slice(0, 1000);
+  for (const [re, rep] of VARIABLE_PARTS) {
+    out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep);
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** `/app/.venv/lib/python3.12/site-packages/app/api/users.py` -> `app/api/users.py`. */
+export function stableFramePath(file: string): string {
+  const norm = file.replace(/\\/g, '/');
+  const site = norm.match(/(?:site|dist)-packages\/(.+)$/);
+  if (site?.[1]) return site[1];
+  const parts = norm.split('/').filter((p) => p && p !== '.' && p !== '..');
+  return parts.slice(-3).join('/');
+}
+
+/** The innermost frame of the user's own code: the place the error comes from. */
+export function failingUserFrame(record: ErrorRecord): { file: string; func: string } | null {
+  for (let i = record.frames.length - 1; i >= 0; i--) {
+    const f = record.frames[i];
+    if (f && !f.library) return { file: stableFramePath(f.file), func: f.func };
+  }
+  return null;
+}
+
+/**
+ * A stable id for "the same error from the same place": root exception type, the message with
+ * variable parts replaced, and the failing user frame (file and function, no line number).
+ */
+export function computeFingerprint(parsed: ParsedPaste, primaryIndex: number): string {
+  const primary = parsed.records[primaryIndex];
+  let basis: string;
+  if (!primary) {
+    const firstLines = parsed.lines.filter((l) => l.trim()).slice(0, 3).join('\n');
+    basis = `text|${normaliseMessage(firstLines)}`;
+  } else {
+    const root = parsed.records[0] ?? primary;
+    let userFrame: { file: string; func: string } | null = null;
+    for (const r of parsed.records) userFrame = failingUserFrame(r) ?? userFrame;
+    basis = [
+      primary.shortType || primary.kind,
+      root === primary ? '' : root.shortType,
+      normaliseMessage(primary.message),
+      userFrame ? `${userFrame.file}:${userFrame.func}` : '',
+    ].join('|');
+  }
+  const hash = createHash('sha256').update(basis).digest('hex').slice(0, 16);
+  return `v${FINGERPRINT_VERSION}:${hash}`;
+}

@@ -1,0 +1,149 @@
+import type { NormalisedInput } from './types.js';
+
+/** Bytes analysed at most. A longer paste keeps its head and its tail, where a crash ends up. */
+export const MAX_INPUT_BYTES = 256 * 1024;
+const HEAD_BYTES = 32 * 1024;
+/** Lines longer than this are cut before any regex sees them. */
+export const MAX_LINE_CHARS = 4000;
+export const MAX_LINES = 6000;
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+// CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles) that terminals,
+// pytest --color=yes and rich tracebacks put into copied text.
+const ANSI = /\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]/g;
+// Slack's mrkdwn tokens: <@U123>, <#C123|name>, <!here>, <https://x|label>, <mailto:a@b|a@b>.
+const SLACK_TOKEN = /<([@#!])[^<>\s|]{1,64}(?:\|([^<>]{0,200}))?>|<((?:https?|mailto):[^<>|\s]{1,2000})(?:\|([^<>]{0,2000}))?>/g;
+const ENTITIES: Record<string, string> = {
+  '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&apos;': "'", '&nbsp;': ' ',
+};
+
+// Prefixes that loggers and process managers put before the text we care about. Each is
+// anchored and bounded; they are tried in a loop because they stack (compose + logging).
+const LINE_PREFIXES: RegExp[] = [
+  // docker compose: "api-1  | ", "web_1     | "
+  /^[\w.-]{1,64}\s{0,16}\|\s?/,
+  // ISO / logging timestamps: "2025-03-14 09:12:44,871 ", "2025-03-14T09:12:44.871Z ", "[2025-03-14 09:12:44 +0000] "
+  /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC))?\]?\s{1,8}/,
+  // syslog / journald: "Mar 14 09:12:44 host app[123]: "
+  /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} [\w.-]{1,64} [\w./-]{1,64}(?:\[\d{1,10}\])?:\s/,
+  // gunicorn: "[12] [ERROR] ", level in brackets: "[ERROR] ", "[app.db] "
+  /^\[\d{1,10}\]\s{1,4}/,
+  /^\[(?:CRITICAL|FATAL|ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE)\]\s{1,8}/i,
+  // uvicorn / python logging: "ERROR:    ", "ERROR:app.main:", "ERROR app.db: ", "ERROR [app.db] ", "ERROR - "
+  /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::[\w.]{1,128})?:(?:\s{1,8}|(?=\S))(?=\S)/,
+  /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[[\w.:-]{1,128}\]\s{1,8}|[\w.]{1,128}:\s{1,8}|-\s{1,8})?/,
+  // "[app.api.users] " or "app.api.users - ERROR - " (logging's default formats)
+  /^\[[\w.:-]{1,128}\]\s{1,8}/,
+  /^[\w.]{1,128}\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/,
+  // "level=error msg=" style is left alone: the message is in a quoted value.
+];
+
+function looksBinary(buf: Buffer): boolean {
+  const sample = buf.subarray(0, 8192);
+  if (sample.length === 0) return false;
+  let control = 0;
+  for (const byte of sample) {
+    if (byte === 0) return true;
+    if (byte < 9 || (byte > 13 && byte < 32 && byte !== 27)) control++;
+  }
+  return control / sample.length > 0.1;
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(?:lt|gt|amp|quot|#39|#x27|apos|nbsp);/g, (m) => ENTITIES[m] ?? m);
+}
+
+/** Slack escapes &, < and > and wraps links and mentions in <...>: undo both. */
+function unSlack(text: string): string {
+  const withoutTokens = text.replace(SLACK_TOKEN, (_m, sigil: string | undefined, label: string | undefined, url: string | undefined, urlLabel: string | undefined) => {
+    if (sigil) return sigil === '#' && label ? `#${label}` : '';
+    if (url) {
+      // Auto-linked URLs keep the URL (it may carry an error code); a labelled link keeps both.
+      if (!urlLabel || url.endsWith(urlLabel) || urlLabel.startsWith('http')) return url.startsWith('mailto:') ? url.slice(7) : url;
+      return url.startsWith('mailto:') ? urlLabel : `${urlLabel} (${url})`;
+    }
+    return '';
+  });
+  return decodeEntities(withoutTokens);
+}
+
+const ERROR_LEVEL = /\b(?:CRITICAL|FATAL|ERROR|PANIC)\b/;
+
+/** Removes stacked log prefixes; `errorLevel` tells whether one of them was an error level. */
+export function stripLinePrefix(line: string): { line: string; errorLevel: boolean } {
+  let out = line;
+  let errorLevel = false;
+  for (let pass = 0; pass < 4; pass++) {
+    const before = out;
+    for (const re of LINE_PREFIXES) {
+      const m = re.exec(out);
+      if (m && m[0].length < out.length) {
+        if (ERROR_LEVEL.test(m[0])) errorLevel = true;
+        out = out.slice(m[0].length);
+      }
+    }
+    if (out === before) break;
+  }
+  return { line: out, errorLevel };
+}
+
+/**
+ * Turns whatever was pasted into bounded, plain lines: decodes bytes leniently, removes ANSI
+ * colours, Slack escaping, code fences, quote markers and log prefixes, and caps size.
+ * Never throws; a binary blob comes back flagged so the caller can say so.
+ */
+export function normaliseInput(input: string | Buffer, originalBytes?: number): NormalisedInput {
+  const notes: string[] = [];
+  let buf = typeof input === 'string' ? null : input;
+  const bytes = originalBytes ?? (buf ? buf.length : Buffer.byteLength(input as string));
+  if (buf && looksBinary(buf)) {
+    return { text: '', lines: [], notes: ['The input looks like binary data, not text.'], truncated: false, binary: true, bytes, errorLevel: [] };
+  }
+  let truncated = false;
+  let text: string;
+  if (buf) {
+    if (bytes > MAX_INPUT_BYTES) truncated = true;
+    if (buf.length > MAX_INPUT_BYTES) {
+      buf = Buffer.concat([buf.subarray(0, HEAD_BYTES), Buffer.from('\n'), buf.subarray(buf.length - (MAX_INPUT_BYTES - HEAD_BYTES))]);
+      truncated = true;
+    }
+    text = decoder.decode(buf);
+    if (text.includes('\uFFFD')) notes.push('Some bytes were not valid UTF-8 and were replaced.');
+  } else {
+    text = input as string;
+    if (text.length > MAX_INPUT_BYTES) {
+      text = `${text.slice(0, HEAD_BYTES)}\n${text.slice(text.length - (MAX_INPUT_BYTES - HEAD_BYTES))}`;
+      truncated = true;
+    }
+    if (text.includes('\0') || looksBinary(Buffer.from(text.slice(0, 8192)))) {
+      return { text: '', lines: [], notes: ['The input looks like binary data, not text.'], truncated, binary: true, bytes, errorLevel: [] };
+    }
+  }
+  if (truncated) notes.push(`The input was ${Math.round(bytes / 1024)} KB; only its first ${HEAD_BYTES / 1024} KB and last ${(MAX_INPUT_BYTES - HEAD_BYTES) / 1024} KB were analysed.`);
+
+  text = text.replace(/^\uFEFF/, '').replace(ANSI, '').replace(/\r\n?/g, '\n');
+  text = unSlack(text);
+  // Code fences may sit on their own line or hug the text (```Traceback ...```).
+  text = text.replace(/```[a-zA-Z0-9_+-]{0,20}(?=\n)|```/g, '\n');
+
+  let lines = text.split('\n');
+  if (lines.length > MAX_LINES) {
+    lines = [...lines.slice(0, 500), ...lines.slice(lines.length - (MAX_LINES - 500))];
+    if (!truncated) notes.push(`The input had more than ${MAX_LINES} lines; the middle was skipped.`);
+    truncated = true;
+  }
+  let longLine = false;
+  const errorLevel: boolean[] = [];
+  lines = lines.map((raw) => {
+    let line = raw.length > MAX_LINE_CHARS ? ((longLine = true), raw.slice(0, MAX_LINE_CHARS)) : raw;
+    // Slack block quotes: "> text" (pytest's own ">" source marker is followed by spaces).
+    if (/^>\s?(?!\s{2})/.test(line) && !/^>\s{3,}/.test(line)) line = line.replace(/^>\s?/, '');
+    line = line.replace(/\t/g, '    ').replace(/[\u00A0\u2007\u202F]/g, ' ').trimEnd();
+    const stripped = stripLinePrefix(line);
+    errorLevel.push(stripped.errorLevel);
+    return stripped.line;
+  });
+  if (longLine) notes.push(`Lines longer than ${MAX_LINE_CHARS} characters were cut.`);
+  return { text: lines.join('\n'), lines, errorLevel, notes, truncated, binary: false, bytes };
+}

@@ -1,0 +1,283 @@
+import type { ErrorRecord, Frame, NormalisedInput, ParsedPaste } from './types.js';
+
+export const MAX_MESSAGE_CHARS = 4000;
+const MAX_FRAMES_PER_RECORD = 200;
+const MAX_RECORDS = 200;
+const MAX_CONTINUATION_LINES = 60;
+
+const TRACEBACK_START = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
+const CAUSE_SEPARATOR = /^\s{0,8}The above exception was the direct cause of the following exception:\s*$/;
+const CONTEXT_SEPARATOR = /^\s{0,8}During handling of the above exception, another exception occurred:\s*$/;
+// `  File "/app/x.py", line 12, in handler`
+const PY_FRAME = /^\s{1,16}File "([^"]{1,1000})", line (\d{1,9})(?:, in (.{1,300}))?$/;
+// pytest: `.venv/lib/python3.12/site-packages/sqlalchemy/orm/attributes.py:566: in __get__`
+const PYTEST_FRAME = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
+// pytest: `tests/test_users.py:18: ` or `.../_concurrency_py3k.py:123: MissingGreenlet`
+const PYTEST_LOCATION = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}):(?: ([A-Za-z_][\w.]{0,200}))?\s*$/;
+// `/app/models.py:42: SAWarning: relationship 'User.orders' will copy column ...`
+const WARNING_LINE = /^(.{1,1000}?\.py):(\d{1,9}): ([A-Z]\w{0,100}Warning): (.{0,4000})$/;
+// `sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`, `KeyError: 'x'`, `StopIteration`
+const EXCEPTION_LINE = /^([A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){0,12})(?:: ?(.{0,8000}))?$/;
+const PYTEST_E_LINE = /^E {1,16}(.*)$/;
+const PYTEST_SUMMARY = /^(?:FAILED|ERROR) \S{1,1000}? - ([A-Za-z_][\w.]{0,300}): (.{0,4000})$/;
+// An exception type inside prose or after other text: dotted module path, class-like tail.
+const INLINE_TYPE = /(?:^|[\s("'`[])((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{0,80})(?:: |\)\s)/;
+const TYPE_SUFFIX = /(?:Error|Exception|Warning|Exit|Interrupt|Greenlet|Found|Timeout|Mismatch|Violation|Failure)$/;
+const CARETS = /^\s*[~^]{1,300}\s*$/;
+
+const SQL_TRAILER = /\[SQL: ([\s\S]{0,3000}?)\](?=\s*(?:\[|\(Background|$))/;
+const PARAMS_TRAILER = /\[parameters: [\s\S]{0,3000}?\](?=\s*(?:\(Background|\[|$))/;
+const BACKGROUND = /\(Background on this error at: (?:https?:\/\/)?sqlalche\.me\/e\/(\d{1,2})\/(\w{4})\)/g;
+const PYDANTIC_LINK = /errors\.pydantic\.dev\/[\d.]{1,10}\/[vu]\/([a-z_]{2,60})/g;
+
+export function isLibraryPath(file: string): boolean {
+  return /(?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages)|^<frozen |^pydantic[\\/]|[\\/]pypoetry[\\/]virtualenvs[\\/][^\\/]+[\\/]lib[\\/]/.test(file);
+}
+
+function emptyRecord(kind: ErrorRecord['kind'], type: string, message: string, lineIndex: number): ErrorRecord {
+  const shortType = type.includes('.') ? type.slice(type.lastIndexOf('.') + 1) : type;
+  return { kind, type, shortType, message, frames: [], codes: [], sql: null, hadParameters: false, link: null, lineIndex };
+}
+
+/** Splits SQLAlchemy's trailers out of a message and collects library error codes. */
+export function finishMessage(record: ErrorRecord, raw: string): void {
+  let message = raw.length > MAX_MESSAGE_CHARS * 2 ? raw.slice(0, MAX_MESSAGE_CHARS * 2) : raw;
+  const codes = new Set(record.codes);
+  for (const m of message.matchAll(BACKGROUND)) if (m[2]) codes.add(m[2]);
+  for (const m of message.matchAll(PYDANTIC_LINK)) if (m[1]) codes.add(m[1]);
+  const sql = SQL_TRAILER.exec(message);
+  if (sql) {
+    record.sql = (sql[1] ?? '').replace(/\s+/g, ' ').trim();
+    message = message.replace(SQL_TRAILER, '');
+  }
+  if (PARAMS_TRAILER.test(message)) {
+    record.hadParameters = true;
+    message = message.replace(PARAMS_TRAILER, '');
+  }
+  message = message.replace(BACKGROUND, '').replace(/[ \t]+\n/g, '\n').trim();
+  record.message = message.length > MAX_MESSAGE_CHARS ? message.slice(0, MAX_MESSAGE_CHARS) : message;
+  record.codes = [...codes];
+}
+
+function isPlausibleType(type: string, knownTypes: ReadonlySet<string>, inTraceback: boolean): boolean {
+  const short = type.slice(type.lastIndexOf('.') + 1);
+  if (!/^[A-Z]/.test(short) || short.length < 3) return false;
+  if (knownTypes.has(short) || knownTypes.has(type)) return true;
+  if (TYPE_SUFFIX.test(short)) return true;
+  // After a traceback any class-like name is an exception (`asyncpg.exceptions.DataError`, `Abort`).
+  return inTraceback && /^[A-Z][A-Za-z0-9]+$/.test(short);
+}
+
+/**
+ * Python 3.11 exception groups (anyio task groups under Starlette) indent each member traceback
+ * behind `| `; removing the gutter lets the ordinary parser read them.
+ */
+function ungroup(lines: string[]): string[] {
+  if (!lines.some((l) => /^\s{0,16}\+[-+]{2,}|ExceptionGroup: /.test(l))) return lines;
+  return lines.filter((l) => !/^\s{0,40}\+[-+ ]{2,}/.test(l)).map((l) => l.replace(/^\s{0,40}\|\s?/, ''));
+}
+
+/** Reads every error the paste reports. Never throws; bounded in records, frames and lengths. */
+export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<NormalisedInput, 'errorLevel'>>, knownTypes: ReadonlySet<string> = new Set()): ParsedPaste {
+  const lines = ungroup(input.lines);
+  const errorLevel = input.errorLevel && input.errorLevel.length === lines.length ? input.errorLevel : [];
+  const records: ErrorRecord[] = [];
+  const sourceLines: string[] = [];
+  const failingLines: string[] = [];
+
+  let frames: Frame[] = [];
+  let inTraceback = false;
+  let pendingLink: ErrorRecord['link'] = null;
+  let pendingFailing: string | null = null;
+  const seen = new Set<string>();
+
+  const push = (record: ErrorRecord, rawMessage: string): void => {
+    if (records.length >= MAX_RECORDS) return;
+    finishMessage(record, rawMessage);
+    const key = `${record.shortType}|${record.message.slice(0, 200)}`;
+    // pytest prints the same error as an `E` line and again in the short summary.
+    if (seen.has(key) && record.frames.length === 0) return;
+    seen.add(key);
+    record.frames = frames.slice(-MAX_FRAMES_PER_RECORD);
+    if (pendingLink && records.length > 0) {
+      const prev = records[records.length - 1];
+      if (prev) prev.link = pendingLink;
+    }
+    pendingLink = null;
+    records.push(record);
+    frames = [];
+    inTraceback = false;
+  };
+
+  /** Collects the lines after an exception line that continue its message. */
+  const readContinuation = (start: number, pytest: boolean): { text: string; next: number } => {
+    const parts: string[] = [];
+    let i = start;
+    for (; i < lines.length && parts.length < MAX_CONTINUATION_LINES; i++) {
+      const raw = lines[i] ?? '';
+      if (pytest) {
+        const e = PYTEST_E_LINE.exec(raw);
+        if (!e) break;
+        parts.push(e[1] ?? '');
+        continue;
+      }
+      if (raw.trim() === '') break;
+      if (TRACEBACK_START.test(raw) || CAUSE_SEPARATOR.test(raw) || CONTEXT_SEPARATOR.test(raw) || PY_FRAME.test(raw)) break;
+      // A new log record at error level starts a new error, not more of this message.
+      if (errorLevel[i]) break;
+      const ex = EXCEPTION_LINE.exec(raw);
+      if (ex && ex[2] !== undefined && isPlausibleType(ex[1] ?? '', knownTypes, false) && (ex[1] ?? '').includes('.')) break;
+      parts.push(raw);
+    }
+    return { text: parts.join('\n'), next: i };
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line === '') continue;
+
+    if (TRACEBACK_START.test(line)) {
+      inTraceback = true;
+      frames = [];
+      continue;
+    }
+    if (CAUSE_SEPARATOR.test(line)) { pendingLink = 'cause'; continue; }
+    if (CONTEXT_SEPARATOR.test(line)) { pendingLink = 'context'; continue; }
+
+    let m = PY_FRAME.exec(line);
+    if (m) {
+      inTraceback = true;
+      const file = m[1] ?? '';
+      let code = '';
+      const indent = line.length - line.trimStart().length;
+      while (i + 1 < lines.length) {
+        const next = lines[i + 1] ?? '';
+        const nextIndent = next.length - next.trimStart().length;
+        if (next.trim() === '' || nextIndent <= indent || PY_FRAME.test(next)) break;
+        i++;
+        if (!code && !CARETS.test(next)) code = next.trim();
+      }
+      if (code) sourceLines.push(code);
+      frames.push({ file, line: Number(m[2]), func: (m[3] ?? '').trim(), code, library: isLibraryPath(file) });
+      continue;
+    }
+
+    m = PYTEST_FRAME.exec(line);
+    if (m) {
+      const file = m[1] ?? '';
+      const next = lines[i + 1] ?? '';
+      let code = '';
+      if (/^\s{2,}\S/.test(next)) { code = next.trim(); i++; }
+      if (pendingFailing) { code = pendingFailing; pendingFailing = null; }
+      if (code) sourceLines.push(code);
+      frames.push({ file, line: Number(m[2]), func: m[3] ?? '', code, library: isLibraryPath(file) });
+      inTraceback = true;
+      continue;
+    }
+
+    // pytest long format: source shown with the failing line marked by `>`.
+    const failing = /^>\s{1,40}(\S.{0,1000})$/.exec(line);
+    if (failing?.[1]) {
+      pendingFailing = failing[1].trim();
+      failingLines.push(pendingFailing);
+      sourceLines.push(pendingFailing);
+      inTraceback = true;
+      continue;
+    }
+    if (/^ {4,}\S/.test(line) && !inTraceback) {
+      sourceLines.push(line.trim());
+    }
+
+    const e = PYTEST_E_LINE.exec(line);
+    if (e) {
+      const first = e[1] ?? '';
+      const ex = EXCEPTION_LINE.exec(first);
+      const cont = readContinuation(i + 1, true);
+      if (ex?.[1] && isPlausibleType(ex[1], knownTypes, true)) {
+        push(emptyRecord('exception', ex[1], '', i), [ex[2] ?? '', cont.text].filter(Boolean).join('\n'));
+      } else if (first.trim()) {
+        const inline = INLINE_TYPE.exec(first);
+        if (inline?.[1] && isPlausibleType(inline[1], knownTypes, false)) {
+          push(emptyRecord('exception', inline[1], '', i), first.slice((inline.index ?? 0) + inline[0].length) + (cont.text ? `\n${cont.text}` : ''));
+        } else {
+          push(emptyRecord('line', '', '', i), [first, cont.text].filter(Boolean).join('\n'));
+        }
+      }
+      i = cont.next - 1;
+      continue;
+    }
+
+    m = PYTEST_LOCATION.exec(line);
+    if (m) {
+      const file = m[1] ?? '';
+      const code = pendingFailing ?? '';
+      pendingFailing = null;
+      const last = records[records.length - 1];
+      if (m[3] && last && last.shortType === m[3].slice(m[3].lastIndexOf('.') + 1) && last.frames.length === 0) {
+        // `path:123: MissingGreenlet` closes the entry whose `E` lines we already read.
+        last.frames = [...frames, { file, line: Number(m[2]), func: '', code, library: isLibraryPath(file) }].slice(-MAX_FRAMES_PER_RECORD);
+        frames = [];
+      } else {
+        frames.push({ file, line: Number(m[2]), func: '', code, library: isLibraryPath(file) });
+      }
+      continue;
+    }
+
+    m = WARNING_LINE.exec(line);
+    if (m) {
+      const next = lines[i + 1] ?? '';
+      if (/^\s{2,}\S/.test(next) && !PY_FRAME.test(next)) { sourceLines.push(next.trim()); i++; }
+      const saved = frames;
+      frames = [{ file: m[1] ?? '', line: Number(m[2]), func: '', code: '', library: isLibraryPath(m[1] ?? '') }];
+      push(emptyRecord('warning', m[3] ?? '', '', i), m[4] ?? '');
+      frames = saved;
+      continue;
+    }
+
+    m = PYTEST_SUMMARY.exec(line);
+    if (m?.[1] && isPlausibleType(m[1], knownTypes, true)) {
+      push(emptyRecord('exception', m[1], '', i), m[2] ?? '');
+      continue;
+    }
+
+    if (!/^\s/.test(line)) {
+      const ex = EXCEPTION_LINE.exec(line);
+      const type = ex?.[1] ?? '';
+      if (ex && (ex[2] !== undefined || inTraceback) && isPlausibleType(type, knownTypes, inTraceback)) {
+        const cont = readContinuation(i + 1, false);
+        push(emptyRecord('exception', type, '', i), [ex[2] ?? '', cont.text].filter(Boolean).join('\n'));
+        i = cont.next - 1;
+        continue;
+      }
+    }
+
+    const inline = INLINE_TYPE.exec(line);
+    if (inline?.[1] && isPlausibleType(inline[1], knownTypes, false) && (knownTypes.has(inline[1].slice(inline[1].lastIndexOf('.') + 1)) || TYPE_SUFFIX.test(inline[1]))) {
+      const start = (inline.index ?? 0) + inline[0].length;
+      const rest = line.slice(start);
+      const cont = readContinuation(i + 1, false);
+      push(emptyRecord('exception', inline[1], '', i), [rest, cont.text].filter(Boolean).join('\n'));
+      i = cont.next - 1;
+      continue;
+    }
+
+    if (errorLevel[i] || /^(?:FATAL|ERROR|PANIC|error|fatal|psql: error):\s/.test(line)) {
+      const cont = readContinuation(i + 1, false);
+      push(emptyRecord('line', '', '', i), [line, cont.text].filter(Boolean).join('\n'));
+      i = cont.next - 1;
+    }
+  }
+
+  // Nothing recognisable: a retyped message, a lone background link, a sentence quoting the
+  // error. Each error-looking line becomes a bare record so signatures and fuzzy can see it.
+  if (records.length === 0) {
+    lines.forEach((l, idx) => {
+      if (records.length < 50 && l.trim().length >= 8) {
+        const r = emptyRecord('line', '', '', idx);
+        finishMessage(r, l.trim());
+        records.push(r);
+      }
+    });
+  }
+  return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
+}

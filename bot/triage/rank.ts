@@ -1,0 +1,172 @@
+import { KNOWN_PLACEHOLDERS, type CompiledCause, type Fault } from '../kb/compile.js';
+import type { FixSpec, TextSpec, WhenSpec } from '../kb/schema.js';
+import type { ErrorRecord, Facts, Lang, ParsedPaste, Placeholder, RankedFix } from './types.js';
+
+const MAX_TEXT_LINES_FOR_CLUES = 400;
+
+/** Picks the variant whose clues the paste shows most; ties go to the first declared. */
+export function chooseCause(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): CompiledCause {
+  const frames = parsed.records.flatMap((r) => r.frames).map((f) => `${f.file.replace(/\\/g, '/')}:${f.func}`);
+  const code = [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code)).filter(Boolean)];
+  const messages = primary ? [primary.message] : parsed.records.map((r) => r.message);
+  const text = parsed.lines.length > MAX_TEXT_LINES_FOR_CLUES ? parsed.lines.slice(-MAX_TEXT_LINES_FOR_CLUES) : parsed.lines;
+  const pools = { frame: frames, code, message: messages, text };
+  let best = fault.causes[0] as CompiledCause;
+  let bestScore = 0;
+  for (const cause of fault.causes) {
+    let score = 0;
+    for (const clue of cause.clues) if (pools[clue.kind].some((s) => clue.re.test(s))) score += clue.weight;
+    if (score > bestScore) {
+      best = cause;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function holds(when: WhenSpec, facts: Facts): boolean {
+  return Object.entries(when).every(([key, want]) => {
+    const have = facts[key];
+    if (have === undefined) return false;
+    return Array.isArray(want) ? want.includes(have) : want === have;
+  });
+}
+
+function versionParts(v: string): number[] {
+  return v.split('.').map((p) => Number.parseInt(p, 10) || 0);
+}
+
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Checks a requirement against the version the paste shows. A paste only ever shows
+ * major.minor, so `>=2.0.13` against `2.0` is "cannot tell" rather than a yes.
+ */
+export function checkRequirement(requirement: string, shown: string | undefined): 'ok' | 'unknown' | 'no' {
+  if (!shown) return 'unknown';
+  const m = /^(>=|<=|>|<)\s*(.+)$/.exec(requirement);
+  if (!m) return 'unknown';
+  const want = versionParts(m[2] ?? '');
+  const have = versionParts(shown);
+  const prefix = want.slice(0, have.length);
+  const cmp = compareVersions(have, prefix);
+  const exactBeyond = want.length > have.length && want.slice(have.length).some((n) => n > 0);
+  switch (m[1]) {
+    case '>=': return cmp > 0 ? 'ok' : cmp < 0 ? 'no' : exactBeyond ? 'unknown' : 'ok';
+    case '>': return cmp > 0 ? 'ok' : cmp < 0 ? 'no' : 'unknown';
+    case '<': return cmp < 0 ? 'ok' : cmp > 0 ? 'no' : exactBeyond ? 'unknown' : 'no';
+    case '<=': return cmp < 0 ? 'ok' : cmp > 0 ? 'no' : 'unknown';
+    default: return 'unknown';
+  }
+}
+
+export interface Filler {
+  fill(text: string): string;
+  used(): Placeholder[];
+}
+
+/** Substitutes `{{name}}` with names from the paste, or an obvious fallback it remembers. */
+export function createFiller(fault: Fault, captures: Record<string, string>, lang: Lang): Filler {
+  const used = new Map<string, Placeholder>();
+  return {
+    fill(text: string): string {
+      return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (_m, name: string) => {
+        const value = captures[name];
+        const decl = fault.placeholders[name] ?? KNOWN_PLACEHOLDERS[name];
+        if (value) {
+          if (!used.has(name)) used.set(name, { name, value, fallback: false, meaning: decl ? decl[lang] : name });
+          return value;
+        }
+        const fallback = decl?.fallback ?? `<${name}>`;
+        used.set(name, { name, value: fallback, fallback: true, meaning: decl ? decl[lang] : name });
+        return fallback;
+      });
+    },
+    used: () => [...used.values()],
+  };
+}
+
+const SCOPE: Record<string, TextSpec> = {
+  query: { en: 'this query', ja: 'このクエリのみ' },
+  relationship: { en: 'every load of the relationship', ja: 'リレーションの全ロード' },
+  model: { en: 'the model', ja: 'モデル全体' },
+  session: { en: 'every session', ja: '全セッション' },
+  engine: { en: 'the engine', ja: 'エンジン全体' },
+  global: { en: 'global', ja: 'アプリ全体' },
+  code: { en: 'this code path', ja: 'このコードのみ' },
+  config: { en: 'configuration', ja: '設定' },
+  schema: { en: 'the database schema', ja: 'DB スキーマ' },
+  infra: { en: 'infrastructure', ja: 'インフラ' },
+  test: { en: 'the test setup', ja: 'テスト設定' },
+};
+const LEVEL: Record<string, TextSpec> = { low: { en: 'low', ja: '低' }, medium: { en: 'medium', ja: '中' }, high: { en: 'high', ja: '高' } };
+const LABELS = {
+  scope: { en: 'scope', ja: '影響範囲' },
+  risk: { en: 'risk', ja: 'リスク' },
+  effort: { en: 'effort', ja: '手間' },
+} as const;
+
+function requirementCaveat(fix: FixSpec, facts: Facts, lang: Lang): { caveat: string | null; available: boolean } {
+  const notes: string[] = [];
+  let available = true;
+  for (const [lib, req] of Object.entries(fix.requires ?? {})) {
+    const shown = facts[lib];
+    const verdict = checkRequirement(req, shown);
+    if (verdict === 'no') {
+      available = false;
+      notes.push(lang === 'ja' ? `${lib} ${req} が必要です (貼り付けから読み取れたのは ${shown})` : `needs ${lib} ${req}; your paste shows ${shown}`);
+    } else if (verdict === 'unknown') {
+      notes.push(lang === 'ja' ? `${lib} ${req} が必要です` : `needs ${lib} ${req}`);
+    }
+  }
+  return { caveat: notes.length ? notes.join('; ') : null, available };
+}
+
+export function rankFixes(fault: Fault, cause: CompiledCause, facts: Facts, lang: Lang, filler: Filler): RankedFix[] {
+  const withCause: Facts = { ...facts, cause: cause.id };
+  const scored = fault.fixes
+    .filter((f) => !f.causes || f.causes.includes(cause.id))
+    .map((fix, order) => {
+      let score = fix.score;
+      const reasons: string[] = [];
+      for (const rule of fix.prefer) {
+        if (holds(rule.when, withCause)) {
+          score += rule.score;
+          reasons.push(filler.fill(rule.why[lang]));
+        }
+      }
+      const { caveat, available } = requirementCaveat(fix, facts, lang);
+      return { fix, score, reasons, caveat, available, order };
+    })
+    .sort((a, b) => Number(b.available) - Number(a.available) || b.score - a.score || a.order - b.order);
+
+  return scored.map(({ fix, score, reasons, caveat, available }, i) => {
+    const t = fix.tradeoffs;
+    const queries = filler.fill(t.queries[lang]);
+    const scope = SCOPE[t.scope]?.[lang] ?? t.scope;
+    const risk = LEVEL[t.risk]?.[lang] ?? t.risk;
+    const effort = LEVEL[t.effort]?.[lang] ?? t.effort;
+    const sep = lang === 'ja' ? '、' : '; ';
+    return {
+      id: fix.id,
+      rank: i + 1,
+      score,
+      title: filler.fill(fix.title[lang]),
+      why: filler.fill(fix.why[lang]),
+      tradeoff: `${queries}${sep}${LABELS.scope[lang]}: ${scope}${sep}${LABELS.risk[lang]}: ${risk}${sep}${LABELS.effort[lang]}: ${effort}`,
+      tradeoffs: { queries, scope, risk, effort },
+      snippet: filler.fill(fix.snippet).trimEnd(),
+      lang: fix.lang,
+      docs: fix.docs,
+      caveat,
+      available,
+      reasons,
+    };
+  });
+}

@@ -1,0 +1,147 @@
+/** Shapes shared by the pure triage pipeline: normalise -> parse -> extract -> match -> rank. */
+
+export type Lang = 'en' | 'ja';
+export type Text = Record<Lang, string>;
+
+export interface Frame {
+  /** File path as printed (`/app/.venv/lib/python3.12/site-packages/sqlalchemy/orm/session.py`). */
+  file: string;
+  line: number | null;
+  func: string;
+  /** The source line shown under the frame, trimmed; '' when the traceback has none. */
+  code: string;
+  /** True when the file is under site-packages / dist-packages / the stdlib. */
+  library: boolean;
+}
+
+export type RecordKind = 'exception' | 'warning' | 'line';
+
+/** One error the paste reports: a link of a traceback chain, a warning, or a bare error line. */
+export interface ErrorRecord {
+  kind: RecordKind;
+  /** Full dotted type as printed (`sqlalchemy.exc.MissingGreenlet`); '' for bare lines. */
+  type: string;
+  /** Last dotted segment of `type`. */
+  shortType: string;
+  /** The message without SQLAlchemy's [SQL]/[parameters]/background trailers, capped. */
+  message: string;
+  /** Frames of this link's traceback, outermost first. */
+  frames: Frame[];
+  /** Library error codes on this record (`xd2s` from sqlalche.me/e/20/xd2s, pydantic's `missing`). */
+  codes: string[];
+  sql: string | null;
+  /** True when a [parameters: ...] trailer was present (its values are user data and are dropped). */
+  hadParameters: boolean;
+  /** How this record relates to the next one in a chain. */
+  link: 'cause' | 'context' | null;
+  /** 0-based index of the paste line the record was read from. */
+  lineIndex: number;
+}
+
+export interface ParsedPaste {
+  records: ErrorRecord[];
+  /** Source lines shown by pytest (`>` marks the failing line) and frame code lines. */
+  sourceLines: string[];
+  /** The pytest `>` line(s), the failing line of the test or of a user frame. */
+  failingLines: string[];
+  /** Every normalised line (bounded), for `text` clues and version sniffing. */
+  lines: string[];
+}
+
+export interface NormalisedInput {
+  text: string;
+  lines: string[];
+  /** Per line: a stripped log prefix named an error level (ERROR, FATAL, CRITICAL). */
+  errorLevel: boolean[];
+  /** What was done to make the input safe to analyse, for the user. */
+  notes: string[];
+  truncated: boolean;
+  binary: boolean;
+  bytes: number;
+}
+
+export interface Entities {
+  models: string[];
+  /** `Model.attr` when the model is known, else `attr`. */
+  attributes: string[];
+  tables: string[];
+  fields: string[];
+  /** Named-capture values from the signature that matched, plus derived names. */
+  captures: Record<string, string>;
+}
+
+export type Facts = Record<string, string>;
+
+export type MatchMethod = 'code' | 'signature' | 'fuzzy';
+
+export interface Candidate {
+  faultId: string;
+  confidence: number;
+  method: MatchMethod;
+  /** Index into ParsedPaste.records of the record that matched, or -1 for whole-text evidence. */
+  recordIndex: number;
+  captures: Record<string, string>;
+}
+
+export interface RankedFix {
+  id: string;
+  rank: number;
+  score: number;
+  title: string;
+  why: string;
+  /** What the user is told about cost: queries, scope, risk, effort. */
+  tradeoff: string;
+  tradeoffs: { queries: string; scope: string; risk: string; effort: string };
+  snippet: string;
+  lang: string;
+  docs: string[];
+  /** Set when the fix needs a version the paste does not show or contradicts. */
+  caveat: string | null;
+  available: boolean;
+  /** The prefer rules that moved this fix, in the user's language. */
+  reasons: string[];
+}
+
+export interface Placeholder {
+  name: string;
+  value: string;
+  /** True when the value is a fallback the user must replace. */
+  fallback: boolean;
+  meaning: string;
+}
+
+export interface DiagnosisMatch {
+  id: string;
+  title: string;
+  confidence: number;
+  method: MatchMethod;
+  /** The cause explanation for the chosen variant. */
+  cause: string;
+  variant: string;
+  variantTitle: string;
+  summary: string;
+  library: string;
+}
+
+export interface OtherError {
+  type: string;
+  message: string;
+  faultId: string | null;
+}
+
+export interface Diagnosis {
+  match: DiagnosisMatch | null;
+  alternatives: { id: string; title: string; confidence: number; method: MatchMethod }[];
+  entities: Entities;
+  fixes: RankedFix[];
+  placeholders: Placeholder[];
+  /** The error the diagnosis is about, and the others the paste carries. */
+  error: { type: string; message: string } | null;
+  others: OtherError[];
+  facts: Facts;
+  fingerprint: string;
+  input: { bytes: number; lines: number; truncated: boolean; notes: string[] };
+  /** True when the text does not look like an error at all. */
+  looksLikeError: boolean;
+  lang: Lang;
+}
