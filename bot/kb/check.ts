@@ -3,6 +3,7 @@ import type { Engine } from '../triage/diagnose.js';
 import type { Diagnosis } from '../triage/types.js';
 import type { Fault } from './compile.js';
 import { formatProblem, type KnowledgeProblem } from './load.js';
+import { structuralProblems } from './regex-safety.js';
 
 export interface CheckFailure {
   faultId: string;
@@ -55,26 +56,29 @@ export function checkExample(fault: Fault, expect: Fault['examples'][number]['ex
   return problems;
 }
 
-const regexVerdicts = new Map<string, string>();
+const deepVerdicts = new Map<string, string>();
 
-/** Catastrophic or polynomial backtracking, by recheck's static and fuzz analysis. */
-export function regexSafety(source: string): string | null {
-  const cached = regexVerdicts.get(source);
+/**
+ * recheck's exact analysis (automaton, fuzzing as fallback): seconds per pattern, so it runs
+ * only with `knowledge check --deep`; verdicts are memoised per pattern for the process.
+ */
+export function deepRegexProblem(source: string): string | null {
+  const cached = deepVerdicts.get(source);
   if (cached !== undefined) return cached || null;
   const [pattern, flags] = source.startsWith('(?i)') ? [source.slice(4), 'i'] : [source, ''];
   let verdict = '';
   try {
-    const result = checkSync(pattern, flags, { timeout: 10_000 });
+    const result = checkSync(pattern, flags, { timeout: 20_000 });
     if (result.status === 'vulnerable') verdict = `backtracks ${result.complexity.type === 'exponential' ? 'exponentially' : 'polynomially'}${result.attack ? ` (e.g. on '${result.attack.pattern}')` : ''}; bound the repeats`;
     else if (result.status === 'unknown') verdict = `could not be proven safe (${result.error?.kind ?? 'unknown'}); simplify it`;
   } catch (err) {
     verdict = `could not be analysed: ${(err as Error).message}`;
   }
-  regexVerdicts.set(source, verdict);
+  deepVerdicts.set(source, verdict);
   return verdict || null;
 }
 
-export function checkKnowledge(engine: Engine, faults: Fault[], problems: KnowledgeProblem[], options: { only?: string; extra?: ExampleCheck[] } = {}): CheckReport {
+export function checkKnowledge(engine: Engine, faults: Fault[], problems: KnowledgeProblem[], options: { only?: string; extra?: ExampleCheck[]; deep?: boolean } = {}): CheckReport {
   const report: CheckReport = { faults: 0, examples: 0, counterexamples: 0, regexes: 0, failures: [] };
   for (const p of problems) {
     if (!options.only || p.file.includes(options.only.replace('.', '/'))) report.failures.push({ faultId: '', file: p.file, what: formatProblem(p) });
@@ -85,8 +89,9 @@ export function checkKnowledge(engine: Engine, faults: Fault[], problems: Knowle
     const fail = (what: string): void => { report.failures.push({ faultId: fault.id, file: fault.file, what }); };
     for (const { field, source } of fault.regexSources) {
       report.regexes++;
-      const verdict = regexSafety(source);
-      if (verdict) fail(`${field}: regex ${verdict}`);
+      for (const problem of structuralProblems(source)) fail(`${field}: regex ${problem}`);
+      const deep = options.deep ? deepRegexProblem(source) : null;
+      if (deep) fail(`${field}: regex ${deep}`);
     }
     fault.examples.forEach((ex, i) => {
       report.examples++;

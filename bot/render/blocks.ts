@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type { Fault } from '../kb/compile.js';
 import type { Diagnosis, RankedFix } from '../triage/types.js';
 import { ACTION_IDS, SLACK_LIMITS, clip, escapeMrkdwn } from './slack-limits.js';
@@ -145,4 +145,157 @@ export function slackSizeProblems(msg: SlackMessage): string[] {
 export function slackLimitCheck(_fault: Fault, d: Diagnosis): string[] {
   if (!d.match) return [];
   return [...slackSizeProblems(buildFaultReply(d, { occurrenceId: 123456789, weekCount: 12 })), ...slackSizeProblems(buildAllFixes(d)).map((p) => `more fixes: ${p}`)].map((p) => `Slack reply too large: ${p}`);
+}
+
+// Slack bot surfaces: the AI answer, notices, slash command answers, App Home and the paste modal.
+
+/** The short "looking into it" reply posted before a slow answer replaces it (chat.update). */
+export function buildLookingIntoIt(lang: Diagnosis['lang']): SlackMessage {
+  const text = ui(lang).lookingIntoIt;
+  return { text, blocks: [context([`:hourglass_flowing_sand: ${text}`])] };
+}
+
+/** Minimal shape of an LLM answer, as `bot/ai/explainer.ts` defines it. */
+export interface AiAnswerView {
+  cause: string;
+  fixes: { title: string; why: string; tradeoff: string; snippet: string }[];
+  confidence: number;
+  model: string;
+}
+
+/** An LLM answer, labelled as not curated, with the same feedback buttons as a curated one. */
+export function buildAiReply(d: Diagnosis, answer: AiAnswerView, ctx: ReplyContext = {}): SlackMessage {
+  const t = ui(d.lang);
+  const blocks: KnownBlock[] = [context([`:robot_face: *${t.aiLabel}* · ${escapeMrkdwn(answer.model)} · ${t.confidence} ${Math.round(answer.confidence * 100)}%`])];
+  if (d.error) blocks.push(context([`\`${escapeMrkdwn(clip(`${d.error.type ? `${d.error.type}: ` : ''}${d.error.message}`, 300).text)}\``]));
+  blocks.push(section(`*${t.aiCause}*\n${escapeMrkdwn(answer.cause)}`));
+  const [top, ...rest] = answer.fixes;
+  if (top) {
+    blocks.push(section(`*${t.aiFixes}*\n*1. ${escapeMrkdwn(top.title)}* — ${escapeMrkdwn(top.tradeoff)}\n${escapeMrkdwn(top.why)}`));
+    if (top.snippet.trim()) blocks.push(codeBlock(top.snippet, t.truncated).block);
+  }
+  if (rest.length) blocks.push(section(rest.slice(0, 8).map((f, i) => `*${i + 2}. ${escapeMrkdwn(f.title)}* — ${escapeMrkdwn(f.tradeoff)}`).join('\n')));
+  if (d.alternatives.length) blocks.push(context([`${t.nearest} ${d.alternatives.slice(0, 3).map((a) => `\`${a.id}\``).join(' · ')}`]));
+  blocks.push(feedbackActions({ ...d, fixes: [] }, ctx));
+  return { text: clip(`${t.aiLabel} ${answer.cause}`, SLACK_LIMITS.fallbackText).text, blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+}
+
+/** A plain message: one section, clipped to fit. */
+export function buildNotice(text: string, note?: string): SlackMessage {
+  const blocks: KnownBlock[] = [section(text)];
+  if (note) blocks.push(context([note]));
+  return { text: clip(text, SLACK_LIMITS.fallbackText).text, blocks };
+}
+
+const FEEDBACK_ACK_BLOCK = 'faultline_feedback_ack';
+
+/**
+ * The answer's blocks with a line acknowledging a feedback click, placed under the buttons and
+ * replacing the previous acknowledgement, so repeated clicks never grow the message.
+ */
+export function withFeedbackAck(blocks: readonly KnownBlock[], ack: string): KnownBlock[] {
+  const kept = blocks.filter((b) => b.block_id !== FEEDBACK_ACK_BLOCK);
+  const line: KnownBlock = { ...context([ack]), block_id: FEEDBACK_ACK_BLOCK };
+  const at = kept.findIndex((b) => b.block_id === 'faultline_feedback');
+  if (at < 0) return [...kept, line].slice(-SLACK_LIMITS.blocksPerMessage);
+  // Replies end with the buttons, so at the block limit the line would be what is cut: make room above.
+  const room = kept.length >= SLACK_LIMITS.blocksPerMessage && at > 0 ? [...kept.slice(0, at - 1), ...kept.slice(at)] : kept;
+  const i = room.findIndex((b) => b.block_id === 'faultline_feedback');
+  return [...room.slice(0, i + 1), line, ...room.slice(i + 1)];
+}
+
+export function buildHelp(lang: Diagnosis['lang']): SlackMessage {
+  return buildNotice(ui(lang).help);
+}
+
+/** `/faultline search`: ids and titles, best first. */
+export function buildSearchResults(words: string, hits: readonly { fault: Fault; score: number }[], lang: Diagnosis['lang']): SlackMessage {
+  const t = ui(lang);
+  if (hits.length === 0) return buildNotice(t.searchNone);
+  const lines = hits.map((h) => `• \`${h.fault.id}\` ${escapeMrkdwn(h.fault.title[lang])}`);
+  return buildNotice(`*${t.searchResults}* _${escapeMrkdwn(clip(words, 80).text)}_\n${lines.join('\n')}`, `\`/faultline show <id>\``);
+}
+
+/** `/faultline show`: the fault, how it is recognised, its variants and every fix with its docs. */
+export function buildFaultCard(fault: Fault, lang: Diagnosis['lang']): SlackMessage {
+  const t = ui(lang);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(fault.title[lang], SLACK_LIMITS.headerText).text, emoji: false } },
+    context([`\`${fault.id}\` · ${escapeMrkdwn(fault.library)}${fault.codes.length ? ` · ${fault.codes.map((c) => `\`${c}\``).join(' ')}` : ''}`]),
+    section(escapeMrkdwn(fault.summary[lang])),
+    section(`*${t.variants}*\n${fault.causes.map((c) => `• ${escapeMrkdwn(c.title[lang])}`).join('\n')}`),
+  ];
+  const fixes = [...fault.fixes].sort((a, b) => b.score - a.score);
+  blocks.push(section(`*${t.fixes}*\n${fixes.map((f, i) => `*${i + 1}. ${escapeMrkdwn(f.title[lang])}*${f.requires ? ` _(${Object.entries(f.requires).map(([k, v]) => `${k} ${v}`).join(', ')})_` : ''}\n${f.docs.slice(0, 2).map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')}`).join('\n')}`));
+  return { text: clip(`${fault.title[lang]}: ${fault.summary[lang]}`, SLACK_LIMITS.fallbackText).text, blocks };
+}
+
+export interface HomeData {
+  lang: Diagnosis['lang'];
+  /** This week's most frequent faults in the workspace. */
+  topFaults: { id: string; title: string; count: number }[];
+  /** This week's errors no curated fault matched. */
+  unmatched: number;
+  recent: { at: number; title: string; source: string; permalink: string | null }[];
+}
+
+/** The App Home tab: this week's top faults, the viewer's recent diagnoses, a paste button. */
+export function buildAppHome(data: HomeData): HomeView {
+  const t = ui(data.lang);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: t.homeTitle } },
+    section(t.homeIntro),
+    { type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.openDiagnoseModal, style: 'primary', text: { type: 'plain_text', text: clip(t.homeDiagnoseButton, SLACK_LIMITS.buttonText).text } }] },
+    { type: 'divider' },
+    section(`*${t.homeTopFaults}*`),
+  ];
+  if (data.topFaults.length === 0 && data.unmatched === 0) blocks.push(context([t.homeNoFaults]));
+  const max = Math.max(1, ...data.topFaults.map((f) => f.count));
+  const rows = data.topFaults.map((f) => `${bar(f.count, max)} *${f.count}${t.timesThisWeek}* ${escapeMrkdwn(f.title)} \`${f.id}\``);
+  if (data.unmatched) rows.push(`${bar(data.unmatched, Math.max(max, data.unmatched))} *${data.unmatched}${t.timesThisWeek}* _${t.homeUnmatched}_`);
+  if (rows.length) blocks.push(section(rows.join('\n')));
+  blocks.push({ type: 'divider' }, section(`*${t.homeRecent}*`));
+  if (data.recent.length === 0) blocks.push(context([t.homeNoRecent]));
+  else {
+    const fmt = new Intl.DateTimeFormat(data.lang === 'ja' ? 'ja-JP' : 'en-GB', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+    blocks.push(section(data.recent.map((r) => `• ${escapeMrkdwn(r.title)} · _${t.homeSources[r.source] ?? r.source}_ · ${fmt.format(r.at)} UTC${r.permalink ? ` · <${r.permalink}|${t.homeOpen}>` : ''}`).join('\n')));
+  }
+  return { type: 'home', blocks: blocks.slice(0, SLACK_LIMITS.viewBlocks) };
+}
+
+function bar(n: number, max: number): string {
+  const width = Math.max(1, Math.round((n / max) * 8));
+  return `\`${'█'.repeat(width)}${' '.repeat(8 - width)}\``;
+}
+
+/** The paste modal opened from App Home. */
+export function buildDiagnoseModal(lang: Diagnosis['lang']): ModalView {
+  const t = ui(lang);
+  return {
+    type: 'modal',
+    callback_id: ACTION_IDS.diagnoseModal,
+    title: { type: 'plain_text', text: clip(t.modalTitle, SLACK_LIMITS.viewTitle).text },
+    submit: { type: 'plain_text', text: clip(t.modalSubmit, SLACK_LIMITS.viewButton).text },
+    close: { type: 'plain_text', text: clip(t.modalClose, SLACK_LIMITS.viewButton).text },
+    blocks: [
+      {
+        type: 'input',
+        block_id: ACTION_IDS.diagnoseModalBlock,
+        label: { type: 'plain_text', text: t.modalLabel },
+        element: { type: 'plain_text_input', action_id: ACTION_IDS.diagnoseModalInput, multiline: true, max_length: SLACK_LIMITS.inputMaxLength, placeholder: { type: 'plain_text', text: clip(t.modalPlaceholder, SLACK_LIMITS.inputPlaceholder).text } },
+      },
+    ],
+  };
+}
+
+/** A diagnosis shown in the modal (no feedback buttons: there is no message to update). */
+export function buildDiagnosisModal(message: SlackMessage, lang: Diagnosis['lang']): ModalView {
+  const t = ui(lang);
+  return {
+    type: 'modal',
+    callback_id: `${ACTION_IDS.diagnoseModal}_result`,
+    title: { type: 'plain_text', text: clip(t.modalTitle, SLACK_LIMITS.viewTitle).text },
+    close: { type: 'plain_text', text: clip(t.modalClose, SLACK_LIMITS.viewButton).text },
+    blocks: message.blocks.filter((b) => b.type !== 'actions').slice(0, SLACK_LIMITS.viewBlocks),
+  };
 }

@@ -11,6 +11,12 @@ export const SLACK_LIMITS = {
   actionsElements: 25,
   /** chat.postMessage truncates `text` beyond 40,000 characters; keep the fallback short. */
   fallbackText: 3000,
+  /** Modals and App Home (api.slack.com/reference/surfaces/views). */
+  viewBlocks: 100,
+  viewTitle: 24,
+  viewButton: 24,
+  inputPlaceholder: 150,
+  inputMaxLength: 3000,
 } as const;
 
 /** Every interactive id the app uses; listeners and renderers import them from here. */
@@ -20,6 +26,14 @@ export const ACTION_IDS = {
   wrong: 'faultline_feedback_wrong',
   moreFixes: 'faultline_more_fixes',
   diagnoseShortcut: 'faultline_diagnose_message',
+  /** App Home button that opens the paste modal. */
+  openDiagnoseModal: 'faultline_open_diagnose_modal',
+  /** The paste modal (view callback id) and its input. */
+  diagnoseModal: 'faultline_diagnose_modal',
+  diagnoseModalBlock: 'faultline_error_block',
+  diagnoseModalInput: 'faultline_error_text',
+  /** The slash command, as declared in deploy/manifest.yaml. */
+  slashCommand: '/faultline',
 } as const;
 
 export function clip(text: string, max: number, marker = '…'): { text: string; clipped: boolean } {

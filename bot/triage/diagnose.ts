@@ -98,7 +98,9 @@ export function createEngine(faults: readonly Fault[]): Engine {
     for (const c of perFault.values()) if (!top || better(c, top, records, index.faults)) top = c;
     // A retyped message may have no error words at all ("getting greenlet_spawn has not been
     // called when ..."); a catalogue phrase present nearly letter for letter makes it one.
-    if (!errorLike && top?.method === 'fuzzy' && top.confidence >= LITERAL_PHRASE) errorLike = true;
+    // An exact signature or code hit is itself evidence of an error (a 422 JSON body has no
+    // error words).
+    if (!errorLike && top && (top.method !== 'fuzzy' ? top.confidence >= REPLY_THRESHOLD : top.confidence >= LITERAL_PHRASE)) errorLike = true;
     const matched = top && top.confidence >= REPLY_THRESHOLD && errorLike ? top : null;
     const fault = matched ? index.faults.get(matched.faultId) : undefined;
 

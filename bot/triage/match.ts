@@ -16,6 +16,7 @@ const CONFIDENCE = {
   uniqueCode: 0.95,
   sharedCodeTotal: 0.6,
   fuzzyMax: 0.86,
+  foreignModule: 0.6,
 } as const;
 
 const FUZZY_QUERY_CHARS = 300;
@@ -158,11 +159,25 @@ export class FaultIndex {
       const hit = fuse.search(phrase.text.toLowerCase())[0];
       if (!hit || hit.score === undefined) continue;
       const lengthFactor = Math.min(1, phrase.text.length / 24);
-      const confidence = (CONFIDENCE.fuzzyMax - hit.score) * lengthFactor;
+      let confidence = (CONFIDENCE.fuzzyMax - hit.score) * lengthFactor;
+      // `vertexai....ResponseValidationError` is not FastAPI's, however alike the words.
+      if (!this.inStack(record.type, phrase.faultId)) confidence *= CONFIDENCE.foreignModule;
       const prev = best.get(phrase.faultId);
-      if (!prev || confidence > prev.confidence) best.set(phrase.faultId, { faultId: phrase.faultId, confidence, method: 'fuzzy', recordIndex, captures: {} });
+      if (!prev) best.set(phrase.faultId, { faultId: phrase.faultId, confidence, method: 'fuzzy', recordIndex, captures: {} });
+      // A second phrase of the same fault in the message corroborates the first.
+      else prev.confidence = Math.min(CONFIDENCE.fuzzyMax, Math.max(prev.confidence, confidence) + CONFIDENCE.corroboration);
     }
     return [...best.values()];
+  }
+
+  /** False when the record's exception comes from a package outside the fault's stack. */
+  private inStack(type: string, faultId: string): boolean {
+    const dot = type.indexOf('.');
+    if (dot < 0) return true;
+    const top = type.slice(0, dot).toLowerCase().replace(/_core$/, '');
+    const fault = this.faults.get(faultId);
+    if (!fault) return true;
+    return top === fault.library || fault.stack.some((s) => s.toLowerCase() === top) || fault.signatures.some((s) => s.type?.toLowerCase().startsWith(`${top}.`));
   }
 
   /** Keyword search over titles and phrases, for `search` and the "nearest faults" list. */

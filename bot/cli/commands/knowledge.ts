@@ -7,7 +7,7 @@ import { UsageError, type CliCommand } from '../command.js';
 export const command: CliCommand = {
   name: 'knowledge',
   summary: 'Validate the fault catalogue: schema, examples, counterexamples, regex safety, Slack limits',
-  usage: 'faultline knowledge check [--only ID] [--dir DIR]',
+  usage: 'faultline knowledge check [--only ID] [--dir DIR] [--deep]',
   valueFlags: ['only', 'dir'],
   async run(ctx) {
     const sub = ctx.args[0];
@@ -20,7 +20,7 @@ export const command: CliCommand = {
     }
     const engine = createEngine(knowledge.faults);
     const extra: ExampleCheck[] = [slackLimitCheck];
-    const report = checkKnowledge(engine, knowledge.faults, knowledge.problems, { only, extra });
+    const report = checkKnowledge(engine, knowledge.faults, knowledge.problems, { only, extra, deep: Boolean(ctx.flags.deep) });
     for (const f of report.failures) ctx.stdout.write(`FAIL ${f.faultId ? `${f.faultId} (${f.file})` : f.file}: ${f.what}\n`);
     const summary = `${report.faults} faults, ${report.examples} examples, ${report.counterexamples} counterexamples, ${report.regexes} regexes checked`;
     if (report.failures.length) {

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { faultExample, fixture, shippedEngine } from '../helpers.js';
+
+const engine = shippedEngine();
+const MG = 'sqlalchemy/missing-greenlet.yaml';
+const SINGLE = "sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place? (Background on this error at: https://sqlalche.me/e/20/xd2s)";
+
+describe('the seed case: MissingGreenlet from a pytest run', () => {
+  const d = engine.diagnose(faultExample(MG, 'pytest failure, the seed case (result resolved through select(User))'));
+
+  it('is sqlalchemy.missing-greenlet, variant lazy load, matched by the error code', () => {
+    expect(d.match).toMatchObject({ id: 'sqlalchemy.missing-greenlet', variant: 'lazy-load', method: 'code' });
+    expect(d.match?.confidence).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('resolves `result` to User through the select(User) in the shown source', () => {
+    expect(d.entities.models).toEqual(['User', 'Organization']);
+    expect(d.entities.attributes).toEqual(['User.organization']);
+  });
+
+  it('tailors the snippets to the names', () => {
+    const snippets = d.fixes.map((f) => f.snippet).join('\n');
+    expect(snippets).toContain('select(User).options(joinedload(User.organization))');
+    expect(snippets).toContain('select(User).options(selectinload(User.organization))');
+    expect(snippets).toContain('organization: Mapped["Organization"] = relationship(lazy="selectin")');
+    expect(snippets).toContain('organization: Mapped["Organization"] = relationship(lazy="raise")');
+    expect(snippets).not.toMatch(/YourModel|your_relationship|Parent|child/);
+    expect(d.placeholders.filter((p) => p.fallback)).toEqual([]);
+  });
+
+  it('ranks joinedload first for a many-to-one and says why', () => {
+    expect(d.fixes[0]?.id).toBe('joinedload-option');
+    expect(d.fixes[0]?.reasons.join(' ')).toMatch(/many-to-one/);
+    expect(d.fixes.map((f) => f.rank)).toEqual(d.fixes.map((_, i) => i + 1));
+  });
+});
+
+describe('names from a plain traceback', () => {
+  it('takes the model from the variable in `return user.organization.name`', () => {
+    const d = engine.diagnose(faultExample(MG, 'FastAPI endpoint under uvicorn, the user frame names the variable'));
+    expect(d.entities.models).toContain('User');
+    expect(d.entities.attributes).toEqual(['User.organization']);
+    expect(d.facts.framework).toBe('fastapi');
+  });
+
+  it('favours selectinload for a collection and warns that joinedload needs unique()', () => {
+    const d = engine.diagnose(faultExample(MG, 'collection relationship in a Pydantic response (SQLAlchemy 1.4, psycopg-free asyncpg)'));
+    expect(d.fixes[0]?.snippet).toContain('select(Customer).options(selectinload(Customer.orders))');
+    const joined = d.fixes.find((f) => f.id === 'joinedload-option');
+    expect(joined?.reasons.join(' ')).toMatch(/unique\(\)/);
+    expect(d.fixes.findIndex((f) => f.id === 'joinedload-option')).toBeGreaterThan(0);
+    expect(d.fixes.find((f) => f.id === 'relationship-lazy-default')?.snippet).toContain('orders: Mapped[list["Order"]] = relationship(lazy="selectin")');
+  });
+
+  it('does not hand a 1.4 user a 2.0-only fix without a word', () => {
+    const d = engine.diagnose(faultExample(MG, 'collection relationship in a Pydantic response (SQLAlchemy 1.4, psycopg-free asyncpg)'));
+    expect(d.facts.sqlalchemy).toBe('1.4');
+    const awaitable = d.fixes.find((f) => f.id === 'awaitable-attrs');
+    expect(awaitable?.available).toBe(false);
+    expect(awaitable?.caveat).toMatch(/needs sqlalchemy >=2\.0\.13; your paste shows 1\.4/);
+    expect(d.fixes.at(-1)?.available).toBe(false);
+  });
+
+  it('puts expire_on_commit=False first when commit expired the attribute', () => {
+    const d = engine.diagnose(faultExample(MG, 'attribute expired by commit, read after the commit'));
+    expect(d.match?.variant).toBe('expired-attribute');
+    expect(d.fixes[0]?.id).toBe('expire-on-commit-false');
+    expect(d.fixes.some((f) => f.id === 'selectinload-option')).toBe(false);
+  });
+
+  it('uses obvious placeholders when no name is in the paste, and says which to replace', () => {
+    const d = engine.diagnose(SINGLE);
+    expect(d.fixes[0]?.snippet).toContain('YourModel');
+    expect(d.placeholders.filter((p) => p.fallback).map((p) => p.value)).toContain('YourModel');
+  });
+
+  it('speaks Japanese when asked', () => {
+    const d = engine.diagnose(SINGLE, { lang: 'ja' });
+    expect(d.match?.title).toMatch(/暗黙の DB アクセス/);
+    expect(d.fixes[0]?.tradeoff).toMatch(/影響範囲/);
+  });
+});
+
+describe('the same error in other shapes', () => {
+  it.each([
+    ['one line', SINGLE],
+    ['Slack-escaped inside a code fence', "```sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can&#39;t call await_only() here. Was IO attempted in an unexpected place? (Background on this error at: &lt;https://sqlalche.me/e/20/xd2s&gt;)```"],
+    ['with a log prefix', `2025-03-14 09:12:44,871 ERROR [app.worker] ${SINGLE}`],
+    ['with only its background code', 'it failed with (Background on this error at: https://sqlalche.me/e/20/xd2s)'],
+    ['inside an exception group', fixture('exception-group.txt')],
+    ['as a pytest summary line', 'FAILED tests/test_users.py::test_org - sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can\'t call await_only() here.'],
+    ['truncated mid-message', 'sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been cal'],
+    ['retyped without the type', 'greenlet spawn has not been called, cant call await only here??'],
+  ])('%s', (_name, text) => {
+    expect(engine.diagnose(text).match?.id).toBe('sqlalchemy.missing-greenlet');
+  });
+});
+
+describe('no match where there is nothing to match', () => {
+  it.each([
+    ['chat about sessions', 'anyone know why our session pool keeps growing after the migration? the loop seems fine'],
+    ['a Java stack trace', fixture('java-npe.txt')],
+    ['a Go panic', 'panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a1b2c]\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d'],
+    ['an unrelated Python error', fixture('during-handling.txt')],
+  ])('%s', (_name, text) => {
+    expect(engine.diagnose(text).match).toBeNull();
+  });
+
+  it('says when the text is not an error', () => {
+    const d = engine.diagnose('lunch at noon? the new place on 5th');
+    expect(d.looksLikeError).toBe(false);
+    expect(d.match).toBeNull();
+  });
+});
+
+describe('chains and several errors', () => {
+  it('explains the failure and mentions the other exceptions', () => {
+    const text = `/app/app/models.py:12: SAWarning: This declarative base already contains a class with the same class name and module name\n${faultExample(MG, 'FastAPI endpoint under uvicorn, the user frame names the variable')}`;
+    const d = engine.diagnose(text);
+    expect(d.match?.id).toBe('sqlalchemy.missing-greenlet');
+    expect(d.others.map((o) => o.type)).toContain('SAWarning');
+  });
+});
+
+describe('hostile input answers within bounds and never throws', () => {
+  it.each([
+    ['empty', ''],
+    ['whitespace', '   \n\t\n'],
+    ['5 MB of log', `INFO request ok\n`.repeat(330_000)],
+    ['random binary', Buffer.from(Array.from({ length: 65_536 }, (_, i) => (i * 2654435761) % 251))],
+    ['a 1 MB single line', `ValueError: ${'(a+'.repeat(350_000)}`],
+    ['deeply repeated frames', `Traceback (most recent call last):\n${'  File "/app/a.py", line 1, in f\n    f()\n'.repeat(20_000)}RecursionError: maximum recursion depth exceeded`],
+    ['ANSI soup', '\x1b[31m\x1b[1m'.repeat(50_000)],
+    ['regex bait', `sqlalchemy.exc.InvalidRequestError: ${"'".repeat(100_000)}`],
+  ])('%s', (_name, input) => {
+    const d = engine.diagnose(input);
+    expect(d.match === null || typeof d.match.id === 'string').toBe(true);
+    expect(typeof d.fingerprint).toBe('string');
+  });
+
+  it('says binary input is binary', () => {
+    const d = engine.diagnose(Buffer.from([0, 1, 2, 3, 255, 254, 0, 0]));
+    expect(d.match).toBeNull();
+    expect(d.input.notes.join(' ')).toMatch(/binary/);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_INPUT_BYTES, MAX_LINE_CHARS, normaliseInput, stripLinePrefix } from '../../bot/triage/normalise.js';
+
+describe('normaliseInput', () => {
+  it('undoes Slack escaping, links and mentions', () => {
+    const n = normaliseInput('<@U024BE7LH> help: a &lt; b &amp;&amp; c &gt; d, see <https://sqlalche.me/e/20/xd2s> and <https://docs.example.com/x|the docs> in <#C0123|backend>');
+    expect(n.text).toBe(' help: a < b && c > d, see https://sqlalche.me/e/20/xd2s and the docs (https://docs.example.com/x) in #backend');
+  });
+
+  it('removes code fences, ANSI colours and CRLF', () => {
+    const n = normaliseInput('```python\r\n\x1b[31mValueError\x1b[0m: boom\r\n```');
+    expect(n.lines.filter(Boolean)).toEqual(['ValueError: boom']);
+  });
+
+  it('keeps pytest source markers but drops Slack quote markers', () => {
+    const n = normaliseInput('> sqlalchemy.exc.NoResultFound: No row was found when one was required\n>       assert user.id == 1');
+    expect(n.lines).toEqual(['sqlalchemy.exc.NoResultFound: No row was found when one was required', '>       assert user.id == 1']);
+  });
+
+  it.each([
+    ['2025-03-14 09:12:44,871 ERROR [app.api.users] ValueError: x', 'ValueError: x', true],
+    ['ERROR:    Exception in ASGI application', 'Exception in ASGI application', true],
+    ['[2025-03-14 09:12:44 +0000] [12] [ERROR] Worker failed', 'Worker failed', true],
+    ['api-1  | 2025-03-14T09:12:44.871Z INFO started', 'started', false],
+    ['INFO:     127.0.0.1:5000 - "GET / HTTP/1.1" 200 OK', '127.0.0.1:5000 - "GET / HTTP/1.1" 200 OK', false],
+    ['    return user.organization.name', '    return user.organization.name', false],
+  ])('strips the log prefix of %j', (line, rest, errorLevel) => {
+    expect(stripLinePrefix(line)).toEqual({ line: rest, errorLevel });
+  });
+
+  it('flags binary input instead of analysing it', () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    const n = normaliseInput(bytes);
+    expect(n.binary).toBe(true);
+    expect(n.lines).toEqual([]);
+  });
+
+  it('decodes invalid UTF-8 leniently and says so', () => {
+    const n = normaliseInput(Buffer.concat([Buffer.from('ValueError: caf'), Buffer.from([0xe9, 0xff]), Buffer.from('\n')]));
+    expect(n.binary).toBe(false);
+    expect(n.lines[0]).toMatch(/^ValueError: caf/);
+    expect(n.notes.join(' ')).toMatch(/not valid UTF-8/);
+  });
+
+  it('keeps the head and the tail of a huge paste and says so', () => {
+    const big = `first line\n${'x'.repeat(100)}\n`.repeat(60_000) + 'sqlalchemy.exc.NoResultFound: No row was found when one was required\n';
+    const n = normaliseInput(big);
+    expect(n.truncated).toBe(true);
+    expect(n.text.length).toBeLessThanOrEqual(MAX_INPUT_BYTES + 1);
+    expect(n.lines.at(-2)).toBe('sqlalchemy.exc.NoResultFound: No row was found when one was required');
+    expect(n.notes.join(' ')).toMatch(/only its first/);
+  });
+
+  it('cuts overlong lines before any regex sees them', () => {
+    const n = normaliseInput(`ValueError: ${'a'.repeat(1_000_000)}`);
+    expect(Math.max(...n.lines.map((l) => l.length))).toBeLessThanOrEqual(MAX_LINE_CHARS);
+  });
+});

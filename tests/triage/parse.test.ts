@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseInput } from '../../bot/triage/normalise.js';
+import { parsePaste } from '../../bot/triage/parse.js';
+import { faultExample, fixture } from '../helpers.js';
+
+const parse = (text: string, known: string[] = []) => parsePaste(normaliseInput(text), new Set(known));
+
+describe('parsePaste', () => {
+  it('reads both links of a "direct cause" chain with frames, SQL and the error code', () => {
+    const p = parse(fixture('chained-asyncpg-unique.txt'));
+    expect(p.records.map((r) => r.shortType)).toEqual(['IntegrityError', 'IntegrityError']);
+    const [cause, wrapper] = p.records;
+    expect(cause?.link).toBe('cause');
+    expect(cause?.message).toMatch(/^<class 'asyncpg\.exceptions\.UniqueViolationError'>: duplicate key value violates unique constraint "users_email_key"\nDETAIL: {2}Key/);
+    expect(wrapper?.type).toBe('sqlalchemy.exc.IntegrityError');
+    expect(wrapper?.sql).toBe('INSERT INTO users (email, name, organization_id) VALUES ($1::VARCHAR, $2::VARCHAR, $3::INTEGER) RETURNING users.id');
+    expect(wrapper?.hadParameters).toBe(true);
+    expect(wrapper?.message).not.toContain('[parameters');
+    expect(wrapper?.codes).toEqual(['gkpj']);
+    expect(wrapper?.frames[0]).toMatchObject({ file: '/app/app/api/users.py', line: 33, func: 'create_user', code: 'await session.commit()', library: false });
+    expect(wrapper?.frames[1]?.library).toBe(true);
+  });
+
+  it('marks "during handling" chains as context', () => {
+    const p = parse(fixture('during-handling.txt'));
+    expect(p.records.map((r) => [r.shortType, r.message, r.link])).toEqual([
+      ['KeyError', "'user'", 'context'],
+      ['ValueError', 'bad payload', null],
+    ]);
+  });
+
+  it('reads pytest long output: the > source line belongs to the user frame, E lines are the error', () => {
+    const p = parse(faultExample('sqlalchemy/missing-greenlet.yaml', 'pytest failure, the seed case (result resolved through select(User))'), ['MissingGreenlet']);
+    expect(p.records).toHaveLength(1);
+    const r = p.records[0];
+    expect(r?.type).toBe('sqlalchemy.exc.MissingGreenlet');
+    expect(r?.codes).toEqual(['xd2s']);
+    const user = r?.frames.find((f) => !f.library);
+    expect(user).toMatchObject({ file: 'tests/test_users.py', line: 18, code: 'assert result.organization.name == "Acme"' });
+    expect(p.sourceLines.some((l) => l.includes('select(User).where(User.id == 100)'))).toBe(true);
+  });
+
+  it('reads tracebacks inside exception groups', () => {
+    const p = parse(fixture('exception-group.txt'));
+    const r = p.records.find((x) => x.shortType === 'MissingGreenlet');
+    expect(r?.frames.map((f) => f.func)).toEqual(['read_user_organization', '_load_for_state', 'await_only']);
+  });
+
+  it('reads Python warning lines as warning records', () => {
+    const p = parse("/app/app/models.py:42: SAWarning: relationship 'User.orders' will copy column users.id to column orders.user_id, which conflicts with relationship(s): 'Order.user'");
+    expect(p.records[0]).toMatchObject({ kind: 'warning', shortType: 'SAWarning' });
+    expect(p.records[0]?.frames[0]).toMatchObject({ file: '/app/app/models.py', line: 42 });
+  });
+
+  it('finds an exception named inside a sentence', () => {
+    const p = parse('after the upgrade we get sqlalchemy.exc.NoResultFound: No row was found when one was required on login');
+    expect(p.records[0]?.type).toBe('sqlalchemy.exc.NoResultFound');
+  });
+
+  it('reads pytest summary lines', () => {
+    const p = parse('FAILED tests/test_api.py::test_create - sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called', ['MissingGreenlet']);
+    expect(p.records[0]?.shortType).toBe('MissingGreenlet');
+  });
+
+  it('keeps PostgreSQL server lines as bare records', () => {
+    const p = parse('2025-01-02 10:11:12.345 UTC [812] FATAL:  sorry, too many clients already');
+    expect(p.records[0]?.kind).toBe('line');
+    expect(p.records[0]?.message).toContain('sorry, too many clients already');
+  });
+
+  it('bounds deeply repeated frames', () => {
+    const frame = '  File "/app/app/rec.py", line 3, in f\n    return f(n - 1)\n';
+    const p = parse(`Traceback (most recent call last):\n${frame.repeat(3000)}RecursionError: maximum recursion depth exceeded`);
+    expect(p.records[0]?.shortType).toBe('RecursionError');
+    expect(p.records[0]?.frames.length).toBeLessThanOrEqual(200);
+  });
+});
