@@ -27,8 +27,9 @@ export interface Engine {
 }
 
 /** Is this text an error at all? Plain chat must never get a diagnosis. */
-export function looksLikeError(parsed: ParsedPaste): boolean {
-  return parsed.records.some((r) => r.kind !== 'line' || r.codes.length > 0 || /\b(?:error|exception|failed|fatal|refused|violates|timed out|traceback|cannot|can't|could not|not found|no such)\b/i.test(r.message));
+export function looksLikeError(parsed: ParsedPaste, errorLevel: readonly boolean[] = []): boolean {
+  // A line a logger or server marked FATAL / ERROR is an error whatever its words.
+  return parsed.records.some((r) => r.kind !== 'line' || r.codes.length > 0 || errorLevel[r.lineIndex] === true || /\b(?:error|exception|fail(?:s|ed|ing|ure)?|fatal|refused|violates|timed out|traceback|cannot|can't|could not|not found|no such|crash(?:es|ed)?)\b/i.test(r.message));
 }
 
 /** Orders candidates: confident first, then the more specific fault, then the crash over a warning, then the later one. */
@@ -85,7 +86,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
       const record = records[i];
       if (record) index.matchRecord(record, i).forEach(consider);
     }
-    let errorLike = looksLikeError(parsed);
+    let errorLike = looksLikeError(parsed, input.errorLevel);
     const bestExact = Math.max(0, ...[...perFault.values()].map((c) => c.confidence));
     if (bestExact < REPLY_THRESHOLD) {
       for (let i = Math.max(first, records.length - MAX_RECORDS_FUZZY); i < records.length; i++) {

@@ -7,6 +7,8 @@ const NOT_OBJECTS = new Set([
   'datetime', 'typing', 'pydantic', 'fastapi', 'stmt', 'query', 'select', 'func', 'settings', 'config', 'math', 're',
   'time', 'random', 'uuid', 'alembic', 'op', 'mapped', 'await', 'errors', 'docs', 'www', 'http', 'https', 'github',
   'metadata', 'base', 'kwargs', 'args', 'super', 'exc', 'util', 'models', 'schemas', 'crud', 'api', 'tests', 'test',
+  'asyncpg', 'psycopg', 'psycopg2', 'socket', 'pydantic_core', 'starlette', 'uvicorn', 'gunicorn', 'greenlet', 'aiosqlite',
+  'aiomysql', 'pymysql', 'builtins', 'collections', 'functools', 'contextlib', 'concurrent', 'anyio', 'httpx', 'requests',
 ]);
 // Variables whose name says nothing about the class: resolve them through the shown source.
 const GENERIC_VARIABLES = new Set(['result', 'res', 'obj', 'row', 'item', 'instance', 'entity', 'record', 'r', 'x', 'o', 'data', 'value', 'ret', 'found', 'existing', 'db_obj', 'model', 'target', 'rv', 'out']);
@@ -116,7 +118,8 @@ function resolveVariable(variable: string, sources: string[]): string | null {
 function attributeAccesses(code: string): { variable: string; attr: string }[] {
   const out: { variable: string; attr: string }[] = [];
   const line = code.replace(/(["'])(?:(?!\1).){0,300}\1/g, '""');
-  for (const m of line.slice(0, 1000).matchAll(/(?<![\w.])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?!\s*\()/g)) {
+  // `(?!\.[A-Z])` skips module paths of exception types: `asyncpg.exceptions.DataError`.
+  for (const m of line.slice(0, 1000).matchAll(/(?<![\w.])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?!\s*\(|\.[A-Z])/g)) {
     const variable = m[1] ?? '';
     const attr = m[2] ?? '';
     if (NOT_OBJECTS.has(variable) || NOT_ATTRIBUTES.has(attr) || attr.startsWith('__') || variable.length < 1) continue;

@@ -17,6 +17,7 @@ const CONFIDENCE = {
   sharedCodeTotal: 0.6,
   fuzzyMax: 0.86,
   foreignModule: 0.6,
+  partialWord: 0.8,
 } as const;
 
 const FUZZY_QUERY_CHARS = 300;
@@ -162,6 +163,8 @@ export class FaultIndex {
       let confidence = (CONFIDENCE.fuzzyMax - hit.score) * lengthFactor;
       // `vertexai....ResponseValidationError` is not FastAPI's, however alike the words.
       if (!this.inStack(record.type, phrase.faultId)) confidence *= CONFIDENCE.foreignModule;
+      // `dialects:postgres` inside `dialects:postgresql.psycopg` is another error's word.
+      if (endsMidWord(query.toLowerCase(), phrase.text.toLowerCase())) confidence *= CONFIDENCE.partialWord;
       const prev = best.get(phrase.faultId);
       if (!prev) best.set(phrase.faultId, { faultId: phrase.faultId, confidence, method: 'fuzzy', recordIndex, captures: {} });
       // A second phrase of the same fault in the message corroborates the first.
@@ -196,6 +199,12 @@ export class FaultIndex {
   faultsForCode(code: string): Fault[] {
     return (this.byCode.get(code) ?? []).flatMap((id) => this.faults.get(id) ?? []);
   }
+}
+
+function endsMidWord(query: string, phrase: string): boolean {
+  const at = query.indexOf(phrase);
+  if (at < 0 || !/\w$/.test(phrase)) return false;
+  return /\w/.test(query[at + phrase.length] ?? '');
 }
 
 function sharedShare(tokens: string[], query: string): number {

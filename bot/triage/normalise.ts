@@ -19,24 +19,24 @@ const ENTITIES: Record<string, string> = {
 };
 
 // Prefixes that loggers and process managers put before the text we care about. Each is
-// anchored and bounded; they are tried in a loop because they stack (compose + logging).
-const LINE_PREFIXES: RegExp[] = [
+// anchored and bounded, and gated by a cheap test of the line so a 2,000-line log costs little.
+// They are tried in order, twice at most, because they stack (compose + timestamp + level).
+const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   // docker compose: "api-1  | ", "web_1     | "
-  /^[\w.-]{1,64}\s{0,16}\|\s?/,
+  { gate: (l) => l.includes('|'), re: /^[\w.-]{1,64}\s{0,16}\|\s?/ },
   // ISO / logging timestamps: "2025-03-14 09:12:44,871 ", "2025-03-14T09:12:44.871Z ", "[2025-03-14 09:12:44 +0000] "
-  /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC))?\]?\s{1,8}/,
+  { gate: (l) => /^\[?\d/.test(l), re: /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC))?\]?\s{1,8}/ },
   // syslog / journald: "Mar 14 09:12:44 host app[123]: "
-  /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} [\w.-]{1,64} [\w./-]{1,64}(?:\[\d{1,10}\])?:\s/,
+  { gate: (l) => /^[A-Z][a-z]{2} /.test(l), re: /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} [\w.-]{1,64} [\w./-]{1,64}(?:\[\d{1,10}\])?:\s/ },
   // gunicorn: "[12] [ERROR] ", level in brackets: "[ERROR] ", "[app.db] "
-  /^\[\d{1,10}\]\s{1,4}/,
-  /^\[(?:CRITICAL|FATAL|ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE)\]\s{1,8}/i,
+  { gate: (l) => l.startsWith('['), re: /^\[\d{1,10}\]\s{1,4}/ },
+  { gate: (l) => l.startsWith('['), re: /^\[(?:CRITICAL|FATAL|ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE)\]\s{1,8}/i },
   // uvicorn / python logging: "ERROR:    ", "ERROR:app.main:", "ERROR app.db: ", "ERROR [app.db] ", "ERROR - "
-  /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::[\w.]{1,128})?:(?:\s{1,8}|(?=\S))(?=\S)/,
-  /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[[\w.:-]{1,128}\]\s{1,8}|[\w.]{1,128}:\s{1,8}|-\s{1,8})?/,
+  { gate: (l) => /^[CEWID]/.test(l), re: /^(?:CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::[\w.]{1,128})?:(?:\s{1,8}|(?=\S))(?=\S)/ },
+  { gate: (l) => /^[CFEWID]/.test(l), re: /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[[\w.:-]{1,128}\]\s{1,8}|[\w.]{1,128}:\s{1,8}|-\s{1,8})?/ },
   // "[app.api.users] " or "app.api.users - ERROR - " (logging's default formats)
-  /^\[[\w.:-]{1,128}\]\s{1,8}/,
-  /^[\w.]{1,128}\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/,
-  // "level=error msg=" style is left alone: the message is in a quoted value.
+  { gate: (l) => l.startsWith('['), re: /^\[[\w.:-]{1,128}\]\s{1,8}/ },
+  { gate: (l) => l.includes(' - '), re: /^[\w.]{1,128}\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
 ];
 
 function looksBinary(buf: Buffer): boolean {
@@ -74,9 +74,11 @@ const ERROR_LEVEL = /\b(?:CRITICAL|FATAL|ERROR|PANIC)\b/;
 export function stripLinePrefix(line: string): { line: string; errorLevel: boolean } {
   let out = line;
   let errorLevel = false;
-  for (let pass = 0; pass < 4; pass++) {
+  if (out === '' || out.startsWith(' ')) return { line: out, errorLevel };
+  for (let pass = 0; pass < 2; pass++) {
     const before = out;
-    for (const re of LINE_PREFIXES) {
+    for (const { gate, re } of LINE_PREFIXES) {
+      if (!gate(out)) continue;
       const m = re.exec(out);
       if (m && m[0].length < out.length) {
         if (ERROR_LEVEL.test(m[0])) errorLevel = true;
@@ -138,8 +140,10 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   lines = lines.map((raw) => {
     let line = raw.length > MAX_LINE_CHARS ? ((longLine = true), raw.slice(0, MAX_LINE_CHARS)) : raw;
     // Slack block quotes: "> text" (pytest's own ">" source marker is followed by spaces).
-    if (/^>\s?(?!\s{2})/.test(line) && !/^>\s{3,}/.test(line)) line = line.replace(/^>\s?/, '');
-    line = line.replace(/\t/g, '    ').replace(/[\u00A0\u2007\u202F]/g, ' ').trimEnd();
+    if (line.startsWith('>') && !/^>\s{3,}/.test(line)) line = line.replace(/^>\s?/, '');
+    if (line.includes('\t')) line = line.replace(/\t/g, '    ');
+    if (/[\u00A0\u2007\u202F]/.test(line)) line = line.replace(/[\u00A0\u2007\u202F]/g, ' ');
+    line = line.trimEnd();
     const stripped = stripLinePrefix(line);
     errorLevel.push(stripped.errorLevel);
     return stripped.line;

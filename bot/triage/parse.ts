@@ -59,10 +59,14 @@ export function finishMessage(record: ErrorRecord, raw: string): void {
   record.codes = [...codes];
 }
 
+// Exception classes that do not start with a capital: the socket module's, and old aliases.
+const LOWERCASE_TYPES = new Set(['gaierror', 'herror', 'timeout', 'error']);
+
 function isPlausibleType(type: string, knownTypes: ReadonlySet<string>, inTraceback: boolean): boolean {
   const short = type.slice(type.lastIndexOf('.') + 1);
+  if (knownTypes.has(short) || knownTypes.has(type)) return short.length >= 3;
+  if (LOWERCASE_TYPES.has(short)) return type.includes('.');
   if (!/^[A-Z]/.test(short) || short.length < 3) return false;
-  if (knownTypes.has(short) || knownTypes.has(type)) return true;
   if (TYPE_SUFFIX.test(short)) return true;
   // After a traceback any class-like name is an exception (`asyncpg.exceptions.DataError`, `Abort`).
   return inTraceback && /^[A-Z][A-Za-z0-9]+$/.test(short);
@@ -121,7 +125,12 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         parts.push(e[1] ?? '');
         continue;
       }
-      if (raw.trim() === '') break;
+      if (raw.trim() === '') {
+        // SQLAlchemy and libpq put trailers after a blank line: HINT, [SQL: ...], (Background ...).
+        const next = lines.slice(i + 1, i + 3).find((l) => l.trim() !== '') ?? '';
+        if (/^(?:\[SQL: |\[parameters: |\(Background on this error at: |HINT: |DETAIL: )/.test(next)) continue;
+        break;
+      }
       if (TRACEBACK_START.test(raw) || CAUSE_SEPARATOR.test(raw) || CONTEXT_SEPARATOR.test(raw) || PY_FRAME.test(raw)) break;
       // A new log record at error level starts a new error, not more of this message.
       if (errorLevel[i]) break;
@@ -136,15 +145,19 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     const line = lines[i] ?? '';
     if (line === '') continue;
 
-    if (TRACEBACK_START.test(line)) {
+    const indented = line.startsWith(' ');
+    const hasPy = line.includes('.py');
+    if (line.includes('Traceback') && TRACEBACK_START.test(line)) {
       inTraceback = true;
       frames = [];
       continue;
     }
-    if (CAUSE_SEPARATOR.test(line)) { pendingLink = 'cause'; continue; }
-    if (CONTEXT_SEPARATOR.test(line)) { pendingLink = 'context'; continue; }
+    if (line.includes('above exception')) {
+      if (CAUSE_SEPARATOR.test(line)) { pendingLink = 'cause'; continue; }
+      if (CONTEXT_SEPARATOR.test(line)) { pendingLink = 'context'; continue; }
+    }
 
-    let m = PY_FRAME.exec(line);
+    let m = indented && line.includes('File "') ? PY_FRAME.exec(line) : null;
     if (m) {
       inTraceback = true;
       const file = m[1] ?? '';
@@ -162,7 +175,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
-    m = PYTEST_FRAME.exec(line);
+    m = hasPy && !indented ? PYTEST_FRAME.exec(line) : null;
     if (m) {
       const file = m[1] ?? '';
       const next = lines[i + 1] ?? '';
@@ -176,7 +189,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     }
 
     // pytest long format: source shown with the failing line marked by `>`.
-    const failing = /^>\s{1,40}(\S.{0,1000})$/.exec(line);
+    const failing = line.startsWith('>') ? /^>\s{1,40}(\S.{0,1000})$/.exec(line) : null;
     if (failing?.[1]) {
       pendingFailing = failing[1].trim();
       failingLines.push(pendingFailing);
@@ -188,7 +201,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       sourceLines.push(line.trim());
     }
 
-    const e = PYTEST_E_LINE.exec(line);
+    const e = line.startsWith('E ') ? PYTEST_E_LINE.exec(line) : null;
     if (e) {
       const first = e[1] ?? '';
       const ex = EXCEPTION_LINE.exec(first);
@@ -207,7 +220,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
-    m = PYTEST_LOCATION.exec(line);
+    m = hasPy && !indented ? PYTEST_LOCATION.exec(line) : null;
     if (m) {
       const file = m[1] ?? '';
       const code = pendingFailing ?? '';
@@ -223,7 +236,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
-    m = WARNING_LINE.exec(line);
+    m = hasPy && line.includes('Warning: ') ? WARNING_LINE.exec(line) : null;
     if (m) {
       const next = lines[i + 1] ?? '';
       if (/^\s{2,}\S/.test(next) && !PY_FRAME.test(next)) { sourceLines.push(next.trim()); i++; }
@@ -234,13 +247,14 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
-    m = PYTEST_SUMMARY.exec(line);
+    m = line.startsWith('FAILED ') || line.startsWith('ERROR ') ? PYTEST_SUMMARY.exec(line) : null;
     if (m?.[1] && isPlausibleType(m[1], knownTypes, true)) {
       push(emptyRecord('exception', m[1], '', i), m[2] ?? '');
       continue;
     }
 
-    if (!/^\s/.test(line)) {
+    const colon = line.includes(': ');
+    if (!indented && (colon || inTraceback)) {
       const ex = EXCEPTION_LINE.exec(line);
       const type = ex?.[1] ?? '';
       if (ex && (ex[2] !== undefined || inTraceback) && isPlausibleType(type, knownTypes, inTraceback)) {
@@ -251,7 +265,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       }
     }
 
-    const inline = INLINE_TYPE.exec(line);
+    const inline = colon || line.includes(') ') ? INLINE_TYPE.exec(line) : null;
     if (inline?.[1] && isPlausibleType(inline[1], knownTypes, false) && (knownTypes.has(inline[1].slice(inline[1].lastIndexOf('.') + 1)) || TYPE_SUFFIX.test(inline[1]))) {
       const start = (inline.index ?? 0) + inline[0].length;
       const rest = line.slice(start);

@@ -21,7 +21,7 @@ export const command: CliCommand = {
     const engine = createEngine(knowledge.faults);
     const extra: ExampleCheck[] = [slackLimitCheck];
     const report = checkKnowledge(engine, knowledge.faults, knowledge.problems, { only, extra, deep: Boolean(ctx.flags.deep) });
-    for (const f of report.failures) ctx.stdout.write(`FAIL ${f.faultId ? `${f.faultId} (${f.file})` : f.file}: ${f.what}\n`);
+    for (const f of report.failures) ctx.stdout.write(`FAIL ${f.faultId ? `${f.faultId} (${f.file}): ` : ""}${f.what}\n`);
     const summary = `${report.faults} faults, ${report.examples} examples, ${report.counterexamples} counterexamples, ${report.regexes} regexes checked`;
     if (report.failures.length) {
       ctx.stdout.write(`\n${summary}: ${report.failures.length} problem(s). Fix the files named above.\n`);

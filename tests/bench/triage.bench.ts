@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fuse from 'fuse.js';
+import { loadKnowledge } from '../../bot/kb/load.js';
+import type { Fault } from '../../bot/kb/compile.js';
+import { createEngine } from '../../bot/triage/diagnose.js';
+import { type BenchResult, measure, quick } from './measure.js';
+import { syntheticFaults } from './synthetic.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+const trace60 = readFileSync(join(fixtures, 'bench-60-line-trace.txt'), 'utf8');
+
+/** A 2,000-line service log: request lines, a warning, and the crash at the end. */
+function logPaste(): string {
+  const lines: string[] = [];
+  for (let i = 0; lines.length < 1940; i++) {
+    lines.push(`2025-03-14 09:${String(10 + (i % 50)).padStart(2, '0')}:44,${String(i % 1000).padStart(3, '0')} INFO [app.access] 10.0.${i % 255}.7 - "GET /api/users/${i} HTTP/1.1" 200 ${512 + i}`);
+    if (i % 400 === 0) lines.push(`2025-03-14 09:12:44,871 WARNING [sqlalchemy.pool] Connection <AsyncAdapt_asyncpg_connection object at 0x7f3a2c1b${i}> being returned to pool was not checked in`);
+  }
+  return `${lines.join('\n')}\n${trace60}`;
+}
+
+/** The naive design the index replaces: one fuse.js search of the raw paste over every fault. */
+function naiveBaseline(faults: Fault[]): (text: string) => unknown {
+  const items = faults.map((f) => ({ id: f.id, text: [f.title.en, ...f.phrases, ...f.signatures.map((s) => `${s.type ?? ''} ${s.message?.source ?? ''}`)].join('\n') }));
+  const fuse = new Fuse(items, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.6 });
+  return (text) => fuse.search(text)[0];
+}
+
+export default async function triageBench(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const shipped = loadKnowledge().faults;
+  const synthetic = [...shipped, ...syntheticFaults(10_000 - shipped.length)];
+  const log2000 = logPaste();
+  const trace30 = trace60.split('\n').slice(-30).join('\n');
+  const iterations = quick() ? 300 : 2000;
+
+  for (const [label, faults] of [[`shipped catalogue (${shipped.length} faults)`, shipped], ['10,000 faults', synthetic]] as const) {
+    const engine = createEngine(faults);
+    const check = engine.diagnose(trace60);
+    if (check.match?.id !== 'sqlalchemy.missing-greenlet') throw new Error(`bench input did not diagnose as MissingGreenlet against ${label}`);
+    const t60 = measure(() => engine.diagnose(trace60), iterations);
+    results.push({ name: `diagnose 60-line trace, ${label}`, value: t60.median, unit: 'ms median', note: `p99 ${t60.p99.toFixed(3)} ms, max ${t60.max.toFixed(2)} ms, n=${t60.n}` });
+    const tLog = measure(() => engine.diagnose(log2000), Math.ceil(iterations / 10));
+    results.push({ name: `diagnose 2,000-line log, ${label}`, value: tLog.median, unit: 'ms median', note: `p99 ${tLog.p99.toFixed(3)} ms, max ${tLog.max.toFixed(2)} ms, n=${tLog.n}` });
+    const unknown = 'acme.billing.LedgerImbalanceError: ledger 7 is off by 3 cents after reconciliation of batch 1182';
+    const tUnknown = measure(() => engine.diagnose(unknown), iterations);
+    results.push({ name: `diagnose unknown error (fuzzy path), ${label}`, value: tUnknown.median, unit: 'ms median', note: `p99 ${tUnknown.p99.toFixed(3)} ms` });
+  }
+
+  // The baseline is slow by design; few runs are enough to see the ratio.
+  const indexed = createEngine(shipped);
+  const indexedTime = measure(() => indexed.diagnose(trace30), 200).median;
+  const naiveShipped = naiveBaseline(shipped);
+  const tNaive = measure(() => naiveShipped(trace30), quick() ? 1 : 3);
+  results.push({ name: `naive fuse.js baseline, 30-line trace, ${shipped.length} faults`, value: tNaive.median, unit: 'ms median', note: `indexed engine ${indexedTime.toFixed(3)} ms: ${(tNaive.median / indexedTime).toFixed(0)}x faster` });
+  if (!quick()) {
+    const sample = synthetic.slice(0, 1000);
+    const naive1000 = naiveBaseline(sample);
+    const t1000 = measure(() => naive1000(trace30), 1);
+    results.push({ name: 'naive fuse.js baseline, 30-line trace, 1,000 faults', value: t1000.median, unit: 'ms', note: `x10 for 10,000 faults ~ ${(t1000.median * 10 / 1000).toFixed(0)} s; the indexed engine at 10,000: ${measure(() => createEngineCached(synthetic).diagnose(trace30), 200).median.toFixed(3)} ms` });
+  }
+  const mem = process.memoryUsage();
+  results.push({ name: 'peak memory (rss) after triage bench', value: Math.round(mem.rss / 2 ** 20), unit: 'MiB', note: `heap used ${Math.round(mem.heapUsed / 2 ** 20)} MiB` });
+  return results;
+}
+
+let cachedEngine: ReturnType<typeof createEngine> | null = null;
+function createEngineCached(faults: Fault[]): ReturnType<typeof createEngine> {
+  cachedEngine ??= createEngine(faults);
+  return cachedEngine;
+}
