@@ -12,6 +12,13 @@ const NOT_OBJECTS = new Set([
 ]);
 // Variables whose name says nothing about the class: resolve them through the shown source.
 const GENERIC_VARIABLES = new Set(['result', 'res', 'obj', 'row', 'item', 'instance', 'entity', 'record', 'r', 'x', 'o', 'data', 'value', 'ret', 'found', 'existing', 'db_obj', 'model', 'target', 'rv', 'out']);
+// Library classes that appear where a model would (`coroutine 'AsyncSession.get' was never awaited`).
+const LIBRARY_CLASSES = new Set([
+  'Session', 'AsyncSession', 'Connection', 'AsyncConnection', 'Engine', 'AsyncEngine', 'Result', 'AsyncResult', 'ScalarResult',
+  'Query', 'Row', 'Mapper', 'Select', 'Insert', 'Update', 'Delete', 'Table', 'Column', 'MetaData', 'Base', 'DeclarativeBase',
+  'BaseModel', 'ValidationError', 'FastAPI', 'APIRouter', 'Request', 'Response', 'HTTPException', 'Depends', 'Mapped', 'List',
+  'Optional', 'Dict', 'Any', 'None', 'NoneType', 'Task', 'Future', 'InstanceState', 'AsyncAdapt_asyncpg_connection',
+]);
 const NOT_ATTRIBUTES = new Set(['py', 'pyc', 'com', 'org', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'md', 'html', 'scalar_one', 'scalars', 'execute', 'commit', 'all', 'first', 'one']);
 
 function pascal(snake: string): string {
@@ -21,7 +28,7 @@ function pascal(snake: string): string {
 /** `organizations` -> `organization`, `categories` -> `category`, `addresses` -> `address`. */
 export function singular(word: string): string {
   const w = word.toLowerCase();
-  if (w === 'people') return word.slice(0, -4) + 'person';
+  if (w === 'people') return word[0] === 'P' ? 'Person' : 'person';
   if (w === 'children') return word.slice(0, -3);
   if (/(?:ss|us|is)$/.test(w)) return word;
   if (/ies$/.test(w)) return word.slice(0, -3) + 'y';
@@ -67,14 +74,19 @@ function add<T>(list: T[], value: T | null | undefined): void {
   if (value !== null && value !== undefined && value !== '' && !list.includes(value)) list.push(value);
 }
 
+function addModel(c: Collected, name: string | null | undefined): void {
+  if (name && !LIBRARY_CLASSES.has(name)) add(c.models, name);
+}
+
 function fromMessage(message: string, c: Collected): void {
   const text = message.slice(0, 4000);
-  for (const m of text.matchAll(/<(?:[\w.]{1,200}\.)?([A-Z]\w{0,80})(?: object)? at 0x[0-9a-fA-F]{4,16}>/g)) add(c.models, m[1]);
+  for (const m of text.matchAll(/<(?:[\w.]{1,200}\.)?([A-Z]\w{0,80})(?: object)? at 0x[0-9a-fA-F]{4,16}>/g)) addModel(c, m[1]);
   for (const m of text.matchAll(/Mapper\[([A-Z]\w{0,80})\((\w{1,63})\)\]/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
   for (const m of text.matchAll(/Mapper\|([A-Z]\w{0,80})\|(\w{1,63})/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
   for (const m of text.matchAll(/mapped class ([A-Z]\w{0,80})->(\w{1,63})/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
   for (const m of text.matchAll(/(?:['"`]|relationship |attribute )([A-Z]\w{0,80})\.([a-z_]\w{0,80})(?=['"`\s,;.]|$)/g)) {
-    add(c.models, m[1]);
+    if (LIBRARY_CLASSES.has(m[1] ?? '')) continue;
+    addModel(c, m[1]);
     if (!c.attributes.some((a) => a.model === m[1] && a.attr === m[2])) c.attributes.push({ model: m[1] ?? null, attr: m[2] ?? '' });
   }
   for (const m of text.matchAll(/of attribute '(\w{1,80})'/g)) {
@@ -160,25 +172,34 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   const primary = parsed.records[primaryIndex];
   const ordered = primary ? [primary, ...parsed.records.filter((r) => r !== primary)] : parsed.records;
   for (const r of ordered) fromMessage(r.message, c);
-  if (signatureCaptures.model) add(c.models, signatureCaptures.model);
+  if (signatureCaptures.model) addModel(c, signatureCaptures.model);
   if (signatureCaptures.schema) add(c.schemas, signatureCaptures.schema);
   if (signatureCaptures.field) add(c.fields, signatureCaptures.field);
   if (signatureCaptures.table) add(c.tables, signatureCaptures.table);
 
   let variable: string | null = null;
   const codeLines = userCodeLines(parsed, primary);
-  // A short paste with no frames ("getting X when I read user.organization"): read the prose.
-  if (codeLines.length === 0 && parsed.lines.length <= 5) codeLines.push(...parsed.lines);
+  // A short paste with no frames ("getting X when I read user.organization"): read the prose,
+  // but not SQL (`users.id AS users_id` names a table, not a variable).
+  if (codeLines.length === 0 && parsed.lines.length <= 5) {
+    codeLines.push(...parsed.lines.filter((l) => !/\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):/.test(l)));
+  }
   for (const code of codeLines) {
+    // `select(User).where(User.email == body.email)`: the class attribute names the model.
+    const classRef = /(?<![\w.])([A-Z][A-Za-z0-9]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/.exec(code);
+    if (classRef?.[1] && classRef[2] && c.attributes.length === 0 && !LIBRARY_CLASSES.has(classRef[1])) {
+      addModel(c, classRef[1]);
+      c.attributes.push({ model: classRef[1], attr: classRef[2] });
+    }
     const accesses = attributeAccesses(code);
     const first = accesses[0];
     if (first && c.attributes.length === 0) {
       variable = first.variable;
       const resolved = resolveVariable(first.variable, parsed.sourceLines) ?? (GENERIC_VARIABLES.has(first.variable) ? null : pascal(first.variable));
-      if (resolved) add(c.models, resolved);
+      if (resolved) addModel(c, resolved);
       c.attributes.push({ model: resolved, attr: first.attr });
     }
-    for (const m of code.matchAll(/\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g)) add(c.models, m[1] ?? m[2]);
+    for (const m of code.matchAll(/\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g)) addModel(c, m[1] ?? m[2]);
   }
   for (const r of ordered) if (r.sql) tablesInSql(r.sql).forEach((t) => add(c.tables, t));
 

@@ -15,7 +15,8 @@ const PYTEST_FRAME = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
 // pytest: `tests/test_users.py:18: ` or `.../_concurrency_py3k.py:123: MissingGreenlet`
 const PYTEST_LOCATION = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}):(?: ([A-Za-z_][\w.]{0,200}))?\s*$/;
 // `/app/models.py:42: SAWarning: relationship 'User.orders' will copy column ...`
-const WARNING_LINE = /^(.{1,1000}?\.py):(\d{1,9}): ([A-Z]\w{0,100}Warning): (.{0,4000})$/;
+// `sys:1: SAWarning: ...` and `<string>:3: ...` when Python cannot name the file.
+const WARNING_LINE = /^(.{1,1000}?\.py|sys|<[a-z]{1,20}>):(\d{1,9}): ([A-Z]\w{0,100}Warning): (.{0,4000})$/;
 // `sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`, `KeyError: 'x'`, `StopIteration`
 const EXCEPTION_LINE = /^([A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){0,12})(?:: ?(.{0,8000}))?$/;
 const PYTEST_E_LINE = /^E {1,16}(.*)$/;
@@ -27,11 +28,12 @@ const CARETS = /^\s*[~^]{1,300}\s*$/;
 
 const SQL_TRAILER = /\[SQL: ([\s\S]{0,3000}?)\](?=\s*(?:\[|\(Background|$))/;
 const PARAMS_TRAILER = /\[parameters: [\s\S]{0,3000}?\](?=\s*(?:\(Background|\[|$))/;
-const BACKGROUND = /\(Background on this error at: (?:https?:\/\/)?sqlalche\.me\/e\/(\d{1,2})\/(\w{4})\)/g;
+// 2.0 warnings say "(Background on this warning at: ...)"; 1.3 links have no version.
+const BACKGROUND = /\(Background on this (?:error|warning) at: (?:https?:\/\/)?sqlalche\.me\/e\/(?:(\d{1,2})\/)?(\w{4})\)/g;
 const PYDANTIC_LINK = /errors\.pydantic\.dev\/[\d.]{1,10}\/[vu]\/([a-z_]{2,60})/g;
 
 export function isLibraryPath(file: string): boolean {
-  return /(?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages)|^<frozen |^pydantic[\\/]|[\\/]pypoetry[\\/]virtualenvs[\\/][^\\/]+[\\/]lib[\\/]/.test(file);
+  return /^<(?:string|frozen [^>]{1,100}|decorator-gen-\d{1,6})>$|(?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages)|^<frozen |^pydantic[\\/]|[\\/]pypoetry[\\/]virtualenvs[\\/][^\\/]+[\\/]lib[\\/]/.test(file);
 }
 
 function emptyRecord(kind: ErrorRecord['kind'], type: string, message: string, lineIndex: number): ErrorRecord {
@@ -128,7 +130,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       if (raw.trim() === '') {
         // SQLAlchemy and libpq put trailers after a blank line: HINT, [SQL: ...], (Background ...).
         const next = lines.slice(i + 1, i + 3).find((l) => l.trim() !== '') ?? '';
-        if (/^(?:\[SQL: |\[parameters: |\(Background on this error at: |HINT: |DETAIL: )/.test(next)) continue;
+        if (/^(?:\[SQL: |\[parameters: |\(Background on this (?:error|warning) at: |HINT: |DETAIL: )/.test(next)) continue;
         break;
       }
       if (TRACEBACK_START.test(raw) || CAUSE_SEPARATOR.test(raw) || CONTEXT_SEPARATOR.test(raw) || PY_FRAME.test(raw)) break;
@@ -236,7 +238,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
-    m = hasPy && line.includes('Warning: ') ? WARNING_LINE.exec(line) : null;
+    m = line.includes('Warning: ') ? WARNING_LINE.exec(line) : null;
     if (m) {
       const next = lines[i + 1] ?? '';
       if (/^\s{2,}\S/.test(next) && !PY_FRAME.test(next)) { sourceLines.push(next.trim()); i++; }
