@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './run.js';
+
+const SAMPLE = join(import.meta.dirname, '..', '..', 'knowledge', 'samples', 'missing-greenlet-pytest.txt');
+
+describe('faultline diagnose', () => {
+  it('diagnoses the shipped sample in readable text', async () => {
+    const r = await cli(['diagnose', SAMPLE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Implicit database IO outside the async context \(MissingGreenlet\)  \[sqlalchemy\.missing-greenlet\]/);
+    expect(r.stdout).toContain('select(User).options(joinedload(User.organization))');
+    expect(r.stdout).not.toContain('\x1b[');
+  });
+
+  it('gives the documented JSON shape', async () => {
+    const r = await cli(['diagnose', '--json', SAMPLE]);
+    const j = JSON.parse(r.stdout) as Record<string, any>;
+    expect(j.match).toMatchObject({ id: 'sqlalchemy.missing-greenlet', method: 'code', variant: 'lazy-load' });
+    expect(Object.keys(j.match)).toEqual(expect.arrayContaining(['id', 'title', 'confidence', 'method', 'cause', 'variant']));
+    expect(j.entities).toMatchObject({ models: ['User', 'Organization'], attributes: ['User.organization'], tables: [], fields: [] });
+    expect(j.fixes[0]).toEqual(expect.objectContaining({ id: 'joinedload-option', rank: 1 }));
+    for (const f of j.fixes) expect(Object.keys(f)).toEqual(expect.arrayContaining(['id', 'rank', 'title', 'tradeoff', 'snippet']));
+    expect(Array.isArray(j.alternatives)).toBe(true);
+  });
+
+  it('reads standard input and answers in Japanese', async () => {
+    const r = await cli(['diagnose', '-', '--lang', 'ja'], "sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here.");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('原因');
+  });
+
+  it('takes the language from FAULTLINE_LANG', async () => {
+    const r = await cli(['diagnose', '--json'], 'sqlalchemy.exc.NoResultFound: No row was found when one was required', { FAULTLINE_LANG: 'ja-JP' });
+    expect(JSON.parse(r.stdout).lang).toBe('ja');
+  });
+
+  it('says plainly when there is no curated match (exit 0, match null)', async () => {
+    const r = await cli(['diagnose', '--json'], 'acme.billing.LedgerImbalanceError: ledger 7 is off by 3 cents');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).match).toBeNull();
+    const text = await cli(['diagnose'], 'acme.billing.LedgerImbalanceError: ledger 7 is off by 3 cents');
+    expect(text.stdout).toMatch(/No curated match/);
+  });
+
+  it.each([
+    ['empty input', '', /input is empty/],
+    ['chat', 'standup moved to 10:30 tomorrow', /does not look like an error/],
+    ['binary', Buffer.from([0, 159, 146, 150, 0, 1, 2]), /binary data/],
+  ])('answers %s clearly', async (_name, input, message) => {
+    const r = await cli(['diagnose'], input);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(message);
+  });
+
+  it('reads only the head and tail of a huge file and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+    const file = join(dir, 'big.log');
+    writeFileSync(file, `${'INFO ok\n'.repeat(700_000)}sqlalchemy.exc.NoResultFound: No row was found when one was required\n`);
+    const r = await cli(['diagnose', '--json', file]);
+    const j = JSON.parse(r.stdout);
+    expect(j.match.id).toBe('sqlalchemy.no-result-found');
+    expect(j.input.truncated).toBe(true);
+    expect(j.input.bytes).toBeGreaterThan(5_000_000);
+  });
+
+  it.each([
+    [['diagnose', '/no/such/file.txt'], /cannot read \/no\/such\/file\.txt: ENOENT/],
+    [['diagnose'], /nothing to read/],
+    [['diagnose', 'a', 'b'], /one file/],
+    [['diagnose', '--lang', 'fr', '-'], /--lang must be 'en' or 'ja'/],
+    [['diagnose', '--lang'], /--lang needs a value/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('exits 2 with a message saying what to do: %j', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('faultline search / show', () => {
+  it('finds faults by words', async () => {
+    const r = await cli(['search', 'greenlet']);
+    expect(r.stdout).toContain('sqlalchemy.missing-greenlet');
+  });
+
+  it('shows a fault by id and by its library error code', async () => {
+    const byId = await cli(['show', 'sqlalchemy.missing-greenlet']);
+    const byCode = await cli(['show', 'xd2s']);
+    expect(byId.code).toBe(0);
+    expect(byCode.stdout).toBe(byId.stdout);
+    expect(byId.stdout).toContain('AsyncAttrs.awaitable_attrs');
+  });
+
+  it('exits 2 for an unknown id', async () => {
+    const r = await cli(['show', 'nope.nothing']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/No fault with id or code 'nope\.nothing'/);
+  });
+});
