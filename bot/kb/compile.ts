@@ -90,10 +90,14 @@ export function literalRuns(source: string): string[] | null {
     if (ch === '(' || ch === '[') {
       let depth = 0;
       let j = i;
+      let inClass = false;
       for (; j < src.length; j++) {
         const c = src[j];
         if (c === '\\') { j++; continue; }
         if (ch === '[') { if (c === ']' && j > i) break; continue; }
+        // A `(` or `)` inside a character class within the group is not nesting: `(?<![("])`.
+        if (inClass) { if (c === ']') inClass = false; continue; }
+        if (c === '[') { inClass = true; continue; }
         if (c === '(') depth++;
         else if (c === ')' && --depth === 0) break;
       }
@@ -186,7 +190,12 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
     c.clues.forEach((clue, k) => {
       const kind = (['frame', 'code', 'message', 'text'] as const).find((key) => clue[key] !== undefined) ?? 'text';
       const re = compile(`causes[${ci}].clues[${k}].${kind}`, clue[kind] as string);
-      if (re) clues.push({ kind, re, weight: clue.weight ?? 1 });
+      if (re) {
+        // Named groups in clues fill placeholders too: the call that lacks `await` is on the
+        // failing code line, not in the message.
+        namedGroups(re).forEach((g) => captures.add(g));
+        clues.push({ kind, re, weight: clue.weight ?? 1 });
+      }
     });
     return { ...c, clues };
   });

@@ -4,7 +4,7 @@ import { computeFingerprint } from './fingerprint.js';
 import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD } from './match.js';
 import { normaliseInput } from './normalise.js';
 import { parsePaste } from './parse.js';
-import { chooseCause, createFiller, rankFixes } from './rank.js';
+import { chooseCauseWithCaptures, createFiller, rankFixes } from './rank.js';
 import type { Candidate, Diagnosis, ErrorRecord, Lang, NormalisedInput, ParsedPaste } from './types.js';
 
 /** Records matched at most: a 2,000-line log can hold hundreds; the last ones explain the crash. */
@@ -144,8 +144,9 @@ export function createEngine(faults: readonly Fault[]): Engine {
     };
     if (!matched || !fault) return diagnosis;
 
-    const cause = chooseCause(fault, parsed, primary);
+    const { cause, captures: clueCaptures } = chooseCauseWithCaptures(fault, parsed, primary);
     facts.cause = cause.id;
+    for (const [k, v] of Object.entries(clueCaptures)) entities.captures[k] ??= v;
     const filler = createFiller(fault, entities.captures, lang);
     const fixes = rankFixes(fault, cause, facts, lang, filler);
     diagnosis.match = {

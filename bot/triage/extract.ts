@@ -85,7 +85,8 @@ function fromMessage(message: string, c: Collected): void {
   for (const m of text.matchAll(/Mapper\|([A-Z]\w{0,80})\|(\w{1,63})/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
   for (const m of text.matchAll(/mapped class ([A-Z]\w{0,80})->(\w{1,63})/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
   for (const m of text.matchAll(/(?:['"`]|relationship |attribute )([A-Z]\w{0,80})\.([a-z_]\w{0,80})(?=['"`\s,;.]|$)/g)) {
-    if (LIBRARY_CLASSES.has(m[1] ?? '')) continue;
+    // `coroutine 'Repo.mark_synced' was never awaited` names a method, not a model attribute.
+    if (LIBRARY_CLASSES.has(m[1] ?? '') || /coroutine\s?'?$/.test(text.slice(Math.max(0, (m.index ?? 0) - 11), (m.index ?? 0) + 1))) continue;
     addModel(c, m[1]);
     if (!c.attributes.some((a) => a.model === m[1] && a.attr === m[2])) c.attributes.push({ model: m[1] ?? null, attr: m[2] ?? '' });
   }
@@ -201,6 +202,14 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
     }
     for (const m of code.matchAll(/\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g)) addModel(c, m[1] ?? m[2]);
   }
+  // pytest shows the test's source above the failing line: `result = await session.execute(select(User))`.
+  if (c.models.length === 0) {
+    for (const line of parsed.sourceLines) {
+      const m = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,|\.query\(\s*([A-Z]\w{0,80})/.exec(line);
+      if (m) { addModel(c, m[1] ?? m[2] ?? m[3]); break; }
+    }
+    if (firstAttrMissingModel(c)) (c.attributes[0] as { model: string | null }).model = c.models[0] ?? null;
+  }
   for (const r of ordered) if (r.sql) tablesInSql(r.sql).forEach((t) => add(c.tables, t));
 
   // The class a relationship points to: a table from the SQL, else the attribute's own name.
@@ -242,6 +251,10 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
     fields: c.fields,
     captures,
   };
+}
+
+function firstAttrMissingModel(c: Collected): boolean {
+  return c.attributes.length > 0 && !c.attributes[0]?.model && c.models.length > 0;
 }
 
 /** Only a relationship has a target class; reading a column (`user.email`) has none. */

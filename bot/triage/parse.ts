@@ -93,6 +93,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
 
   let frames: Frame[] = [];
   let inTraceback = false;
+  // pytest's `____ test_list_orders ____` header names the test whose frames follow.
+  let currentTest = '';
   let pendingLink: ErrorRecord['link'] = null;
   let pendingFailing: string | null = null;
   const seen = new Set<string>();
@@ -149,6 +151,11 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
 
     const indented = line.startsWith(' ');
     const hasPy = line.includes('.py');
+    if (line.startsWith('___')) {
+      const header = /^_{3,} ([\w.:[\]-]{1,200}) _{3,}$/.exec(line);
+      if (header?.[1]) currentTest = header[1].replace(/\[.*$/, '').split('.').pop() ?? '';
+      continue;
+    }
     if (line.includes('Traceback') && TRACEBACK_START.test(line)) {
       inTraceback = true;
       frames = [];
@@ -233,7 +240,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         last.frames = [...frames, { file, line: Number(m[2]), func: '', code, library: isLibraryPath(file) }].slice(-MAX_FRAMES_PER_RECORD);
         frames = [];
       } else {
-        frames.push({ file, line: Number(m[2]), func: '', code, library: isLibraryPath(file) });
+        const library = isLibraryPath(file);
+        frames.push({ file, line: Number(m[2]), func: library ? '' : currentTest, code, library });
       }
       continue;
     }

@@ -6,6 +6,11 @@ const MAX_TEXT_LINES_FOR_CLUES = 400;
 
 /** Picks the variant whose clues the paste shows most; ties go to the first declared. */
 export function chooseCause(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): CompiledCause {
+  return chooseCauseWithCaptures(fault, parsed, primary).cause;
+}
+
+/** Also returns the named groups of the chosen variant's clues that matched. */
+export function chooseCauseWithCaptures(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): { cause: CompiledCause; captures: Record<string, string> } {
   const frames = parsed.records.flatMap((r) => r.frames).map((f) => `${f.file.replace(/\\/g, '/')}:${f.func}`);
   const code = [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code)).filter(Boolean)];
   const messages = primary ? [primary.message] : parsed.records.map((r) => r.message);
@@ -13,15 +18,27 @@ export function chooseCause(fault: Fault, parsed: ParsedPaste, primary: ErrorRec
   const pools = { frame: frames, code, message: messages, text };
   let best = fault.causes[0] as CompiledCause;
   let bestScore = 0;
+  let bestCaptures: Record<string, string> = {};
   for (const cause of fault.causes) {
     let score = 0;
-    for (const clue of cause.clues) if (pools[clue.kind].some((s) => clue.re.test(s))) score += clue.weight;
+    const captures: Record<string, string> = {};
+    for (const clue of cause.clues) {
+      for (const text of pools[clue.kind]) {
+        const m = clue.re.exec(text);
+        if (!m) continue;
+        score += clue.weight;
+        for (const [k, v] of Object.entries(m.groups ?? {})) if (v && !captures[k]) captures[k] = v;
+        break;
+      }
+    }
     if (score > bestScore) {
       best = cause;
       bestScore = score;
+      bestCaptures = captures;
     }
   }
-  return best;
+  if (best === fault.causes[0] && bestScore === 0) bestCaptures = {};
+  return { cause: best, captures: bestCaptures };
 }
 
 function holds(when: WhenSpec, facts: Facts): boolean {
