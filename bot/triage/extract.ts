@@ -78,8 +78,13 @@ function addModel(c: Collected, name: string | null | undefined): void {
   if (name && !LIBRARY_CLASSES.has(name)) add(c.models, name);
 }
 
+// Error-type tags name no model: pydantic v1 `(type=type_error.none.not_allowed)`, v2 `'type': 'missing'`.
+const TYPE_TAGS = /\(?type=[\w.]{1,120}\)?|'type': '[\w.]{1,120}'/g;
+// FastAPI puts where a value came from before the field: ('body', 'email'), ('response', 'id').
+const LOC_PREFIXES = new Set(['body', 'query', 'path', 'response', 'header', 'cookie', '__root__']);
+
 function fromMessage(message: string, c: Collected): void {
-  const text = message.slice(0, 4000);
+  const text = message.slice(0, 4000).replace(TYPE_TAGS, '');
   for (const m of text.matchAll(/<(?:[\w.]{1,200}\.)?([A-Z]\w{0,80})(?: object)? at 0x[0-9a-fA-F]{4,16}>/g)) addModel(c, m[1]);
   for (const m of text.matchAll(/Mapper\[([A-Z]\w{0,80})\((\w{1,63})\)\]/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
   for (const m of text.matchAll(/Mapper\|([A-Z]\w{0,80})\|(\w{1,63})/g)) { add(c.models, m[1]); add(c.tables, m[2]); }
@@ -98,12 +103,15 @@ function fromMessage(message: string, c: Collected): void {
   if (pyd) {
     add(c.schemas, pyd[1]);
     for (const m of (pyd[2] ?? '').matchAll(/^([A-Za-z_][\w.]{0,200})$/gm)) {
-      const loc = (m[1] ?? '').split('.').filter((p) => !/^\d+$/.test(p));
+      const loc = (m[1] ?? '').split('.').filter((p) => !/^\d+$/.test(p) && !LOC_PREFIXES.has(p));
       add(c.fields, loc[loc.length - 1]);
     }
   }
   for (const m of text.matchAll(/input_type=([A-Z]\w{0,80})/g)) if (!/^(?:dict|str|int|list|NoneType|float|bool|tuple)$/.test(m[1] ?? '')) add(c.models, m[1]);
-  for (const m of text.matchAll(/'loc': \((?:'(?:body|query|path|response|header|cookie)', )?(?:\d+, )?'(\w{1,80})'/g)) add(c.fields, m[1]);
+  for (const m of text.matchAll(/'loc': \(((?:'\w{1,80}'|\d{1,6})(?:, (?:'\w{1,80}'|\d{1,6})){0,8}),?\)/g)) {
+    const loc = (m[1] ?? '').split(', ').map((p) => p.replace(/'/g, '')).filter((p) => !/^\d+$/.test(p) && !LOC_PREFIXES.has(p));
+    add(c.fields, loc[loc.length - 1]);
+  }
 }
 
 /** Finds the class a variable holds from the source shown in the paste. */
@@ -130,7 +138,7 @@ function resolveVariable(variable: string, sources: string[]): string | null {
 /** `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read. */
 function attributeAccesses(code: string): { variable: string; attr: string }[] {
   const out: { variable: string; attr: string }[] = [];
-  const line = code.replace(/(["'])(?:(?!\1).){0,300}\1/g, '""');
+  const line = code.replace(TYPE_TAGS, '').replace(/(["'])(?:(?!\1).){0,300}\1/g, '""');
   // `(?!\.[A-Z])` skips module paths of exception types: `asyncpg.exceptions.DataError`.
   for (const m of line.slice(0, 1000).matchAll(/(?<![\w.])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?!\s*\(|\.[A-Z])/g)) {
     const variable = m[1] ?? '';
@@ -187,8 +195,8 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   }
   for (const code of codeLines) {
     // `select(User).where(User.email == body.email)`: the class attribute names the model.
-    const classRef = /(?<![\w.])([A-Z][A-Za-z0-9]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/.exec(code);
-    if (classRef?.[1] && classRef[2] && c.attributes.length === 0 && !LIBRARY_CLASSES.has(classRef[1])) {
+    const classRef = /(?<![\w.])([A-Z][A-Za-z0-9]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/.exec(code.replace(TYPE_TAGS, ''));
+    if (classRef?.[1] && classRef[2] && c.attributes.length === 0 && !LIBRARY_CLASSES.has(classRef[1]) && !/(?:Error|Exception|Warning)$/.test(classRef[1])) {
       addModel(c, classRef[1]);
       c.attributes.push({ model: classRef[1], attr: classRef[2] });
     }

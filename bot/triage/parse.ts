@@ -16,7 +16,7 @@ const PYTEST_FRAME = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
 const PYTEST_LOCATION = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}):(?: ([A-Za-z_][\w.]{0,200}))?\s*$/;
 // `/app/models.py:42: SAWarning: relationship 'User.orders' will copy column ...`
 // `sys:1: SAWarning: ...` and `<string>:3: ...` when Python cannot name the file.
-const WARNING_LINE = /^(.{1,1000}?\.py|sys|<[a-z]{1,20}>):(\d{1,9}): ([A-Z]\w{0,100}Warning): (.{0,4000})$/;
+const WARNING_LINE = /^(.{1,1000}?\.py|sys|<[a-z]{1,20}>):(\d{1,9}): ([A-Z]\w{0,100}(?:Warning|Deprecation\w{0,40}|DeprecatedSince\d{1,4})): (.{0,4000})$/;
 // `sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`, `KeyError: 'x'`, `StopIteration`
 const EXCEPTION_LINE = /^([A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){0,12})(?:: ?(.{0,8000}))?$/;
 const PYTEST_E_LINE = /^E {1,16}(.*)$/;
@@ -246,14 +246,17 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
-    m = line.includes('Warning: ') ? WARNING_LINE.exec(line) : null;
+    m = line.includes('Warning: ') || line.includes('Deprecat') ? WARNING_LINE.exec(line) : null;
     if (m) {
       const next = lines[i + 1] ?? '';
       if (/^\s{2,}\S/.test(next) && !PY_FRAME.test(next)) { sourceLines.push(next.trim()); i++; }
+      // A warning's message may go on over several lines (pydantic's "* 'orm_mode' has been renamed").
+      const cont = /^\s{2,}\S/.test(lines[i + 1] ?? '') ? { text: '', next: i + 1 } : readContinuation(i + 1, false);
       const saved = frames;
       frames = [{ file: m[1] ?? '', line: Number(m[2]), func: '', code: '', library: isLibraryPath(m[1] ?? '') }];
-      push(emptyRecord('warning', m[3] ?? '', '', i), m[4] ?? '');
+      push(emptyRecord('warning', m[3] ?? '', '', i), [m[4] ?? '', cont.text].filter(Boolean).join('\n'));
       frames = saved;
+      i = cont.next - 1;
       continue;
     }
 

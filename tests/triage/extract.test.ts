@@ -62,4 +62,22 @@ describe('names in context', () => {
     expect(d.entities.fields).toEqual(['organization']);
     expect(d.facts.pydantic).toBe('2');
   });
+
+  it('does not read pydantic type tags or FastAPI location prefixes as names', () => {
+    const v1 = engine.diagnose('pydantic.error_wrappers.ValidationError: 1 validation error for ItemOut\nresponse\n  none is not an allowed value (type=type_error.none.not_allowed)');
+    expect(v1.entities.models).toEqual(['ItemOut']);
+    expect(v1.entities.attributes).toEqual([]);
+    expect(v1.entities.fields).toEqual([]);
+    const body = engine.diagnose('{"detail":[{"type":"missing","loc":["body","email"],"msg":"Field required","input":{"name":"Ana"}}]}');
+    expect(body.match?.id).toBe('pydantic.field-required');
+    const repr = engine.diagnose("fastapi.exceptions.ResponseValidationError: 1 validation errors:\n  {'type': 'missing', 'loc': ('response', 'owner_id'), 'msg': 'Field required', 'input': {}}");
+    expect(repr.entities.fields).toEqual(['owner_id']);
+  });
+
+  it('reads multi-line warnings and pydantic deprecation categories', () => {
+    const d = engine.diagnose("/app/.venv/lib/python3.12/site-packages/pydantic/_internal/_config.py:291: UserWarning: Valid config keys have changed in V2:\n* 'orm_mode' has been renamed to 'from_attributes'\n  warnings.warn(message, UserWarning)");
+    expect(d.match?.id).toBe('pydantic.orm-mode-renamed');
+    const dep = engine.diagnose('/app/app/schemas.py:14: PydanticDeprecatedSince20: The `from_orm` method is deprecated; set `model_config[\'from_attributes\']=True` and use `model_validate` instead.');
+    expect(dep.error?.type).toBe('PydanticDeprecatedSince20');
+  });
 });
