@@ -34,6 +34,8 @@ export interface CompiledSignature {
   /** Lower-case word the message regex cannot match without: the index key. */
   anchor: string | null;
   code: string | null;
+  /** Must match a frame path or a line of the paste for the signature to count. */
+  context: RegExp | null;
 }
 
 export interface Fault {
@@ -179,7 +181,8 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
       }
     }
     const type = s.type ?? null;
-    return { faultId: id, index, type, typeShort: type ? type.slice(type.lastIndexOf('.') + 1) : null, message, anchor, code: s.code ?? null };
+    const context = s.context !== undefined ? compile(`match.signatures[${index}].context`, s.context) : null;
+    return { faultId: id, index, type, typeShort: type ? type.slice(type.lastIndexOf('.') + 1) : null, message, anchor, code: s.code ?? null, context };
   });
 
   const causeIds = new Set<string>();

@@ -13,6 +13,7 @@ const signature = z
     type: z.string().regex(/^[A-Za-z_][\w.]*$/, 'must be an exception class name').optional(),
     message: regexSource.optional(),
     code: z.string().min(2).optional(),
+    context: regexSource.optional(),
   })
   .refine((s) => s.type !== undefined || s.message !== undefined || s.code !== undefined, 'needs type, message or code');
 

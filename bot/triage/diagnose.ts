@@ -32,6 +32,16 @@ export function looksLikeError(parsed: ParsedPaste, errorLevel: readonly boolean
   return parsed.records.some((r) => r.kind !== 'line' || r.codes.length > 0 || errorLevel[r.lineIndex] === true || /\b(?:error|exception|fail(?:s|ed|ing|ure)?|fatal|refused|violates|timed out|traceback|cannot|can't|could not|not found|no such|crash(?:es|ed)?)\b/i.test(r.message));
 }
 
+const FOREIGN_FUZZY_CAP = 0.6;
+const FOREIGN_FRAME = /^\s{0,8}at [\w$.<>]{1,200} ?\(?[^()\s]{0,300}\.(?:[cm]?js|ts|tsx|java|kt|scala):\d{1,7}|^\s{0,8}at [\w$.]{1,200}\([\w]{1,100}\.java:\d{1,7}\)|^goroutine \d{1,9} \[|\.go:\d{1,7} \+0x|^\s{0,8}\d{1,4}: [\w:<>]{1,200}(?:::\w{1,100}){1,20}$|node_modules\/|^thread '[^']{1,100}' panicked at/;
+
+/** True when the paste shows another language's frames and no Python ones. */
+export function isForeignStack(parsed: ParsedPaste): boolean {
+  if (parsed.records.some((r) => r.frames.some((f) => f.file.endsWith('.py')))) return false;
+  const sample = parsed.lines.length > 400 ? [...parsed.lines.slice(0, 200), ...parsed.lines.slice(-200)] : parsed.lines;
+  return sample.some((l) => FOREIGN_FRAME.test(l));
+}
+
 /** Orders candidates: confident first, then the more specific fault, then the crash over a warning, then the later one. */
 function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<string, Fault>): boolean {
   const bucket = (c: Candidate): number => Math.round(c.confidence * 20);
@@ -82,9 +92,17 @@ export function createEngine(faults: readonly Fault[]): Engine {
       const prevR = perRecord.get(c.recordIndex);
       if (!prevR || c.confidence > prevR.confidence) perRecord.set(c.recordIndex, c);
     };
+    let contextLines: string[] | null = null;
+    const context = (): string[] => {
+      contextLines ??= [
+        ...records.flatMap((r) => r.frames.map((f) => f.file)),
+        ...(parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines),
+      ];
+      return contextLines;
+    };
     for (let i = first; i < records.length; i++) {
       const record = records[i];
-      if (record) index.matchRecord(record, i).forEach(consider);
+      if (record) index.matchRecord(record, i, context).forEach(consider);
     }
     let errorLike = looksLikeError(parsed, input.errorLevel);
     const bestExact = Math.max(0, ...[...perFault.values()].map((c) => c.confidence));
@@ -95,6 +113,11 @@ export function createEngine(faults: readonly Fault[]): Engine {
       }
     }
 
+    // Another stack's paste (Prisma's P2002, a Java trace) may share words with a Python fault;
+    // only exact evidence may answer it, never the fuzzy stage.
+    if (isForeignStack(parsed)) {
+      for (const c of perFault.values()) if (c.method === 'fuzzy') c.confidence = Math.min(c.confidence, FOREIGN_FUZZY_CAP);
+    }
     let top: Candidate | null = null;
     for (const c of perFault.values()) if (!top || better(c, top, records, index.faults)) top = c;
     // A retyped message may have no error words at all ("getting greenlet_spawn has not been

@@ -9,6 +9,9 @@ const NOT_OBJECTS = new Set([
   'metadata', 'base', 'kwargs', 'args', 'super', 'exc', 'util', 'models', 'schemas', 'crud', 'api', 'tests', 'test',
   'asyncpg', 'psycopg', 'psycopg2', 'socket', 'pydantic_core', 'starlette', 'uvicorn', 'gunicorn', 'greenlet', 'aiosqlite',
   'aiomysql', 'pymysql', 'builtins', 'collections', 'functools', 'contextlib', 'concurrent', 'anyio', 'httpx', 'requests',
+  'resp', 'client', 'mock', 'mocker', 'monkeypatch', 'caplog', 'capsys', 'tmp_path', 'event', 'ctx', 'context', 'task', 'tasks',
+  'loop', 'future', 'fut', 'pool', 'cursor', 'cur', 'redis', 'cache', 'celery', 'timezone', 'np', 'pd', 'numpy', 'pandas', 'django',
+  'flask', 'env', 'environ', 'path', 'pathlib', 'signal', 'threading', 'subprocess', 'decimal', 'enum', 'dataclasses',
 ]);
 // Variables whose name says nothing about the class: resolve them through the shown source.
 const GENERIC_VARIABLES = new Set(['result', 'res', 'obj', 'row', 'item', 'instance', 'entity', 'record', 'r', 'x', 'o', 'data', 'value', 'ret', 'found', 'existing', 'db_obj', 'model', 'target', 'rv', 'out']);
@@ -19,7 +22,12 @@ const LIBRARY_CLASSES = new Set([
   'BaseModel', 'ValidationError', 'FastAPI', 'APIRouter', 'Request', 'Response', 'HTTPException', 'Depends', 'Mapped', 'List',
   'Optional', 'Dict', 'Any', 'None', 'NoneType', 'Task', 'Future', 'InstanceState', 'AsyncAdapt_asyncpg_connection',
 ]);
-const NOT_ATTRIBUTES = new Set(['py', 'pyc', 'com', 'org', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'md', 'html', 'scalar_one', 'scalars', 'execute', 'commit', 'all', 'first', 'one']);
+const NOT_ATTRIBUTES = new Set([
+  'py', 'pyc', 'com', 'org', 'net', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'md', 'html', 'log', 'sql',
+  'sh', 'env', 'lock', 'local', 'internal', 'svc', 'cluster', 'scalar_one', 'scalars', 'execute', 'commit', 'all', 'first', 'one',
+  // Flask-SQLAlchemy's `User.query` and Django's `User.objects` are managers, not relationships.
+  'query', 'objects', 'metadata', 'c', 'columns', 'table', '__table__',
+]);
 
 function pascal(snake: string): string {
   return snake.split(/_+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
@@ -135,12 +143,19 @@ function resolveVariable(variable: string, sources: string[]): string | null {
   return null;
 }
 
-/** `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read. */
-function attributeAccesses(code: string): { variable: string; attr: string }[] {
+/**
+ * `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read.
+ * In prose (no code line) only a lone `a.b` counts: `staging.internal`, `django.db.utils`,
+ * `pg_hba.conf` and `dialects:postgres.asyncpg` are hosts, modules and files.
+ */
+function attributeAccesses(code: string, prose = false): { variable: string; attr: string }[] {
   const out: { variable: string; attr: string }[] = [];
   const line = code.replace(TYPE_TAGS, '').replace(/(["'])(?:(?!\1).){0,300}\1/g, '""');
-  // `(?!\.[A-Z])` skips module paths of exception types: `asyncpg.exceptions.DataError`.
-  for (const m of line.slice(0, 1000).matchAll(/(?<![\w.])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?!\s*\(|\.[A-Z])/g)) {
+  const pattern = prose
+    ? /(?<![\w.:/@-])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?![\w.:/(-])/g
+    : // `(?!\.[A-Z])` skips module paths of exception types: `asyncpg.exceptions.DataError`.
+      /(?<![\w.])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?!\s*\(|\.[A-Z])/g;
+  for (const m of line.slice(0, 1000).matchAll(pattern)) {
     const variable = m[1] ?? '';
     const attr = m[2] ?? '';
     if (NOT_OBJECTS.has(variable) || NOT_ATTRIBUTES.has(attr) || attr.startsWith('__') || variable.length < 1) continue;
@@ -185,22 +200,32 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   if (signatureCaptures.schema) add(c.schemas, signatureCaptures.schema);
   if (signatureCaptures.field) add(c.fields, signatureCaptures.field);
   if (signatureCaptures.table) add(c.tables, signatureCaptures.table);
+  if (signatureCaptures.related_model) addModel(c, signatureCaptures.related_model);
+  if (signatureCaptures.related_table) add(c.tables, signatureCaptures.related_table);
 
   let variable: string | null = null;
   const codeLines = userCodeLines(parsed, primary);
   // A short paste with no frames ("getting X when I read user.organization"): read the prose,
   // but not SQL (`users.id AS users_id` names a table, not a variable).
-  if (codeLines.length === 0 && parsed.lines.length <= 5) {
-    codeLines.push(...parsed.lines.filter((l) => !/\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):/.test(l)));
+  const prose = codeLines.length === 0 && parsed.lines.length <= 5;
+  if (prose) {
+    codeLines.push(...parsed.lines.filter((l) => !/\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):/.test(l)));
+  }
+  // Pydantic schemas named in the user's code: `UserOut.from_orm(user)`, `class UserOut(BaseModel)`.
+  for (const line of [...codeLines, ...parsed.sourceLines]) {
+    for (const m of line.matchAll(/\b([A-Z]\w{0,80})\.(?:from_orm|model_validate(?:_json)?|parse_obj|model_dump|model_construct)\(|\bclass ([A-Z]\w{0,80})\((?:BaseModel|SQLModel)\b/g)) add(c.schemas, m[1] ?? m[2]);
+    // Textual SQL in the user's code names tables too: `text("SELECT ... FROM schedules")`.
+    if (!prose && /\b(?:FROM|JOIN|INTO|UPDATE)\s+["`]?[a-z_]/.test(line)) tablesInSql(line).forEach((t) => add(c.tables, t));
   }
   for (const code of codeLines) {
     // `select(User).where(User.email == body.email)`: the class attribute names the model.
     const classRef = /(?<![\w.])([A-Z][A-Za-z0-9]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/.exec(code.replace(TYPE_TAGS, ''));
     if (classRef?.[1] && classRef[2] && c.attributes.length === 0 && !LIBRARY_CLASSES.has(classRef[1]) && !/(?:Error|Exception|Warning)$/.test(classRef[1])) {
       addModel(c, classRef[1]);
-      c.attributes.push({ model: classRef[1], attr: classRef[2] });
+      // `Invoice.query` names the model; `query` is a manager, not one of its attributes.
+      if (!NOT_ATTRIBUTES.has(classRef[2])) c.attributes.push({ model: classRef[1], attr: classRef[2] });
     }
-    const accesses = attributeAccesses(code);
+    const accesses = attributeAccesses(code, prose);
     const first = accesses[0];
     if (first && c.attributes.length === 0) {
       variable = first.variable;
@@ -223,24 +248,24 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   // The class a relationship points to: a table from the SQL, else the attribute's own name.
   const firstAttr = c.attributes[0];
   if (firstAttr && !firstAttr.model && c.models[0]) firstAttr.model = c.models[0];
+  // The class a relationship points to: a table from the SQL, else the attribute's own name.
+  // Only relationships have one: `user.id`, `team.name` and `cache.warm` do not.
   let related: string | null = null;
-  if (firstAttr) {
+  if (firstAttr && (isRelationshipLike(firstAttr.attr, parsed, primary) || (c.tables.length > 0 && isPlural(firstAttr.attr)))) {
     const guess = pascal(singular(firstAttr.attr));
     const fromTables = c.tables.map(classNameForTable).find((m) => m !== firstAttr.model);
     related = c.models.find((m) => m === guess && m !== firstAttr.model) ?? fromTables ?? guess;
-  } else if (c.tables.length && c.models.length === 0) {
+    if (related === firstAttr.model) related = null;
+  } else if (!firstAttr && c.tables.length && c.models.length === 0) {
     c.tables.forEach((t) => add(c.models, classNameForTable(t)));
   }
-  if (related && firstAttr && related !== firstAttr.model && firstAttr.attr !== 'id' && /[a-z]/.test(firstAttr.attr)) {
-    // Only relationships have a target class; a column read (`user.id`) does not.
-    if (c.tables.length > 0 || isRelationshipLike(firstAttr.attr, parsed, primary)) add(c.models, related);
-  }
+  if (related) addModel(c, related);
 
   const captures: Record<string, string> = { ...signatureCaptures };
   const model = firstAttr?.model ?? c.models[0];
   if (model && !captures.model) captures.model = model;
   if (firstAttr && !captures.attribute) captures.attribute = firstAttr.attr;
-  if (related && firstAttr && !captures.related_model && related !== model) captures.related_model = related;
+  if (related && !captures.related_model && related !== model) captures.related_model = related;
   if (variable && !captures.variable) captures.variable = variable;
   else if (model && !captures.variable) captures.variable = model.replace(/^[A-Z]/, (ch) => ch.toLowerCase()).replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
   if (c.tables[0] && !captures.table) captures.table = c.tables[0];
@@ -268,6 +293,7 @@ function firstAttrMissingModel(c: Collected): boolean {
 /** Only a relationship has a target class; reading a column (`user.email`) has none. */
 function isRelationshipLike(attr: string, parsed: ParsedPaste, primary: ErrorRecord | undefined): boolean {
   if (!primary) return false;
+  if (/^(?:id|name|email|title|status|created_at|updated_at|value|data|type)$/.test(attr)) return false;
   const lazyFrames = parsed.records.some((r) => r.frames.some((f) => /orm\/strategies\.py/.test(f.file)));
   return lazyFrames || /lazy|relationship/i.test(primary.message) || isPlural(attr);
 }

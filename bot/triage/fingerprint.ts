@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redactSecrets } from '../redact/redact-secrets.js';
 import type { ErrorRecord, ParsedPaste } from './types.js';
 
 /**
@@ -23,8 +24,42 @@ const VARIABLE_PARTS: [RegExp, Replacement][] = [
   [/'[^'\n]{0,200}'|"[^"\n]{0,200}"/g, (m) => (/^.[A-Za-z_][\w.]{0,100}.$/.test(m) ? m : '<str>')],
 ];
 
+const KEY_VALUES_END = [') already exists', ') is not present', ') conflicts with'];
+
+/**
+ * PostgreSQL's `DETAIL:  Key (email)=(ana@example.com) already exists.`: the columns say which
+ * constraint, the values are user data. A scan, not a regex: the values may hold parentheses.
+ */
+function dropKeyValues(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf('Key (', from); at !== -1; at = text.indexOf('Key (', from)) {
+    const open = text.indexOf(')=(', at);
+    const nl = text.indexOf('\n', at);
+    const lineEnd = nl === -1 ? text.length : nl;
+    let end = -1;
+    if (open !== -1 && open < lineEnd && open - at <= 200) {
+      for (const marker of KEY_VALUES_END) {
+        const e = text.indexOf(marker, open + 3);
+        if (e !== -1 && e < lineEnd && (end === -1 || e < end)) end = e;
+      }
+    }
+    if (end === -1) {
+      out += text.slice(from, at + 5);
+      from = at + 5;
+      continue;
+    }
+    out += `${text.slice(from, open + 3)}<v>`;
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
 export function normaliseMessage(message: string): string {
-  let out = message.slice(0, 1000);
+  // Secrets and user data (e-mails, tokens) go first, with the same redaction the store
+  // applies: an error and its stored, redacted excerpt have the same fingerprint, and two
+  // pastes differing only in such values collide.
+  let out = dropKeyValues(redactSecrets(message).text.slice(0, 1000));
   for (const [re, rep] of VARIABLE_PARTS) {
     out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep);
   }

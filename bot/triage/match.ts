@@ -85,7 +85,7 @@ export class FaultIndex {
   }
 
   /** Exact evidence on one record: signatures (by type and by anchor word) and error codes. */
-  matchRecord(record: ErrorRecord, recordIndex: number): Candidate[] {
+  matchRecord(record: ErrorRecord, recordIndex: number, context: () => readonly string[] = () => []): Candidate[] {
     const best = new Map<string, Candidate>();
     const offer = (faultId: string, confidence: number, method: MatchMethod, captures: Record<string, string>): void => {
       const prev = best.get(faultId);
@@ -102,6 +102,8 @@ export class FaultIndex {
     const trySignature = (sig: CompiledSignature): void => {
       if (sig.type && sig.type.includes('.') && record.type !== sig.type && !record.type.endsWith(`.${sig.type}`)) return;
       if (sig.code && !record.codes.includes(sig.code)) return;
+      // `socket.gaierror` is PostgreSQL's only when the paste shows a PostgreSQL driver.
+      if (sig.context && !context().some((line) => (sig.context as RegExp).test(line))) return;
       let captures: Record<string, string> = {};
       if (sig.message) {
         sig.message.lastIndex = 0;
@@ -173,10 +175,19 @@ export class FaultIndex {
     return [...best.values()];
   }
 
-  /** False when the record's exception comes from a package outside the fault's stack. */
+  /**
+   * False when the record's exception is not one the fault knows and comes from a package
+   * outside its stack: `PrismaClientKnownRequestError: Foreign key constraint failed` is not
+   * SQLite's, however alike the words. An intact type the fault does list never counts against it.
+   */
   private inStack(type: string, faultId: string): boolean {
+    if (!type) return true;
+    const short = type.slice(type.lastIndexOf('.') + 1);
     const dot = type.indexOf('.');
-    if (dot < 0) return true;
+    if (dot < 0) {
+      return this.faults.get(faultId)?.signatures.some((s) => s.typeShort === short) === true || this.knownTypes.has(short) || /^(?:Exception|RuntimeError|TypeError|ValueError|AttributeError|OSError|KeyError)$/.test(short);
+    }
+    // A dotted type is judged by its package: vertexai's ResponseValidationError is not FastAPI's.
     const top = type.slice(0, dot).toLowerCase().replace(/_core$/, '');
     const fault = this.faults.get(faultId);
     if (!fault) return true;

@@ -113,6 +113,20 @@ describe('no match where there is nothing to match', () => {
   });
 });
 
+describe('other stacks and context', () => {
+  it('never lets fuzzy evidence answer a JavaScript paste', () => {
+    const d = engine.diagnose("PrismaClientKnownRequestError:\nInvalid `prisma.user.create()` invocation in\n/app/src/users.ts:14:21\n\nUnique constraint failed on the fields: (`email`)\n    at Rn.handleRequestError (/app/node_modules/@prisma/client/runtime/library.js:121:7749)\n  code: 'P2002'");
+    expect(d.match).toBeNull();
+  });
+
+  it('counts a DNS failure for PostgreSQL only next to a PostgreSQL driver', () => {
+    const httpx = 'Traceback (most recent call last):\n  File "/app/.venv/lib/python3.12/site-packages/httpx/_transports/default.py", line 69, in map_httpcore_exceptions\n    yield\nsocket.gaierror: [Errno -2] Name or service not known';
+    const asyncpg = 'Traceback (most recent call last):\n  File "/app/.venv/lib/python3.12/site-packages/asyncpg/connect_utils.py", line 1062, in _create_ssl_connection\n    tr, pr = await loop.create_connection(\nsocket.gaierror: [Errno -2] Name or service not known';
+    expect(engine.diagnose(httpx).match).toBeNull();
+    expect(engine.diagnose(asyncpg).match?.id).toBe('postgres.connection-refused');
+  });
+});
+
 describe('chains and several errors', () => {
   it('explains the failure and mentions the other exceptions', () => {
     const text = `/app/app/models.py:12: SAWarning: This declarative base already contains a class with the same class name and module name\n${faultExample(MG, 'FastAPI endpoint under uvicorn, the user frame names the variable')}`;

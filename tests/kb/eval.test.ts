@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVAL_TARGETS, evaluate, exampleCases, formatEval, readCorpus } from '../../bot/kb/evaluate.js';
+import { loadKnowledge } from '../../bot/kb/load.js';
+import { createEngine } from '../../bot/triage/diagnose.js';
+
+// `npm run eval` as a gate: the labelled corpus (held-out positives written without looking at
+// the fault files, negatives from other stacks and chat) plus every fault example.
+const knowledge = loadKnowledge();
+const engine = createEngine(knowledge.faults);
+const corpus = readCorpus(join(import.meta.dirname, '..', 'corpus'));
+const report = evaluate(engine, [...exampleCases(knowledge.faults), ...corpus]);
+
+describe('accuracy on the labelled corpus', () => {
+  it('has the negatives and held-out positives the harness needs', () => {
+    expect(corpus.filter((c) => c.expect === null).length).toBeGreaterThanOrEqual(60);
+    const covered = new Set(corpus.filter((c) => c.expect).map((c) => c.expect));
+    expect(knowledge.faults.filter((f) => !covered.has(f.id)).map((f) => f.id)).toEqual([]);
+  });
+
+  it(`reaches >= ${EVAL_TARGETS.top1 * 100}% top-1, ${EVAL_TARGETS.falsePositives} false positives, >= ${EVAL_TARGETS.names * 100}% names`, () => {
+    const summary = formatEval(report);
+    expect(report.correct / report.positives, summary).toBeGreaterThanOrEqual(EVAL_TARGETS.top1);
+    expect(report.falsePositives, summary).toBeLessThanOrEqual(EVAL_TARGETS.falsePositives);
+    expect(report.namesCorrect / report.namedCases, summary).toBeGreaterThanOrEqual(EVAL_TARGETS.names);
+  });
+});
