@@ -1,0 +1,237 @@
+import type { Db } from './database.js';
+import type { FeedbackKind } from './feedback.js';
+import { DAY_MS, HOUR_MS } from './occurrences.js';
+
+/** A half-open time range [from, to) in ms, optionally one workspace (null: all). */
+export interface PeriodFilter {
+  from: number;
+  to: number;
+  workspace?: string | null;
+}
+
+/**
+ * Where a period's figures come from: whole buckets from a rollup table, and the ragged
+ * edges (a period starting at 09:00 local or at "now minus 7 days") from the occurrences'
+ * covering time index, so every figure is exact while almost all rows come from rollups.
+ */
+export interface PeriodSlices {
+  /** Rollup buckets [first, end) covered entirely by the period; null when none is. */
+  buckets: { first: number; end: number } | null;
+  /** Time ranges read from raw occurrences. */
+  raw: [number, number][];
+}
+
+export function sliceByBuckets(from: number, to: number, bucketMs: number): PeriodSlices {
+  if (to <= from) return { buckets: null, raw: [] };
+  const first = Math.ceil(from / bucketMs);
+  const end = Math.floor(to / bucketMs);
+  if (first >= end) return { buckets: null, raw: [[from, to]] };
+  const raw: [number, number][] = [];
+  if (from < first * bucketMs) raw.push([from, first * bucketMs]);
+  if (end * bucketMs < to) raw.push([end * bucketMs, to]);
+  return { buckets: { first, end }, raw };
+}
+
+type Params = Record<string, number | string | null>;
+interface Source {
+  sql: string;
+  params: Params;
+}
+
+/**
+ * The union of rollup rows (bucket column compared with :b0/:b1) and raw-edge rows (`at`
+ * compared with :r_from/:r_to) with the same columns.
+ */
+function unionOf(slices: PeriodSlices, workspace: string | null | undefined, rollup: string, raw: string): Source {
+  const params: Params = { ws: workspace ?? null };
+  const parts: string[] = [];
+  if (slices.buckets) {
+    params.b0 = slices.buckets.first;
+    params.b1 = slices.buckets.end;
+    parts.push(rollup);
+  }
+  slices.raw.forEach(([f, t], i) => {
+    params[`r${i}_from`] = f;
+    params[`r${i}_to`] = t;
+    parts.push(raw.replaceAll(':r_from', `:r${i}_from`).replaceAll(':r_to', `:r${i}_to`));
+  });
+  // An empty period still needs a well-formed query.
+  if (parts.length === 0) parts.push(raw.replaceAll(':r_from', '0').replaceAll(':r_to', '0'));
+  return { sql: parts.join('\nUNION ALL\n'), params };
+}
+
+const IN_WORKSPACE = `(:ws IS NULL OR workspace = :ws)`;
+
+// Raw edge rows name only columns of the covering index `occurrences_at`, so they are read
+// from the index alone. An edge row offers its own id as a link candidate; candidates without
+// a permalink are dropped when the permalinks are fetched.
+function faultSource(p: PeriodFilter): Source {
+  return unionOf(
+    sliceByBuckets(p.from, p.to, HOUR_MS),
+    p.workspace,
+    `SELECT hour, fault_key, n, last_link_id FROM fault_hours WHERE hour >= :b0 AND hour < :b1 AND ${IN_WORKSPACE}`,
+    `SELECT at / ${HOUR_MS} AS hour, coalesce(fault_id, '') AS fault_key, 1 AS n, id AS last_link_id
+     FROM occurrences WHERE at >= :r_from AND at < :r_to AND ${IN_WORKSPACE}`,
+  );
+}
+
+function unmatchedSource(p: PeriodFilter): Source {
+  return unionOf(
+    sliceByBuckets(p.from, p.to, DAY_MS),
+    p.workspace,
+    `SELECT fingerprint, method_key, n, last_id, last_link_id FROM unmatched_days WHERE day >= :b0 AND day < :b1 AND ${IN_WORKSPACE}`,
+    `SELECT fingerprint, coalesce(method, '') AS method_key, 1 AS n, id AS last_id, id AS last_link_id
+     FROM occurrences WHERE at >= :r_from AND at < :r_to AND fault_id IS NULL AND ${IN_WORKSPACE}`,
+  );
+}
+
+/**
+ * Distinct users or channels per fault and under '*' for any fault. The raw edges are read
+ * once (a materialised, already distinct CTE) and feed both the per-fault and the '*' rows;
+ * DISTINCT then count(*) sorts once where count(DISTINCT) with GROUP BY sorts twice.
+ */
+function peopleQuery(p: PeriodFilter, column: 'user_key' | 'channel'): Source {
+  const table = column === 'user_key' ? 'day_users' : 'day_channels';
+  const slices = sliceByBuckets(p.from, p.to, DAY_MS);
+  const params: Params = { ws: p.workspace ?? null, b0: slices.buckets?.first ?? 0, b1: slices.buckets?.end ?? 0 };
+  const edges = slices.raw.map(([f, t], i) => {
+    params[`r${i}_from`] = f;
+    params[`r${i}_to`] = t;
+    return `(at >= :r${i}_from AND at < :r${i}_to)`;
+  });
+  const sql = `
+    WITH edge AS MATERIALIZED (
+      SELECT DISTINCT coalesce(fault_id, '') AS fault_key, ${column} AS who FROM occurrences
+      WHERE (${edges.length ? edges.join(' OR ') : '0'}) AND ${column} IS NOT NULL AND ${IN_WORKSPACE}
+    )
+    SELECT fault_key AS faultKey, count(*) AS n FROM (
+      SELECT DISTINCT fault_key, who FROM (
+        SELECT fault_key, ${column} AS who FROM ${table} WHERE day >= :b0 AND day < :b1 AND ${IN_WORKSPACE}
+        UNION ALL SELECT fault_key, who FROM edge
+        UNION ALL SELECT '*', who FROM edge
+      )
+    ) GROUP BY fault_key`;
+  return { sql, params };
+}
+
+export interface FeedbackCount {
+  faultId: string | null;
+  kind: FeedbackKind;
+  fixId: string | null;
+  n: number;
+}
+
+export interface UnmatchedCount {
+  fingerprint: string;
+  /** '' when no answer was found, 'ai' when the LLM answered. */
+  method: string;
+  n: number;
+  /** The newest occurrence, for its excerpt. */
+  lastId: number;
+  /** The newest occurrence with a permalink, when known. */
+  lastLinkId: number | null;
+}
+
+/** The aggregate queries behind the digest and App Home. A fault key of '' means no curated match. */
+export interface OccurrenceStats {
+  /** Occurrences per fault and hour (ms of the hour's start), with a recent link candidate. */
+  faultHours(p: PeriodFilter): { hour: number; faultKey: string; n: number; lastLinkId: number | null }[];
+  /** Occurrences per fault. */
+  faultCounts(p: PeriodFilter): Map<string, number>;
+  /** Distinct users and channels per fault, and over all faults under '*'. */
+  people(p: PeriodFilter): Map<string, { users: number; channels: number }>;
+  /**
+   * Errors without a curated match, per fingerprint and method, most frequent first (every
+   * fingerprint of the period: bounded by how many distinct unknown errors there were).
+   */
+  unmatched(p: PeriodFilter): UnmatchedCount[];
+  /** Counts of some fingerprints among errors without a curated match (for the previous period). */
+  unmatchedCounts(p: PeriodFilter, fingerprints: readonly string[]): Map<string, number>;
+  /** Feedback given during the period, by the diagnosed fault, kind and fix. */
+  feedback(p: PeriodFilter): FeedbackCount[];
+  /** Permalinks of occurrences, by id; ids without one are absent. */
+  permalinks(ids: readonly number[]): Map<number, string>;
+  /** Redacted excerpts of occurrences, by id; purged ones are absent. */
+  excerpts(ids: readonly number[]): Map<number, string>;
+}
+
+export function createOccurrenceStats(db: Db): OccurrenceStats {
+  // The SQL depends on how the period splits into buckets; statements are cached by text.
+  const cache = new Map<string, ReturnType<Db['prepare']>>();
+  const prepared = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      if (cache.size > 200) cache.clear();
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const feedbackStmt = db.prepare(`
+    SELECT o.fault_id AS faultId, f.kind, f.fix_id AS fixId, count(*) AS n
+    FROM feedback f JOIN occurrences o ON o.id = f.occurrence_id
+    WHERE f.at >= :from AND f.at < :to AND (:ws IS NULL OR o.workspace = :ws)
+    GROUP BY 1, 2, 3`);
+  const byIds = (column: 'permalink' | 'excerpt', ids: readonly number[]): Map<number, string> => {
+    const out = new Map<number, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const sql = `SELECT id, ${column} AS value FROM occurrences WHERE id IN (${chunk.map(() => '?').join(', ')}) AND ${column} IS NOT NULL`;
+      for (const r of prepared(sql).all(chunk) as { id: number; value: string }[]) out.set(r.id, r.value);
+    }
+    return out;
+  };
+
+  return {
+    faultHours(p) {
+      const src = faultSource(p);
+      const rows = prepared(
+        `SELECT hour, fault_key AS faultKey, sum(n) AS n, max(last_link_id) AS lastLinkId FROM (${src.sql}) GROUP BY hour, fault_key`,
+      ).all(src.params) as { hour: number; faultKey: string; n: number; lastLinkId: number | null }[];
+      return rows.map((r) => ({ ...r, hour: r.hour * HOUR_MS }));
+    },
+    faultCounts(p) {
+      const src = faultSource(p);
+      const rows = prepared(`SELECT fault_key AS faultKey, sum(n) AS n FROM (${src.sql}) GROUP BY fault_key`).all(src.params) as {
+        faultKey: string;
+        n: number;
+      }[];
+      return new Map(rows.map((r) => [r.faultKey, r.n]));
+    },
+    people(p) {
+      const out = new Map<string, { users: number; channels: number }>();
+      for (const column of ['user_key', 'channel'] as const) {
+        const q = peopleQuery(p, column);
+        const rows = prepared(q.sql).all(q.params) as { faultKey: string; n: number }[];
+        for (const r of rows) {
+          const entry = out.get(r.faultKey) ?? { users: 0, channels: 0 };
+          entry[column === 'user_key' ? 'users' : 'channels'] = r.n;
+          out.set(r.faultKey, entry);
+        }
+      }
+      return out;
+    },
+    unmatched(p) {
+      const src = unmatchedSource(p);
+      return prepared(
+        `SELECT fingerprint, method_key AS method, sum(n) AS n, max(last_id) AS lastId, max(last_link_id) AS lastLinkId
+         FROM (${src.sql}) GROUP BY fingerprint, method_key ORDER BY n DESC, fingerprint`,
+      ).all(src.params) as UnmatchedCount[];
+    },
+    unmatchedCounts(p, fingerprints) {
+      if (fingerprints.length === 0) return new Map();
+      const src = unmatchedSource(p);
+      const params: Params = { ...src.params };
+      const list = fingerprints.slice(0, 200);
+      list.forEach((f, i) => (params[`f${i}`] = f));
+      const rows = prepared(
+        `SELECT fingerprint, sum(n) AS n FROM (${src.sql}) WHERE fingerprint IN (${list.map((_, i) => `:f${i}`).join(', ')}) GROUP BY fingerprint`,
+      ).all(params) as { fingerprint: string; n: number }[];
+      return new Map(rows.map((r) => [r.fingerprint, r.n]));
+    },
+    feedback: (p) => feedbackStmt.all({ from: p.from, to: p.to, ws: p.workspace ?? null }) as FeedbackCount[],
+    permalinks: (ids) => byIds('permalink', ids),
+    excerpts: (ids) => byIds('excerpt', ids),
+  };
+}

@@ -1,0 +1,260 @@
+import { redactSecrets } from '../redact/redact-secrets.js';
+import type { Diagnosis, MatchMethod } from '../triage/types.js';
+import type { Db } from './database.js';
+import type { UserKeyFn } from './user-key.js';
+
+export const OCCURRENCE_SOURCES = ['message', 'mention', 'slash', 'shortcut', 'cli'] as const;
+export type OccurrenceSource = (typeof OCCURRENCE_SOURCES)[number];
+/** How the answer was found: the engine's methods, or `ai` for an LLM answer. */
+export type OccurrenceMethod = MatchMethod | 'ai';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** Excerpts keep the head and the tail of a paste (the exception line is usually last). */
+export const MAX_EXCERPT_CHARS = 4000;
+/** At most this many occurrences share one group commit. */
+const MAX_GROUP = 500;
+
+export interface NewOccurrence {
+  source: OccurrenceSource;
+  /** Milliseconds since the epoch or a Date; default now. */
+  at?: number | Date;
+  /** Slack team id; null for the CLI. */
+  workspace?: string | null;
+  channel?: string | null;
+  /** The raw Slack user id; stored as a keyed hash unless raw ids are configured. */
+  user?: string | null;
+  faultId: string | null;
+  variant?: string | null;
+  confidence?: number | null;
+  method?: OccurrenceMethod | null;
+  fingerprint: string;
+  /** The pasted text as received. It is redacted and shortened here: raw text is never stored. */
+  text: string;
+  permalink?: string | null;
+  lang?: string | null;
+}
+
+export interface StoredOccurrence {
+  id: number;
+  at: number;
+  source: OccurrenceSource;
+  workspace: string | null;
+  channel: string | null;
+  userKey: string | null;
+  faultId: string | null;
+  variant: string | null;
+  confidence: number | null;
+  method: OccurrenceMethod | null;
+  fingerprint: string;
+  /** Redacted; null once purged by retention. */
+  excerpt: string | null;
+  permalink: string | null;
+  lang: string | null;
+}
+
+export interface OccurrenceStore {
+  /**
+   * Records one diagnosis; resolves to its id once committed. Calls made while a write is
+   * pending share one transaction (group commit), so a burst of Slack events costs one commit,
+   * not one each. The text is validated and redacted before this returns.
+   */
+  record(occurrence: NewOccurrence): Promise<number>;
+  /** Records several in one transaction, committed when this returns (imports, the CLI). */
+  recordMany(occurrences: readonly NewOccurrence[]): number[];
+  /** Commits what `record` has queued now (before closing the database). */
+  flush(): void;
+  get(id: number): StoredOccurrence | null;
+  /** A user's latest diagnoses, newest first (App Home). */
+  recentForUser(user: string, options?: { workspace?: string | null; limit?: number }): StoredOccurrence[];
+  /** Clears excerpts recorded before `before` (ms); rows and counts stay. Returns how many. */
+  purgeExcerpts(before: number): number;
+}
+
+/** The diagnosis fields an occurrence keeps. */
+export function occurrenceFromDiagnosis(
+  diagnosis: Pick<Diagnosis, 'match' | 'fingerprint' | 'lang'>,
+): Pick<NewOccurrence, 'faultId' | 'variant' | 'confidence' | 'method' | 'fingerprint' | 'lang'> {
+  const m = diagnosis.match;
+  return {
+    faultId: m?.id ?? null,
+    variant: m?.variant ?? null,
+    confidence: m?.confidence ?? null,
+    method: m?.method ?? null,
+    fingerprint: diagnosis.fingerprint,
+    lang: diagnosis.lang,
+  };
+}
+
+/** Redacts, then keeps the head and tail of what is left within `max` characters. */
+export function makeExcerpt(text: string, max = MAX_EXCERPT_CHARS): string | null {
+  // Redact the whole text before cutting: a cut through a secret could leave a piece of it
+  // that no longer looks like one.
+  const redacted = redactSecrets(text).text.trim();
+  if (!redacted) return null;
+  if (redacted.length <= max) return redacted;
+  const marker = `\n[… ${redacted.length - max} characters omitted …]\n`;
+  const head = Math.floor((max - marker.length) / 4);
+  const tail = max - marker.length - head;
+  return redacted.slice(0, head) + marker + redacted.slice(redacted.length - tail);
+}
+
+interface OccurrenceRow {
+  id: number;
+  at: number;
+  source: OccurrenceSource;
+  workspace: string;
+  channel: string | null;
+  user_key: string | null;
+  fault_id: string | null;
+  variant: string | null;
+  confidence: number | null;
+  method: OccurrenceMethod | null;
+  fingerprint: string;
+  excerpt: string | null;
+  permalink: string | null;
+  lang: string | null;
+}
+
+function fromRow(r: OccurrenceRow): StoredOccurrence {
+  return {
+    id: r.id,
+    at: r.at,
+    source: r.source,
+    workspace: r.workspace || null,
+    channel: r.channel,
+    userKey: r.user_key,
+    faultId: r.fault_id,
+    variant: r.variant,
+    confidence: r.confidence,
+    method: r.method,
+    fingerprint: r.fingerprint,
+    excerpt: r.excerpt,
+    permalink: r.permalink,
+    lang: r.lang,
+  };
+}
+
+const SOURCES = new Set<string>(OCCURRENCE_SOURCES);
+const METHODS = new Set<string>(['code', 'signature', 'fuzzy', 'ai']);
+
+function validate(o: NewOccurrence): void {
+  if (!SOURCES.has(o.source)) throw new TypeError(`occurrence source must be one of ${OCCURRENCE_SOURCES.join(', ')}, got ${String(o.source)}`);
+  if (!o.fingerprint) throw new TypeError('occurrence fingerprint is empty');
+  if (o.method != null && !METHODS.has(o.method)) throw new TypeError(`unknown occurrence method ${String(o.method)}`);
+  if (o.confidence != null && !(o.confidence >= 0 && o.confidence <= 1)) throw new TypeError(`confidence out of [0, 1]: ${o.confidence}`);
+  if (typeof o.text !== 'string') throw new TypeError('occurrence text must be a string');
+}
+
+export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => number): OccurrenceStore {
+  const insert = db.prepare(`
+    INSERT INTO occurrences (at, source, workspace, channel, user_key, fault_id, variant, confidence, method, fingerprint, excerpt, permalink, lang)
+    VALUES (@at, @source, @workspace, @channel, @userKey, @faultId, @variant, @confidence, @method, @fingerprint, @excerpt, @permalink, @lang)`);
+  const bumpFault = db.prepare(`
+    INSERT INTO fault_hours (hour, workspace, fault_key, n, last_link_id) VALUES (?, ?, ?, 1, ?)
+    ON CONFLICT DO UPDATE SET n = n + 1, last_link_id = coalesce(excluded.last_link_id, last_link_id)`);
+  const bumpUnmatched = db.prepare(`
+    INSERT INTO unmatched_days (day, workspace, fingerprint, method_key, n, last_id, last_link_id) VALUES (?, ?, ?, ?, 1, ?, ?)
+    ON CONFLICT DO UPDATE SET n = n + 1, last_id = excluded.last_id, last_link_id = coalesce(excluded.last_link_id, last_link_id)`);
+  const addUser = db.prepare(`INSERT OR IGNORE INTO day_users (day, workspace, fault_key, user_key) VALUES (?, ?, ?, ?)`);
+  const addChannel = db.prepare(`INSERT OR IGNORE INTO day_channels (day, workspace, fault_key, channel) VALUES (?, ?, ?, ?)`);
+  const byId = db.prepare(`SELECT * FROM occurrences WHERE id = ?`);
+  const byUser = db.prepare(`SELECT * FROM occurrences WHERE user_key = ? AND (? IS NULL OR workspace = ?) ORDER BY at DESC LIMIT ?`);
+  const purge = db.prepare(`UPDATE occurrences SET excerpt = NULL WHERE at < ? AND excerpt IS NOT NULL`);
+
+  // Redaction happens before the transaction so the write lock is held for the inserts only.
+  const prepare = (o: NewOccurrence) => {
+    validate(o);
+    const at = o.at === undefined ? now() : typeof o.at === 'number' ? o.at : o.at.getTime();
+    if (!Number.isFinite(at)) throw new TypeError('occurrence time is not a valid date');
+    return {
+      at: Math.floor(at),
+      source: o.source,
+      workspace: o.workspace ?? '',
+      channel: o.channel ?? null,
+      userKey: userKey(o.user),
+      faultId: o.faultId ?? null,
+      variant: o.variant ?? null,
+      confidence: o.confidence ?? null,
+      method: o.method ?? null,
+      fingerprint: o.fingerprint,
+      excerpt: makeExcerpt(o.text),
+      permalink: o.permalink ?? null,
+      lang: o.lang ?? null,
+    };
+  };
+  type Row = ReturnType<typeof prepare>;
+
+  // A rollup row remembers the occurrence written last (ids only grow): for live recording the
+  // newest, whose excerpt is the example and whose permalink the link of the digest.
+  const write = (r: Row): number => {
+    const id = Number(insert.run(r).lastInsertRowid);
+    const faultKey = r.faultId ?? '';
+    const day = Math.floor(r.at / DAY_MS);
+    const linkId = r.permalink ? id : null;
+    bumpFault.run(Math.floor(r.at / HOUR_MS), r.workspace, faultKey, linkId);
+    if (r.faultId === null) bumpUnmatched.run(day, r.workspace, r.fingerprint, r.method ?? '', id, linkId);
+    if (r.userKey) {
+      addUser.run(day, r.workspace, faultKey, r.userKey);
+      addUser.run(day, r.workspace, '*', r.userKey);
+    }
+    if (r.channel) {
+      addChannel.run(day, r.workspace, faultKey, r.channel);
+      addChannel.run(day, r.workspace, '*', r.channel);
+    }
+    return id;
+  };
+  const writeMany = db.transaction((rows: Row[]) => rows.map(write));
+
+  // Group commit: records queued in the same turn of the event loop are written together
+  // right after it. One transaction per occurrence would make every Slack event pay for a
+  // commit (a WAL frame per touched page), and the bot handles events concurrently anyway.
+  let queue: { row: Row; resolve: (id: number) => void; reject: (err: unknown) => void }[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    let ids: number[];
+    try {
+      ids = writeMany.immediate(batch.map((b) => b.row));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+      return;
+    }
+    batch.forEach((b, i) => b.resolve(ids[i] as number));
+  };
+
+  return {
+    record(o) {
+      let row: Row;
+      try {
+        row = prepare(o);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return new Promise<number>((resolve, reject) => {
+        queue.push({ row, resolve, reject });
+        if (queue.length >= MAX_GROUP) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    recordMany: (list) => writeMany.immediate(list.map(prepare)),
+    flush,
+    get: (id) => {
+      const row = byId.get(id) as OccurrenceRow | undefined;
+      return row ? fromRow(row) : null;
+    },
+    recentForUser: (user, options = {}) => {
+      const key = userKey(user);
+      if (!key) return [];
+      const ws = options.workspace ?? null;
+      return (byUser.all(key, ws, ws, Math.max(1, Math.min(options.limit ?? 10, 100))) as OccurrenceRow[]).map(fromRow);
+    },
+    purgeExcerpts: (before) => purge.run(before).changes,
+  };
+}
