@@ -163,7 +163,10 @@ export interface AiAnswerView {
   model: string;
 }
 
-/** An LLM answer, labelled as not curated, with the same feedback buttons as a curated one. */
+/**
+ * An LLM answer, labelled as not curated, with the same feedback buttons as a curated one. The
+ * first version; the app uses render/ai-blocks.ts (issue 6), whose tests compare against this.
+ */
 export function buildAiReply(d: Diagnosis, answer: AiAnswerView, ctx: ReplyContext = {}): SlackMessage {
   const t = ui(d.lang);
   const blocks: KnownBlock[] = [context([`:robot_face: *${t.aiLabel}* · ${escapeMrkdwn(answer.model)} · ${t.confidence} ${Math.round(answer.confidence * 100)}%`])];
@@ -172,7 +175,8 @@ export function buildAiReply(d: Diagnosis, answer: AiAnswerView, ctx: ReplyConte
   const [top, ...rest] = answer.fixes;
   if (top) {
     blocks.push(section(`*${t.aiFixes}*\n*1. ${escapeMrkdwn(top.title)}* — ${escapeMrkdwn(top.tradeoff)}\n${escapeMrkdwn(top.why)}`));
-    if (top.snippet.trim()) blocks.push(codeBlock(top.snippet, t.truncated).block);
+    // Model output is untrusted: escaped, so a steered answer cannot ping <!channel>.
+    if (top.snippet.trim()) blocks.push(codeBlock(escapeMrkdwn(top.snippet), t.truncated).block);
   }
   if (rest.length) blocks.push(section(rest.slice(0, 8).map((f, i) => `*${i + 2}. ${escapeMrkdwn(f.title)}* — ${escapeMrkdwn(f.tradeoff)}`).join('\n')));
   if (d.alternatives.length) blocks.push(context([`${t.nearest} ${d.alternatives.slice(0, 3).map((a) => `\`${a.id}\``).join(' · ')}`]));
@@ -237,6 +241,8 @@ export interface HomeData {
   /** This week's errors no curated fault matched. */
   unmatched: number;
   recent: { at: number; title: string; source: string; permalink: string | null }[];
+  /** IANA zone for the times shown (FAULTLINE_TZ); default UTC. */
+  timeZone?: string;
 }
 
 /** The App Home tab: this week's top faults, the viewer's recent diagnoses, a paste button. */
@@ -257,8 +263,8 @@ export function buildAppHome(data: HomeData): HomeView {
   blocks.push({ type: 'divider' }, section(`*${t.homeRecent}*`));
   if (data.recent.length === 0) blocks.push(context([t.homeNoRecent]));
   else {
-    const fmt = new Intl.DateTimeFormat(data.lang === 'ja' ? 'ja-JP' : 'en-GB', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-    blocks.push(section(data.recent.map((r) => `• ${escapeMrkdwn(r.title)} · _${t.homeSources[r.source] ?? r.source}_ · ${fmt.format(r.at)} UTC${r.permalink ? ` · <${r.permalink}|${t.homeOpen}>` : ''}`).join('\n')));
+    const fmt = new Intl.DateTimeFormat(data.lang === 'ja' ? 'ja-JP' : 'en-GB', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: data.timeZone ?? 'UTC', timeZoneName: 'short' });
+    blocks.push(section(data.recent.map((r) => `• ${escapeMrkdwn(r.title)} · _${t.homeSources[r.source] ?? r.source}_ · ${fmt.format(r.at)}${r.permalink ? ` · <${r.permalink}|${t.homeOpen}>` : ''}`).join('\n')));
   }
   return { type: 'home', blocks: blocks.slice(0, SLACK_LIMITS.viewBlocks) };
 }

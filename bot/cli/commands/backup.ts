@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../../config.js';
+import { openStore } from '../../store/open-store.js';
+import { UsageError, type CliCommand } from '../command.js';
+
+const USAGE = 'faultline backup FILE [--force]';
+
+export const command: CliCommand = {
+  name: 'backup',
+  summary: 'Copy the live database to FILE, consistently, while the bot keeps writing',
+  usage: USAGE,
+  async run(ctx) {
+    const [file, ...extra] = ctx.args;
+    if (!file || extra.length) throw new UsageError(`give one destination file (${USAGE}).`);
+    let config;
+    try {
+      config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        ctx.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    const target = resolve(ctx.cwd, file);
+    if (!existsSync(config.store.dbPath)) {
+      ctx.stderr.write(`faultline backup: no database at ${config.store.dbPath} (set FAULTLINE_DB to the bot's database).\n`);
+      return 1;
+    }
+    if (target === config.store.dbPath) throw new UsageError('the destination is the live database itself; choose another file.');
+    if (existsSync(target) && !ctx.flags.force) throw new UsageError(`${target} exists; pass --force to overwrite it.`);
+    const store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
+    try {
+      const { pages } = await store.backup(target);
+      ctx.stdout.write(`Backed up ${store.path} to ${target} (${pages} pages).\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};

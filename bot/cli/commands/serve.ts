@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig } from '../../config.js';
+import { runBot } from '../../main.js';
+import type { CliCommand } from '../command.js';
+
+export const command: CliCommand = {
+  name: 'serve',
+  summary: 'Run the Slack bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set)',
+  usage: 'faultline serve [--check]',
+  async run(ctx) {
+    if (ctx.flags.check) {
+      // Validates the settings without connecting: for deploy scripts and first set-up.
+      try {
+        const config = loadConfig(ctx.env, { cwd: ctx.cwd });
+        for (const w of config.warnings) ctx.stderr.write(`warning: ${w}\n`);
+        ctx.stdout.write(`Configuration OK: ${config.slack.socketMode ? 'Socket Mode' : `HTTP on port ${config.slack.port}`}, database ${config.store.dbPath}.\n`);
+        return 0;
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        ctx.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+    }
+    return runBot(ctx.env, ctx);
+  },
+};

@@ -1,0 +1,48 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { buildAiReply } from '../../render/ai-blocks.js';
+import { buildDiagnosisModal, buildFaultReply, buildLookingIntoIt, buildNoMatchReply } from '../../render/blocks.js';
+import { ACTION_IDS } from '../../render/slack-limits.js';
+import { occurrenceFromDiagnosis } from '../../store/occurrences.js';
+import type { Services } from '../services.js';
+import { errorFields } from '../slack-errors.js';
+import { explainSafely, weekCount } from '../thread-reply.js';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * The paste modal from App Home: the answer replaces the modal's content (response_action
+ * update). Recorded as `slash`: like `/faultline <text>`, a private request with no message.
+ */
+export function createDiagnoseModalHandler(services: Services) {
+  return async ({ ack, view, body, client, context }: ViewArgs): Promise<void> => {
+    const text = view.state.values[ACTION_IDS.diagnoseModalBlock]?.[ACTION_IDS.diagnoseModalInput]?.value ?? '';
+    const user = body.user.id;
+    const workspace = context.teamId ?? body.team?.id ?? '';
+    const lang = await services.locale.langFor(client, user);
+    const d = services.engine.diagnose(text, { lang });
+    const record = async (method?: 'ai'): Promise<number | null> =>
+      d.match || d.looksLikeError ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace, channel: null, user, text, permalink: null }) : null;
+
+    if (d.match) {
+      const occurrenceId = await record();
+      await ack({ response_action: 'update', view: buildDiagnosisModal(buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: weekCount(services, workspace, d.match.id) }), lang) });
+      return;
+    }
+    if (!(d.looksLikeError && services.explainer.enabled)) {
+      await record();
+      await ack({ response_action: 'update', view: buildDiagnosisModal(buildNoMatchReply(d), lang) });
+      return;
+    }
+    // The model may take longer than the 3 s a view submission may wait: show progress, then update.
+    await ack({ response_action: 'update', view: buildDiagnosisModal(buildLookingIntoIt(lang), lang) });
+    const answer = await explainSafely(services, { text, diagnosis: d, lang, workspace });
+    const occurrenceId = await record(answer ? 'ai' : undefined);
+    const msg = answer ? buildAiReply(d, answer, { occurrenceId: occurrenceId ?? undefined }) : buildNoMatchReply(d);
+    try {
+      await client.views.update({ view_id: view.id, view: buildDiagnosisModal(msg, lang) });
+    } catch (err) {
+      // The person closed the modal meanwhile (not_found): nothing left to show it in.
+      services.log.info('faultline.modal_update_failed', { view: view.id, ...errorFields(err) });
+    }
+  };
+}

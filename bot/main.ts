@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { App, Logger } from '@slack/bolt';
+import { createExplainer } from './ai/create-explainer.js';
+import type { Explainer } from './ai/explainer.js';
+import { createJsonLogger, createSlackApp, type HealthReport } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { digestCatalogue } from './jobs/digest-catalogue.js';
+import { createDigestScheduler, type DigestScheduler } from './jobs/digest-scheduler.js';
+import { startRetentionJob } from './jobs/retention.js';
+import { describeProblems, loadEngine } from './kb/engine.js';
+import { createInFlight } from './listeners/in-flight.js';
+import { createLocaleResolver } from './listeners/locale.js';
+import { createRecentDiagnoses } from './listeners/recent-diagnoses.js';
+import type { Services } from './listeners/services.js';
+import { errorFields, platformError } from './listeners/slack-errors.js';
+import { createSnippetReader } from './listeners/snippet-files.js';
+import { openStore } from './store/open-store.js';
+
+export interface StartOptions {
+  /** Interface to listen on in HTTP mode (tests: 127.0.0.1); default all. */
+  host?: string;
+  logger?: Logger;
+  /** The LLM fallback (issue 6); default: none. */
+  explainer?: Explainer;
+  knowledgeDir?: string;
+  /** Digest and retention schedules; tests and benches turn them off. */
+  jobs?: boolean;
+  now?: () => number;
+}
+
+export interface RunningBot {
+  app: App;
+  services: Services;
+  /** The HTTP port actually bound (PORT=0 picks a free one); null in Socket Mode. */
+  port: number | null;
+  /** Stops taking requests, lets in-flight work finish (up to `graceMs`), then closes the database. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Thrown when Slack rejects the bot token at start-up; the message says what to do. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** config -> services -> app -> start. */
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const log = options.logger ?? createJsonLogger(process.stdout);
+  for (const w of config.warnings) log.warn('faultline.config_warning', { warning: w });
+
+  const { engine, problems } = loadEngine(options.knowledgeDir);
+  if (problems.length) log.warn('faultline.knowledge_problems', { count: problems.length, detail: describeProblems(problems) });
+
+  const store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds, now: options.now });
+  let shuttingDown = false;
+  const services: Services = {
+    engine,
+    store,
+    // Without OPENAI_API_KEY this is the no-op explainer: unknown errors get the honest no-match answer.
+    explainer: options.explainer ?? createExplainer(config.llm, { store: store.ai, catalogue: engine, log, now: options.now }),
+    locale: createLocaleResolver({ defaultLang: config.lang, now: options.now, onError: (_user, err) => log.warn('faultline.locale_failed', errorFields(err)) }),
+    files: createSnippetReader({ botToken: config.slack.botToken, maxBytes: config.maxFileBytes, apiUrl: config.slack.apiUrl, onError: (file, reason) => log.warn('faultline.file_failed', { file, reason }) }),
+    recent: createRecentDiagnoses(),
+    inFlight: createInFlight(),
+    settings: { defaultLang: config.lang, defaultMode: 'auto', timeZone: config.timeZone, digestCron: config.digest.cron },
+    log,
+    now: options.now ?? Date.now,
+  };
+  const health = (): HealthReport => {
+    if (shuttingDown) return { ok: false, reason: 'shutting down', inFlight: services.inFlight.size };
+    try {
+      // A cheap read proves the database file is open and readable.
+      store.occurrences.get(0);
+      return { ok: true, inFlight: services.inFlight.size };
+    } catch {
+      return { ok: false, reason: 'database unavailable', inFlight: services.inFlight.size };
+    }
+  };
+
+  const app = createSlackApp({ slack: config.slack, services, logger: log, health });
+  const stopJobs: (() => void)[] = [];
+  try {
+    // Verifies the token (auth.test) and learns the bot's ids: fail at start-up with a clear
+    // message rather than on the first event.
+    await app.init().catch((err: unknown) => {
+      const code = platformError(err);
+      throw new StartupError(
+        code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked'
+          ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again under OAuth & Permissions, and reinstall the app if it was uninstalled.`
+          : `Cannot reach Slack's Web API${config.slack.apiUrl ? ` at ${config.slack.apiUrl}` : ''} to check the bot token (${code ?? errorFields(err).error}). Check the network (and SLACK_API_URL).`,
+      );
+    });
+
+    const server = config.slack.socketMode ? null : await app.start({ port: config.slack.port, ...(options.host ? { host: options.host } : {}) });
+    if (config.slack.socketMode) await app.start();
+    const port = server ? (server.address() as AddressInfo).port : null;
+
+    if (options.jobs !== false) {
+      const retention = startRetentionJob({ store, retentionDays: config.store.retentionDays, timeZone: config.timeZone, log: (event, fields) => log.info(`faultline.${event}`, fields) });
+      stopJobs.push(retention.stop);
+      if (config.digest.channel) {
+        const digest: DigestScheduler = createDigestScheduler({
+          store,
+          channel: config.digest.channel,
+          cron: config.digest.cron,
+          timeZone: config.timeZone,
+          lang: config.lang,
+          catalogue: digestCatalogue([...engine.index.faults.values()]),
+          post: async (channel, blocks, text) => {
+            const res = await app.client.chat.postMessage({ channel, blocks, text, unfurl_links: false });
+            return { ts: res.ts ?? null };
+          },
+          log: (event, fields) => log.info(`faultline.${event}`, fields),
+        });
+        stopJobs.push(() => digest.stop());
+        await digest.start();
+      }
+    }
+    log.info('faultline.started', { mode: config.slack.socketMode ? 'socket' : 'http', port, db: store.path });
+
+    let stopping: Promise<void> | null = null;
+    return {
+      app,
+      services,
+      port,
+      stop(graceMs = 10_000) {
+        stopping ??= (async () => {
+          shuttingDown = true;
+          for (const stop of stopJobs) stop();
+          await app.stop().catch((err: unknown) => log.warn('faultline.stop_failed', errorFields(err)));
+          const drained = await services.inFlight.drain(graceMs);
+          if (!drained) log.warn('faultline.shutdown_unfinished', { inFlight: services.inFlight.size });
+          store.close();
+          log.info('faultline.stopped', { drained });
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    for (const stop of stopJobs) stop();
+    store.close();
+    throw err;
+  }
+}
+
+/**
+ * Loads the configuration, starts the bot and runs until SIGTERM or SIGINT, then shuts down
+ * cleanly. Resolves to an exit code; a second signal exits at once.
+ */
+export async function runBot(env: NodeJS.ProcessEnv, io: { stderr: NodeJS.WritableStream }): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`${err.message}\nSee deploy/.env.example for every setting.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  let bot: RunningBot;
+  try {
+    bot = await startBot(config);
+  } catch (err) {
+    if (err instanceof StartupError) {
+      io.stderr.write(`Faultline cannot start: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      bot.services.log.info('faultline.signal', { signal });
+      // Someone pressing Ctrl-C twice means now.
+      process.once('SIGTERM', () => process.exit(143));
+      process.once('SIGINT', () => process.exit(130));
+      void bot.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  return 0;
+}
+
+function invokedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  runBot(process.env, process).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`faultline: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
