@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +78,20 @@ describe('faultline diagnose', () => {
     const r = await cli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('faultline diagnose --record', () => {
+  it('records the occurrence like the bot does, redacted, in FAULTLINE_DB', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'faultline-rec-')), 'f.db');
+    const paste = "sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here.\nengine = create_async_engine('postgresql+asyncpg://app:hunter2-secret@db:5432/app')";
+    const r = await cli(['diagnose', '--record', '--no-ai', '-'], paste, { FAULTLINE_DB: db });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/recorded as occurrence 1 in /);
+    const row = new Database(db, { readonly: true }).prepare('SELECT * FROM occurrences').get() as Record<string, unknown>;
+    expect(row).toMatchObject({ source: 'cli', fault_id: 'sqlalchemy.missing-greenlet' });
+    expect(JSON.stringify(row)).not.toContain('hunter2-secret');
+    expect(String(row.excerpt)).toContain('greenlet_spawn has not been called');
   });
 });
 

@@ -1,10 +1,16 @@
+import { createExplainer } from '../../ai/create-explainer.js';
+import type { AiAnswer, ExplainResult } from '../../ai/explainer.js';
+import { ConfigError, loadConfig } from '../../config.js';
 import { loadEngine, describeProblems } from '../../kb/engine.js';
 import { diagnosisToJson } from '../../render/json.js';
 import { languageFrom, renderTerminal } from '../../render/terminal.js';
 import { ui } from '../../render/strings.js';
+import { occurrenceFromDiagnosis } from '../../store/occurrences.js';
+import { openStore, type Store } from '../../store/open-store.js';
+import type { Engine } from '../../triage/diagnose.js';
 import { UsageError, type CliCommand, type CliContext } from '../command.js';
 import { readFileBounded, readStreamBounded } from '../input.js';
-import type { Lang } from '../../triage/types.js';
+import type { Diagnosis, Lang } from '../../triage/types.js';
 
 export function resolveLang(ctx: CliContext): Lang {
   const flag = ctx.flags.lang;
@@ -26,10 +32,104 @@ export async function readInput(ctx: CliContext): Promise<{ data: Buffer; size: 
   return { ...(await readStreamBounded(ctx.stdin)), source: 'stdin' };
 }
 
+/**
+ * The LLM fallback for an error the catalogue does not know. Needs the settings (the key, the
+ * model) and the database (the answer cache and the call budget it shares with the bot); when
+ * either is unusable the user still gets the curated no-match answer, with the reason.
+ */
+async function explainUnknown(ctx: CliContext, engine: Engine, text: string, diagnosis: Diagnosis, lang: Lang): Promise<ExplainResult> {
+  let config;
+  try {
+    config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    ctx.stderr.write(`${err.message}\nThe LLM fallback is skipped until these are fixed.\n`);
+    return { answer: null, outcome: 'failed' };
+  }
+  if (!config.llm.apiKey) return { answer: null, outcome: 'disabled' };
+  let store: Store;
+  try {
+    store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+    ctx.stderr.write(`faultline: cannot open ${config.store.dbPath} (${reason}), which holds the LLM answer cache and call budget; the LLM fallback is skipped. Set FAULTLINE_DB to a writable file.\n`);
+    return { answer: null, outcome: 'failed' };
+  }
+  try {
+    const explainer = createExplainer(config.llm, { store: store.ai, catalogue: engine });
+    return await explainer.explainWithOutcome({ text, diagnosis, lang, workspace: null });
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * `--record`: keeps the occurrence like the bot does (source `cli`), for scripts and CI logs.
+ * The store redacts the text itself; a failure to record is reported but never hides the answer.
+ */
+async function recordOccurrence(ctx: CliContext, text: string, diagnosis: Diagnosis, ai: ExplainResult | null): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    ctx.stderr.write(`${err.message}
+The diagnosis was not recorded.
+`);
+    return;
+  }
+  let store: Store;
+  try {
+    store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+    ctx.stderr.write(`faultline: cannot open ${config.store.dbPath} (${reason}); the diagnosis was not recorded. Set FAULTLINE_DB to a writable file.\n`);
+    return;
+  }
+  try {
+    const answeredByAi = ai?.answer !== null && ai?.answer !== undefined;
+    const id = await store.occurrences.record({ source: 'cli', ...occurrenceFromDiagnosis(diagnosis), ...(answeredByAi ? { method: 'ai' as const } : {}), text });
+    ctx.stderr.write(`faultline: recorded as occurrence ${id} in ${config.store.dbPath}\n`);
+  } finally {
+    store.close();
+  }
+}
+
+const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', magenta: '\x1b[35m', reset: '\x1b[0m' };
+
+/** The AI answer under the no-match text, labelled before anything else is said. */
+export function renderAiTerminal(answer: AiAnswer, d: Diagnosis, color: boolean): string {
+  const c = (code: keyof typeof ANSI, s: string): string => (color ? `${ANSI[code]}${s}${ANSI.reset}` : s);
+  const t = ui(d.lang);
+  const indent = (text: string, by = '  ') => text.split('\n').map((l) => (l ? by + l : l)).join('\n');
+  const meta = [answer.model, `${t.confidence} ${Math.round(answer.confidence * 100)}%`];
+  if (answer.library) meta.push(`${t.aiLibrary}: ${answer.library}`);
+  if (answer.cached) meta.push(t.aiCached);
+  const out = ['', c('magenta', c('bold', `[AI] ${t.aiLabel}`)), c('dim', meta.join(' · '))];
+  if (answer.title) out.push('', c('bold', answer.title));
+  out.push('', c('bold', t.aiCause), indent(answer.cause), '', c('bold', t.aiFixes));
+  answer.fixes.forEach((f, i) => {
+    out.push(`  ${c('bold', `${i + 1}. ${f.title}`)}${f.tradeoff ? c('dim', ` (${t.tradeoff}: ${f.tradeoff})`) : ''}`, indent(f.why, '     '));
+    if (f.snippet.trim()) out.push('', indent(f.snippet, '       '));
+    out.push('');
+  });
+  out.push(c('dim', t.aiPromote.replace('{fp}', d.fingerprint)));
+  return `${out.join('\n')}\n`;
+}
+
+/** `--json`: `ai` is the labelled answer or null; `aiOutcome` says why (null when not asked). */
+function aiJson(result: ExplainResult | null, lang: Lang): Record<string, unknown> {
+  const a = result?.answer;
+  return {
+    ai: a ? { label: ui(lang).aiLabel, curated: false, title: a.title ?? null, cause: a.cause, fixes: a.fixes, confidence: a.confidence, library: a.library, model: a.model, cached: a.cached ?? false } : null,
+    aiOutcome: result?.outcome ?? null,
+  };
+}
+
 export const command: CliCommand = {
   name: 'diagnose',
   summary: 'Diagnose an error or traceback from FILE or standard input',
-  usage: 'faultline diagnose [FILE|-] [--json] [--lang en|ja]',
+  usage: 'faultline diagnose [FILE|-] [--json] [--lang en|ja] [--no-ai] [--record]',
   valueFlags: ['lang'],
   async run(ctx) {
     const lang = resolveLang(ctx);
@@ -37,12 +137,22 @@ export const command: CliCommand = {
     const { engine, problems } = loadEngine();
     if (problems.length) ctx.stderr.write(`faultline: ${describeProblems(problems)}\n`);
     const diagnosis = engine.diagnose(input.data, { lang, originalBytes: input.size });
+    const binary = diagnosis.input.notes.some((n) => n.includes('binary'));
+    // Only an error the catalogue does not know goes to the model; a curated match never does.
+    const ai = !diagnosis.match && diagnosis.looksLikeError && !binary && !ctx.flags['no-ai']
+      ? await explainUnknown(ctx, engine, input.data.toString('utf8'), diagnosis, lang)
+      : null;
+    if (ctx.flags.record && !binary && diagnosis.input.lines > 0) await recordOccurrence(ctx, input.data.toString('utf8'), diagnosis, ai);
     if (ctx.flags.json) {
-      ctx.stdout.write(`${JSON.stringify(diagnosisToJson(diagnosis), null, 2)}\n`);
-    } else if (diagnosis.input.notes.some((n) => n.includes('binary'))) {
+      ctx.stdout.write(`${JSON.stringify({ ...diagnosisToJson(diagnosis), ...aiJson(ai, lang) }, null, 2)}\n`);
+    } else if (binary) {
       ctx.stdout.write(`${ui(lang).binaryInput}\n`);
     } else {
-      ctx.stdout.write(renderTerminal(diagnosis, { color: Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR }));
+      const color = Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
+      ctx.stdout.write(renderTerminal(diagnosis, { color }));
+      if (ai?.answer) ctx.stdout.write(renderAiTerminal(ai.answer, diagnosis, color));
+      else if (ai?.outcome === 'disabled') ctx.stdout.write(`\n${ui(lang).aiOff}\n`);
+      else if (ai && ai.outcome !== 'skipped' && ai.outcome !== 'answered' && ai.outcome !== 'cached') ctx.stdout.write(`\n${ui(lang).aiNoAnswer[ai.outcome]}\n`);
     }
     return 0;
   },

@@ -3,15 +3,17 @@ import { loadKnowledge } from '../../kb/load.js';
 import { createEngine } from '../../triage/diagnose.js';
 import { slackLimitCheck } from '../../render/blocks.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { DRAFT_USAGE, runKnowledgeDraft } from './knowledge-draft.js';
 
 export const command: CliCommand = {
   name: 'knowledge',
-  summary: 'Validate the fault catalogue: schema, examples, counterexamples, regex safety, Slack limits',
-  usage: 'faultline knowledge check [--only ID] [--dir DIR] [--deep]',
-  valueFlags: ['only', 'dir'],
+  summary: 'Validate the fault catalogue (check), or draft a fault from a cached AI answer (draft)',
+  usage: `faultline knowledge check [--only ID] [--dir DIR] [--deep] | ${DRAFT_USAGE}`,
+  valueFlags: ['only', 'dir', 'out'],
   async run(ctx) {
     const sub = ctx.args[0];
-    if (sub !== 'check') throw new UsageError(`expected 'check' (${this.usage}).`);
+    if (sub === 'draft') return runKnowledgeDraft(ctx);
+    if (sub !== 'check') throw new UsageError(`expected 'check' or 'draft' (${this.usage}).`);
     const dir = typeof ctx.flags.dir === 'string' ? ctx.flags.dir : undefined;
     const only = typeof ctx.flags.only === 'string' ? ctx.flags.only : undefined;
     const knowledge = loadKnowledge(dir);

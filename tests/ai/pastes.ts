@@ -1,0 +1,46 @@
+/**
+ * An error the catalogue does not know (a CHECK constraint; the catalogue has the NOT NULL,
+ * foreign key and unique violations, which come back as the nearest faults), pasted with the
+ * things people paste along with it.
+ */
+export const SECRETS = {
+  dsnPassword: 'Sup3rS3cretPw',
+  openaiKey: 'sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0',
+  slackToken: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+  awsAccessKey: 'AKIAIOSFODNN7EXAMPLE',
+  awsSecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  email: 'jane.doe@acme-corp.io',
+  opsEmail: 'oncall@acme-corp.io',
+  sqlParameter: 'Fernhill Road 12',
+} as const;
+
+export const HOST = 'db-primary.acme.internal';
+
+export const UNKNOWN_ERROR = `Traceback (most recent call last):
+  File "/srv/acme/app/services/billing.py", line 88, in charge
+    await session.commit()
+  File "/srv/acme/.venv/lib/python3.12/site-packages/sqlalchemy/ext/asyncio/session.py", line 1012, in commit
+    await greenlet_spawn(self.sync_session.commit)
+sqlalchemy.exc.IntegrityError: (psycopg2.errors.CheckViolation) new row for relation "orders" violates check constraint "orders_total_check"
+DETAIL:  Failing row contains (42, ${SECRETS.email}, ${SECRETS.sqlParameter}, -5).
+[SQL: INSERT INTO orders (customer_email, street, total) VALUES (%(customer_email)s, %(street)s, %(total)s) RETURNING orders.id]
+[parameters: {'customer_email': '${SECRETS.email}', 'street': '${SECRETS.sqlParameter}', 'total': -5}]
+(Background on this error at: https://sqlalche.me/e/20/gkpj)
+engine url: postgresql+psycopg2://billing:${SECRETS.dsnPassword}@${HOST}:5432/billing
+OPENAI_API_KEY=${SECRETS.openaiKey}
+SLACK_BOT_TOKEN=${SECRETS.slackToken}
+AWS_ACCESS_KEY_ID=${SECRETS.awsAccessKey}
+AWS_SECRET_ACCESS_KEY=${SECRETS.awsSecret}
+contact ops: ${SECRETS.opsEmail}
+`;
+
+/** Another unknown error, for budget tests that need a second fingerprint. */
+export const OTHER_UNKNOWN_ERROR = `sqlalchemy.exc.ResourceClosedError: This result object does not return rows. It has been closed automatically.
+`;
+
+/** The secret values a request, a log line or a stored row must never contain. */
+export function leakedSecrets(text: string): string[] {
+  return Object.entries(SECRETS)
+    .filter(([, v]) => text.includes(v))
+    .map(([k]) => k);
+}
