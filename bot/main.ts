@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { App, Logger } from '@slack/bolt';
 import { createExplainer } from './ai/create-explainer.js';
 import type { Explainer } from './ai/explainer.js';
@@ -18,6 +16,7 @@ import type { Services } from './listeners/services.js';
 import { errorFields, platformError } from './listeners/slack-errors.js';
 import { createSnippetReader } from './listeners/snippet-files.js';
 import { openStore } from './store/open-store.js';
+import { isEntryPoint } from './entry-point.js';
 
 export interface StartOptions {
   /** Interface to listen on in HTTP mode (tests: 127.0.0.1); default all. */
@@ -186,17 +185,8 @@ export async function runBot(env: NodeJS.ProcessEnv, io: { stderr: NodeJS.Writab
   return 0;
 }
 
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (invokedDirectly()) {
+if (isEntryPoint(import.meta.url)) {
   runBot(process.env, process).then(
     (code) => {
       process.exitCode = code;

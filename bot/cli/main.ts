@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isEntryPoint } from '../entry-point.js';
 import { commands } from './commands/index.js';
 import { UsageError, type CliCommand, type CliContext } from './command.js';
 
@@ -78,17 +77,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (invokedDirectly()) {
+if (isEntryPoint(import.meta.url)) {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     // `faultline diagnose x | head` closes the pipe early; that is not an error.
     if (err.code === 'EPIPE') process.exit(0);

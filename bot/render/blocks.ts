@@ -1,61 +1,14 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type { Fault } from '../kb/compile.js';
 import type { Diagnosis, RankedFix } from '../triage/types.js';
+import { codeBlock, context, feedbackActions, section, type ReplyContext, type SlackMessage } from './block-kit.js';
 import { ACTION_IDS, SLACK_LIMITS, clip, escapeMrkdwn } from './slack-limits.js';
 import { ui } from './strings.js';
 
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
-
-export interface ReplyContext {
-  /** Occurrence id, carried in button values so feedback finds its diagnosis. */
-  occurrenceId?: string | number;
-  /** How often the workspace hit this fault in the last 7 days, including this one. */
-  weekCount?: number;
-}
-
-const CODE_FENCE_OVERHEAD = 8;
-
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText).text } };
-}
-
-function context(texts: string[]): KnownBlock {
-  return { type: 'context', elements: texts.slice(0, SLACK_LIMITS.contextElements).map((t) => ({ type: 'mrkdwn' as const, text: clip(t, SLACK_LIMITS.contextText).text })) };
-}
-
-/** A code block that always fits one section: long snippets are cut at a line and say so. */
-function codeBlock(code: string, note: string): { block: KnownBlock; clipped: boolean } {
-  const max = SLACK_LIMITS.sectionText - CODE_FENCE_OVERHEAD - note.length - 2;
-  let body = code.replace(/```/g, "'''");
-  let clipped = false;
-  if (body.length > max) {
-    body = body.slice(0, max);
-    body = body.slice(0, Math.max(body.lastIndexOf('\n'), 0)) || body;
-    clipped = true;
-  }
-  return { block: section(`\`\`\`${body}\`\`\`${clipped ? `\n_${note}_` : ''}`), clipped };
-}
+export type { ReplyContext, SlackMessage } from './block-kit.js';
 
 function fixSummary(fix: RankedFix): string {
   return `*${fix.rank}. ${escapeMrkdwn(fix.title)}*${fix.available ? '' : ' _(n/a)_'} — ${escapeMrkdwn(fix.tradeoff)}`;
-}
-
-function feedbackActions(d: Diagnosis, ctx: ReplyContext): KnownBlock {
-  const t = ui(d.lang);
-  const value = clip(JSON.stringify({ o: ctx.occurrenceId ?? null, f: d.match?.id ?? null, x: d.fixes[0]?.id ?? null }), SLACK_LIMITS.buttonValue).text;
-  const button = (actionId: string, label: string, style?: 'primary' | 'danger') => ({
-    type: 'button' as const,
-    action_id: actionId,
-    text: { type: 'plain_text' as const, text: clip(label, SLACK_LIMITS.buttonText).text, emoji: true },
-    value,
-    ...(style ? { style } : {}),
-  });
-  const elements = [button(ACTION_IDS.solved, `✅ ${t.solved}`, 'primary'), button(ACTION_IDS.didntHelp, `🤷 ${t.didntHelp}`), button(ACTION_IDS.wrong, `❌ ${t.wrong}`)];
-  if (d.fixes.length > 1) elements.push(button(ACTION_IDS.moreFixes, `➕ ${t.moreFixes} (${d.fixes.length - 1})`));
-  return { type: 'actions', block_id: 'faultline_feedback', elements };
 }
 
 /** The threaded answer: title, how sure, cause, the best fix with its snippet, the rest briefly. */
@@ -153,35 +106,6 @@ export function slackLimitCheck(_fault: Fault, d: Diagnosis): string[] {
 export function buildLookingIntoIt(lang: Diagnosis['lang']): SlackMessage {
   const text = ui(lang).lookingIntoIt;
   return { text, blocks: [context([`:hourglass_flowing_sand: ${text}`])] };
-}
-
-/** Minimal shape of an LLM answer, as `bot/ai/explainer.ts` defines it. */
-export interface AiAnswerView {
-  cause: string;
-  fixes: { title: string; why: string; tradeoff: string; snippet: string }[];
-  confidence: number;
-  model: string;
-}
-
-/**
- * An LLM answer, labelled as not curated, with the same feedback buttons as a curated one. The
- * first version; the app uses render/ai-blocks.ts (issue 6), whose tests compare against this.
- */
-export function buildAiReply(d: Diagnosis, answer: AiAnswerView, ctx: ReplyContext = {}): SlackMessage {
-  const t = ui(d.lang);
-  const blocks: KnownBlock[] = [context([`:robot_face: *${t.aiLabel}* · ${escapeMrkdwn(answer.model)} · ${t.confidence} ${Math.round(answer.confidence * 100)}%`])];
-  if (d.error) blocks.push(context([`\`${escapeMrkdwn(clip(`${d.error.type ? `${d.error.type}: ` : ''}${d.error.message}`, 300).text)}\``]));
-  blocks.push(section(`*${t.aiCause}*\n${escapeMrkdwn(answer.cause)}`));
-  const [top, ...rest] = answer.fixes;
-  if (top) {
-    blocks.push(section(`*${t.aiFixes}*\n*1. ${escapeMrkdwn(top.title)}* — ${escapeMrkdwn(top.tradeoff)}\n${escapeMrkdwn(top.why)}`));
-    // Model output is untrusted: escaped, so a steered answer cannot ping <!channel>.
-    if (top.snippet.trim()) blocks.push(codeBlock(escapeMrkdwn(top.snippet), t.truncated).block);
-  }
-  if (rest.length) blocks.push(section(rest.slice(0, 8).map((f, i) => `*${i + 2}. ${escapeMrkdwn(f.title)}* — ${escapeMrkdwn(f.tradeoff)}`).join('\n')));
-  if (d.alternatives.length) blocks.push(context([`${t.nearest} ${d.alternatives.slice(0, 3).map((a) => `\`${a.id}\``).join(' · ')}`]));
-  blocks.push(feedbackActions({ ...d, fixes: [] }, ctx));
-  return { text: clip(`${t.aiLabel} ${answer.cause}`, SLACK_LIMITS.fallbackText).text, blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
 }
 
 /** A plain message: one section, clipped to fit. */

@@ -2,7 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { AiAnswer } from '../../bot/ai/explainer.js';
 import { buildAiReply } from '../../bot/render/ai-blocks.js';
-import { buildAiReply as buildSeedAiReply, slackSizeProblems } from '../../bot/render/blocks.js';
+import { feedbackActions } from '../../bot/render/block-kit.js';
+import { slackSizeProblems } from '../../bot/render/blocks.js';
 import { ui } from '../../bot/render/strings.js';
 import { shippedEngine } from '../helpers.js';
 import { UNKNOWN_ERROR } from './pastes.js';
@@ -35,7 +36,7 @@ describe('the AI answer in Block Kit', () => {
   it("has the curated answer's feedback buttons", () => {
     const actions = (blocks: KnownBlock[]) => blocks.find((b) => b.type === 'actions');
     const ours = buildAiReply(diagnosis, answer, { occurrenceId: 42 });
-    expect(actions(ours.blocks)).toEqual(actions(buildSeedAiReply(diagnosis, answer, { occurrenceId: 42 }).blocks));
+    expect(actions(ours.blocks)).toEqual(feedbackActions({ ...diagnosis, fixes: [] }, { occurrenceId: 42 }));
     expect(ours.blocks.at(-1)?.type).toBe('actions');
   });
 

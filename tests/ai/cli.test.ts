@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../bot/cli/main.js';
+import { cli } from '../cli/run.js';
 import { ui } from '../../bot/render/strings.js';
 import { faultExample } from '../helpers.js';
 import { useTempDir } from '../store/helpers.js';
 import { HOST, UNKNOWN_ERROR, leakedSecrets } from './pastes.js';
-import { captureStream, startFakeOpenAi, useStandIns, type FakeOpenAi } from './stand-ins.js';
+import { startFakeOpenAi, useStandIns, type FakeOpenAi } from './stand-ins.js';
 
 const t = ui('en');
 
@@ -15,12 +14,7 @@ describe('faultline diagnose with the LLM fallback', () => {
   const tempDir = useTempDir();
   const standIn = useStandIns();
 
-  const run = async (args: string[], env: NodeJS.ProcessEnv, cwd: string) => {
-    const stdout = captureStream();
-    const stderr = captureStream();
-    const code = await runCli(args, { stdin: Readable.from([]), stdout, stderr, env, cwd });
-    return { code, out: stdout.text(), err: stderr.text() };
-  };
+  const run = (args: string[], env: NodeJS.ProcessEnv, cwd: string) => cli(args, '', env, cwd);
 
   const setup = async () => {
     const dir = tempDir();
@@ -41,18 +35,18 @@ describe('faultline diagnose with the LLM fallback', () => {
     const { dir, server, file, env } = await setup();
     const first = await run(['diagnose', file], env, dir);
     expect(first.code).toBe(0);
-    expect(first.out).toContain(t.noMatch);
-    expect(first.out).toContain(`[AI] ${t.aiLabel}`);
-    expect(first.out.indexOf(t.noMatch)).toBeLessThan(first.out.indexOf(t.aiLabel));
-    expect(first.out).toContain(`The database at ${HOST} refused the row`);
-    expect(first.out).toContain('1. Validate total before the insert');
-    expect(first.out).toContain('stand-in-model');
-    expect(first.out).toMatch(/faultline knowledge draft v1:[0-9a-f]{16}/);
+    expect(first.stdout).toContain(t.noMatch);
+    expect(first.stdout).toContain(`[AI] ${t.aiLabel}`);
+    expect(first.stdout.indexOf(t.noMatch)).toBeLessThan(first.stdout.indexOf(t.aiLabel));
+    expect(first.stdout).toContain(`The database at ${HOST} refused the row`);
+    expect(first.stdout).toContain('1. Validate total before the insert');
+    expect(first.stdout).toContain('stand-in-model');
+    expect(first.stdout).toMatch(/faultline knowledge draft v1:[0-9a-f]{16}/);
     expect(leakedSecrets(server.requests[0]!.body)).toEqual([]);
 
     const again = await run(['diagnose', file, '--json'], env, dir);
     expect(again.code).toBe(0);
-    const json = JSON.parse(again.out) as { match: unknown; ai: Record<string, unknown>; aiOutcome: string };
+    const json = JSON.parse(again.stdout) as { match: unknown; ai: Record<string, unknown>; aiOutcome: string };
     expect(json.match).toBeNull();
     expect(json.ai).toMatchObject({ label: t.aiLabel, curated: false, model: 'stand-in-model', cached: true, library: 'sqlalchemy' });
     expect(json.ai.cause).toContain(HOST);
@@ -66,7 +60,7 @@ describe('faultline diagnose with the LLM fallback', () => {
     const file = join(dir, 'known.txt');
     writeFileSync(file, faultExample('sqlalchemy/missing-greenlet.yaml', 'pytest failure, the seed case (result resolved through select(User))'));
     const r = await run(['diagnose', file, '--json'], env, dir);
-    const json = JSON.parse(r.out) as { match: { id: string }; ai: unknown; aiOutcome: unknown };
+    const json = JSON.parse(r.stdout) as { match: { id: string }; ai: unknown; aiOutcome: unknown };
     expect(json.match.id).toBe('sqlalchemy.missing-greenlet');
     expect(json.ai).toBeNull();
     expect(json.aiOutcome).toBeNull();
@@ -77,9 +71,9 @@ describe('faultline diagnose with the LLM fallback', () => {
     const { dir, server, file, env } = await setup();
     const r = await run(['diagnose', file], { ...env, OPENAI_API_KEY: '' }, dir);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(t.noMatch);
-    expect(r.out).toContain(t.aiOff);
-    expect(r.out).not.toContain(t.aiLabel);
+    expect(r.stdout).toContain(t.noMatch);
+    expect(r.stdout).toContain(t.aiOff);
+    expect(r.stdout).not.toContain(t.aiLabel);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -88,25 +82,25 @@ describe('faultline diagnose with the LLM fallback', () => {
     server.script({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
     const failed = await run(['diagnose', file], env, dir);
     expect(failed.code).toBe(0);
-    expect(failed.out).toContain(t.noMatch);
-    expect(failed.out).toContain(t.aiNoAnswer.failed);
+    expect(failed.stdout).toContain(t.noMatch);
+    expect(failed.stdout).toContain(t.aiNoAnswer.failed);
 
     server.script({ kind: 'hang' });
     const slow = await run(['diagnose', file, '--json'], env, dir);
     expect(slow.code).toBe(0);
-    expect(JSON.parse(slow.out)).toMatchObject({ match: null, ai: null, aiOutcome: 'timeout' });
+    expect(JSON.parse(slow.stdout)).toMatchObject({ match: null, ai: null, aiOutcome: 'timeout' });
   });
 
   it('skips the model with --no-ai, and reports a broken setting without failing the diagnosis', async () => {
     const { dir, server, file, env } = await setup();
     const skipped = await run(['diagnose', file, '--no-ai'], env, dir);
-    expect(skipped.out).toContain(t.noMatch);
-    expect(skipped.out).not.toContain(t.aiOff);
+    expect(skipped.stdout).toContain(t.noMatch);
+    expect(skipped.stdout).not.toContain(t.aiOff);
 
     const broken = await run(['diagnose', file], { ...env, OPENAI_BASE_URL: 'not a url' }, dir);
     expect(broken.code).toBe(0);
-    expect(broken.out).toContain(t.noMatch);
-    expect(broken.err).toContain('OPENAI_BASE_URL must be an http(s) URL');
+    expect(broken.stdout).toContain(t.noMatch);
+    expect(broken.stderr).toContain('OPENAI_BASE_URL must be an http(s) URL');
     expect(server.requests).toHaveLength(0);
   });
 });

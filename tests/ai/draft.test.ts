@@ -1,17 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { MISSING_DOCS, TODO, buildFaultDraft, literalPhrases } from '../../bot/ai/fault-draft.js';
 import { createOpenAiExplainer } from '../../bot/ai/openai-explainer.js';
-import { runCli } from '../../bot/cli/main.js';
+import { cli } from '../cli/run.js';
 import { faultFileSchema } from '../../bot/kb/schema.js';
 import { openStore } from '../../bot/store/open-store.js';
 import { shippedEngine } from '../helpers.js';
 import { useTempDir } from '../store/helpers.js';
 import { HOST, UNKNOWN_ERROR, leakedSecrets } from './pastes.js';
-import { captureStream, startFakeOpenAi, useStandIns } from './stand-ins.js';
+import { startFakeOpenAi, useStandIns } from './stand-ins.js';
 
 const engine = shippedEngine();
 
@@ -19,12 +18,7 @@ describe('faultline knowledge draft', () => {
   const tempDir = useTempDir();
   const standIn = useStandIns();
 
-  const run = async (args: string[], env: NodeJS.ProcessEnv, cwd: string) => {
-    const stdout = captureStream();
-    const stderr = captureStream();
-    const code = await runCli(args, { stdin: Readable.from([]), stdout, stderr, env, cwd });
-    return { code, out: stdout.text(), err: stderr.text() };
-  };
+  const run = (args: string[], env: NodeJS.ProcessEnv, cwd: string) => cli(args, '', env, cwd);
 
   /** An unknown error answered once by the stand-in model, as the bot would have done. */
   const answered = async () => {
@@ -42,11 +36,11 @@ describe('faultline knowledge draft', () => {
   it('writes a reviewable draft from the cached answer: schema-valid, marked, masked, and matching its example', async () => {
     const { dir, env, fingerprint } = await answered();
     const r = await run(['knowledge', 'draft', fingerprint], env, dir);
-    expect(r.err).toBe('');
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const file = join(dir, 'knowledge', 'drafts', 'sqlalchemy', 'check-constraint-violated-on-insert.yaml');
-    expect(r.out).toContain('Wrote a DRAFT for review: knowledge/drafts/sqlalchemy/check-constraint-violated-on-insert.yaml');
-    expect(r.out).toContain('Schema: valid. Its example matches the draft');
+    expect(r.stdout).toContain('Wrote a DRAFT for review: knowledge/drafts/sqlalchemy/check-constraint-violated-on-insert.yaml');
+    expect(r.stdout).toContain('Schema: valid. Its example matches the draft');
 
     const yaml = readFileSync(file, 'utf8');
     expect(yaml.startsWith('# DRAFT, NOT REVIEWED.')).toBe(true);
@@ -65,7 +59,7 @@ describe('faultline knowledge draft', () => {
     // Never overwrites a draft someone may be editing.
     const again = await run(['knowledge', 'draft', fingerprint], env, dir);
     expect(again.code).toBe(1);
-    expect(again.err).toContain('--force');
+    expect(again.stderr).toContain('--force');
     expect((await run(['knowledge', 'draft', fingerprint, '--force'], env, dir)).code).toBe(0);
   });
 
@@ -73,12 +67,12 @@ describe('faultline knowledge draft', () => {
     const { dir, env, fingerprint } = await answered();
     const r = await run(['knowledge', 'draft', fingerprint, '--out', '-'], env, dir);
     expect(r.code).toBe(0);
-    expect(r.out.startsWith('# DRAFT, NOT REVIEWED.')).toBe(true);
+    expect(r.stdout.startsWith('# DRAFT, NOT REVIEWED.')).toBe(true);
     expect(existsSync(join(dir, 'knowledge'))).toBe(false);
 
     const missing = await run(['knowledge', 'draft', 'v1:0000000000000000'], env, dir);
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain('no cached AI answer for v1:0000000000000000');
+    expect(missing.stderr).toContain('no cached AI answer for v1:0000000000000000');
     expect((await run(['knowledge', 'draft'], env, dir)).code).toBe(2);
   });
 
@@ -91,9 +85,9 @@ describe('faultline knowledge draft', () => {
     store.close();
     const r = await run(['knowledge', 'draft', fingerprint, '--out', '-'], env, dir);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('violates check constraint "orders_total_check"');
-    expect(leakedSecrets(r.out)).toEqual([]);
-    expect(r.out).not.toContain(HOST);
+    expect(r.stdout).toContain('violates check constraint "orders_total_check"');
+    expect(leakedSecrets(r.stdout)).toEqual([]);
+    expect(r.stdout).not.toContain(HOST);
   });
 
   it('builds signatures from the stable words of the message', () => {

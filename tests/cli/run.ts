@@ -8,13 +8,13 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with in-memory streams; `stdin` undefined means an interactive terminal. */
-export async function cli(args: string[], stdin?: string | Buffer, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export async function cli(args: string[], stdin?: string | Buffer, env: NodeJS.ProcessEnv = {}, cwd: string = process.cwd()): Promise<CliRun> {
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
   out.on('data', (c: Buffer) => chunks.out.push(c));
   err.on('data', (c: Buffer) => chunks.err.push(c));
   const input = stdin === undefined ? Object.assign(Readable.from([]), { isTTY: true }) : Readable.from([typeof stdin === 'string' ? Buffer.from(stdin) : stdin]);
-  const code = await runCli(args, { stdin: input, stdout: out, stderr: err, env, cwd: process.cwd() });
+  const code = await runCli(args, { stdin: input, stdout: out, stderr: err, env, cwd });
   return { code, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') };
 }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { slackSizeProblems, type SlackMessage } from '../../bot/render/blocks.js';
 import { slackEscape } from './signed-requests.js';
 import { BOT_ID, BOT_USER, TEAM, type SlackCall } from './stand-in-slack.js';
-import { startTestBot, type TestBot } from './test-bot.js';
+import { useTestBot, type TestBot } from './test-bot.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TRACE = readFileSync(join(ROOT, 'knowledge', 'samples', 'missing-greenlet-pytest.txt'), 'utf8');
@@ -36,17 +36,10 @@ function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
 }
 
 describe('pasted errors in a channel', () => {
+  const bot = useTestBot();
   let t: TestBot;
-  beforeAll(async () => {
-    t = await startTestBot();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    // The previous test's listener may still be adding its last reaction.
-    await t.settle();
-    t.slack.reset();
+  beforeEach(() => {
+    t = bot();
   });
 
   it('answers a pasted MissingGreenlet trace exactly once, in its thread, with the snippet in the paste names', async () => {

@@ -1,24 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eventBody, slackEscape, slackSignature } from './signed-requests.js';
 import { TEAM } from './stand-in-slack.js';
-import { SIGNING_SECRET, startTestBot, type TestBot } from './test-bot.js';
+import { SIGNING_SECRET, useTestBot, type TestBot } from './test-bot.js';
 
 const TRACE = readFileSync(join(import.meta.dirname, '..', '..', 'knowledge', 'samples', 'missing-greenlet-pytest.txt'), 'utf8');
 const pasteBody = (id: string) => eventBody({ type: 'message', channel: 'C0PASTE01', channel_type: 'channel', user: 'U0ALICE01', text: slackEscape(TRACE), ts: '1710000001.000100' }, id, TEAM);
 
 describe('request verification', () => {
+  const bot = useTestBot();
   let t: TestBot;
-  beforeAll(async () => {
-    t = await startTestBot();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await t.settle();
-    t.slack.reset();
+  beforeEach(() => {
+    t = bot();
   });
 
   it('answers Slack url_verification with the challenge when signed', async () => {

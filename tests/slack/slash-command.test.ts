@@ -1,24 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { slackEscape } from './signed-requests.js';
-import { startTestBot, type TestBot } from './test-bot.js';
+import { useTestBot, type TestBot } from './test-bot.js';
 
 const TRACE = readFileSync(join(import.meta.dirname, '..', '..', 'knowledge', 'samples', 'missing-greenlet-pytest.txt'), 'utf8');
 const lastResponse = (t: TestBot) => t.slack.callsTo('response_url').at(-1)!.params;
 
 describe('/faultline', () => {
+  const bot = useTestBot();
   let t: TestBot;
-  beforeAll(async () => {
-    t = await startTestBot();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await t.settle();
-    t.slack.reset();
+  beforeEach(() => {
+    t = bot();
   });
 
   it('acknowledges at once and answers a pasted error privately (ephemeral) through response_url', async () => {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +79,28 @@ export async function startTestBot(options: { env?: Record<string, string>; star
       await slack.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One bot for a describe block: started before its tests, closed after them, and between tests
+ * settled (the previous listener may still be adding its last reaction) with the recorded
+ * Slack calls cleared. Returns an accessor, valid inside the tests.
+ */
+export function useTestBot(options: Parameters<typeof startTestBot>[0] = {}): () => TestBot {
+  let t: TestBot | undefined;
+  beforeAll(async () => {
+    t = await startTestBot(options);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  beforeEach(async () => {
+    await t?.settle();
+    t?.slack.reset();
+  });
+  return () => {
+    if (!t) throw new Error('the test bot is not running (useTestBot must be called inside describe)');
+    return t;
   };
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../../config.js';
-import { openStore } from '../../store/open-store.js';
+import { loadCliConfig, openConfiguredStore } from '../settings.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 const USAGE = 'faultline backup FILE [--force]';
@@ -13,16 +12,8 @@ export const command: CliCommand = {
   async run(ctx) {
     const [file, ...extra] = ctx.args;
     if (!file || extra.length) throw new UsageError(`give one destination file (${USAGE}).`);
-    let config;
-    try {
-      config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        ctx.stderr.write(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const config = loadCliConfig(ctx);
+    if (!config) return 2;
     const target = resolve(ctx.cwd, file);
     if (!existsSync(config.store.dbPath)) {
       ctx.stderr.write(`faultline backup: no database at ${config.store.dbPath} (set FAULTLINE_DB to the bot's database).\n`);
@@ -30,7 +21,7 @@ export const command: CliCommand = {
     }
     if (target === config.store.dbPath) throw new UsageError('the destination is the live database itself; choose another file.');
     if (existsSync(target) && !ctx.flags.force) throw new UsageError(`${target} exists; pass --force to overwrite it.`);
-    const store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
+    const store = openConfiguredStore(config);
     try {
       const { pages } = await store.backup(target);
       ctx.stdout.write(`Backed up ${store.path} to ${target} (${pages} pages).\n`);

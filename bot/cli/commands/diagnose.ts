@@ -1,12 +1,11 @@
 import { createExplainer } from '../../ai/create-explainer.js';
 import type { AiAnswer, ExplainResult } from '../../ai/explainer.js';
-import { ConfigError, loadConfig } from '../../config.js';
 import { loadEngine, describeProblems } from '../../kb/engine.js';
 import { diagnosisToJson } from '../../render/json.js';
 import { languageFrom, renderTerminal } from '../../render/terminal.js';
 import { ui } from '../../render/strings.js';
 import { occurrenceFromDiagnosis } from '../../store/occurrences.js';
-import { openStore, type Store } from '../../store/open-store.js';
+import { loadCliConfig, tryOpenStore } from '../settings.js';
 import type { Engine } from '../../triage/diagnose.js';
 import { UsageError, type CliCommand, type CliContext } from '../command.js';
 import { readFileBounded, readStreamBounded } from '../input.js';
@@ -38,23 +37,11 @@ export async function readInput(ctx: CliContext): Promise<{ data: Buffer; size: 
  * either is unusable the user still gets the curated no-match answer, with the reason.
  */
 async function explainUnknown(ctx: CliContext, engine: Engine, text: string, diagnosis: Diagnosis, lang: Lang): Promise<ExplainResult> {
-  let config;
-  try {
-    config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    ctx.stderr.write(`${err.message}\nThe LLM fallback is skipped until these are fixed.\n`);
-    return { answer: null, outcome: 'failed' };
-  }
+  const config = loadCliConfig(ctx, 'The LLM fallback is skipped until these are fixed.');
+  if (!config) return { answer: null, outcome: 'failed' };
   if (!config.llm.apiKey) return { answer: null, outcome: 'disabled' };
-  let store: Store;
-  try {
-    store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
-    ctx.stderr.write(`faultline: cannot open ${config.store.dbPath} (${reason}), which holds the LLM answer cache and call budget; the LLM fallback is skipped. Set FAULTLINE_DB to a writable file.\n`);
-    return { answer: null, outcome: 'failed' };
-  }
+  const store = tryOpenStore(ctx, config, 'it holds the LLM answer cache and call budget, so the LLM fallback is skipped');
+  if (!store) return { answer: null, outcome: 'failed' };
   try {
     const explainer = createExplainer(config.llm, { store: store.ai, catalogue: engine });
     return await explainer.explainWithOutcome({ text, diagnosis, lang, workspace: null });
@@ -68,24 +55,9 @@ async function explainUnknown(ctx: CliContext, engine: Engine, text: string, dia
  * The store redacts the text itself; a failure to record is reported but never hides the answer.
  */
 async function recordOccurrence(ctx: CliContext, text: string, diagnosis: Diagnosis, ai: ExplainResult | null): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    ctx.stderr.write(`${err.message}
-The diagnosis was not recorded.
-`);
-    return;
-  }
-  let store: Store;
-  try {
-    store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
-    ctx.stderr.write(`faultline: cannot open ${config.store.dbPath} (${reason}); the diagnosis was not recorded. Set FAULTLINE_DB to a writable file.\n`);
-    return;
-  }
+  const config = loadCliConfig(ctx, 'The diagnosis was not recorded.');
+  const store = config && tryOpenStore(ctx, config, 'the diagnosis was not recorded');
+  if (!config || !store) return;
   try {
     const answeredByAi = ai?.answer !== null && ai?.answer !== undefined;
     const id = await store.occurrences.record({ source: 'cli', ...occurrenceFromDiagnosis(diagnosis), ...(answeredByAi ? { method: 'ai' as const } : {}), text });

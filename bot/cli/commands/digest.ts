@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../../config.js';
 import { loadKnowledge } from '../../kb/load.js';
 import { computeDigest, isEmptyDigest } from '../../jobs/digest.js';
 import { digestCatalogue } from '../../jobs/digest-catalogue.js';
 import { renderDigestText } from '../../jobs/digest-render.js';
-import { openStore } from '../../store/open-store.js';
+import { loadCliConfig, openConfiguredStore } from '../settings.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { resolveLang } from './diagnose.js';
 
@@ -30,20 +29,12 @@ export const command: CliCommand = {
     if (ctx.args.length) throw new UsageError(`unexpected argument '${ctx.args[0]}' (${USAGE}).`);
     const workspace = typeof ctx.flags.workspace === 'string' ? ctx.flags.workspace : null;
     const lang = resolveLang(ctx);
-    let config;
-    try {
-      config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        ctx.stderr.write(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const config = loadCliConfig(ctx);
+    if (!config) return 2;
     const { faults } = loadKnowledge();
     // Nothing recorded yet: answer from an empty store rather than create the file here.
     const exists = existsSync(config.store.dbPath);
-    const store = openStore({ path: exists ? config.store.dbPath : ':memory:', userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
+    const store = openConfiguredStore(config, exists ? config.store.dbPath : ':memory:');
     try {
       const to = Date.now();
       const digest = computeDigest(store.stats, { from: to - since, to, workspace, lang, catalogue: digestCatalogue(faults) });

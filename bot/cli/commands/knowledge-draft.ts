@@ -4,10 +4,9 @@ import { cachedAnswerSchema } from '../../ai/answer-schema.js';
 import { buildFaultDraft } from '../../ai/fault-draft.js';
 import { scrubRowValues } from '../../ai/prompt.js';
 import { DEFAULT_CACHE_TTL_MS } from '../../ai/openai-explainer.js';
-import { ConfigError, loadConfig } from '../../config.js';
 import { defaultKnowledgeDir, formatProblem, loadKnowledge, parseFaultFile } from '../../kb/load.js';
 import { maskForAi } from '../../redact/mask-for-ai.js';
-import { openStore } from '../../store/open-store.js';
+import { loadCliConfig, openConfiguredStore } from '../settings.js';
 import { createEngine } from '../../triage/diagnose.js';
 import { UsageError, type CliContext } from '../command.js';
 
@@ -22,18 +21,10 @@ export const DRAFT_USAGE = 'faultline knowledge draft FINGERPRINT [--out FILE|-]
 export async function runKnowledgeDraft(ctx: CliContext): Promise<number> {
   const fingerprint = ctx.args[1];
   if (!fingerprint || ctx.args.length > 2) throw new UsageError(`give one fingerprint (${DRAFT_USAGE}); \`faultline digest\` lists those answered by the LLM.`);
-  let config;
-  try {
-    config = loadConfig(ctx.env, { slack: false, cwd: ctx.cwd });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      ctx.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadCliConfig(ctx);
+  if (!config) return 2;
 
-  const store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
+  const store = openConfiguredStore(config);
   let source;
   try {
     const cached = store.ai.latestFor(fingerprint);
