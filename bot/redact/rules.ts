@@ -608,6 +608,57 @@ const pydanticInputRule: SecretRule = {
   counterexamples: ['    For further information visit https://errors.pydantic.dev/2.9/v/missing'],
 };
 
+// PostgreSQL's DETAIL lines echo row data: `Key (email)=(ana@example.com) already exists.`,
+// `Failing row contains (7, Ana, null).` The column names stay (a diagnosis needs them); the
+// values are user data, like SQLAlchemy's [parameters: ...]. Values stop at the first `)`,
+// which keeps each match unambiguous (linear) on hostile text.
+const PG_KEY_VALUES = /\bKey \(([^\n=()]{1,300})\)=\((?!<redacted>\))[^\n)]{0,1000}\)/g;
+
+const pgKeyValuesRule = regexRule({
+  name: 'pg_row_values',
+  hints: ['key ('],
+  pattern: PG_KEY_VALUES,
+  replace: (_m, columns) => `Key (${columns ?? ''})=(<redacted>)`,
+  examples: [
+    { input: 'DETAIL:  Key (email)=(ana@example.com) already exists.', secret: 'ana@example.com', keeps: ['Key (email)=', 'already exists'] },
+    { input: 'DETAIL:  Key (customer_id)=(4412) is not present in table "customers".', secret: '4412', keeps: ['customer_id', 'customers'] },
+    { input: 'DETAIL:  Key (tenant_id, slug)=(7, acme-internal-billing) already exists.', secret: 'acme-internal-billing', keeps: ['tenant_id, slug'] },
+  ],
+  counterexamples: ['ERROR:  duplicate key value violates unique constraint "users_email_key"', "KeyError: 'email'"],
+});
+
+const FAILING_ROW = 'Failing row contains (';
+
+/** A scanner, not a regex: each `Failing row contains (` is closed by the next `)` or line end, in one pass. */
+const pgFailingRowRule: SecretRule = {
+  name: 'pg_row_values',
+  hints: ['failing row'],
+  patterns: [],
+  apply(text) {
+    let count = 0;
+    let out = '';
+    let from = 0;
+    for (let at = text.indexOf(FAILING_ROW); at >= 0; at = text.indexOf(FAILING_ROW, from)) {
+      const open = at + FAILING_ROW.length;
+      const close = text.indexOf(')', open);
+      const newline = text.indexOf('\n', open);
+      const end = close >= 0 && (newline < 0 || close < newline) ? close : newline >= 0 ? newline : text.length;
+      if (text.startsWith('<redacted>', open) && end === open + '<redacted>'.length) {
+        out += text.slice(from, end);
+      } else {
+        out += `${text.slice(from, open)}<redacted>`;
+        count++;
+      }
+      from = end;
+    }
+    return { text: count ? out + text.slice(from) : text, count };
+  },
+  examples: [
+    { input: 'DETAIL:  Failing row contains (12, null, Taro Suzuki, 2024-05-01 10:00:00).', secret: 'Taro Suzuki', keeps: ['Failing row contains (', ').'] },
+  ],
+  counterexamples: ['null value in column "email" of relation "users" violates not-null constraint'],
+};
+
 /**
  * In order: blocks and trailers first (they hold other secret-looking text), then specific
  * token formats, then the key=value catch-all, then e-mail addresses last (the URL rule must
@@ -616,6 +667,8 @@ const pydanticInputRule: SecretRule = {
 export const SECRET_RULES: readonly SecretRule[] = [
   privateKeyRule,
   sqlParametersRule,
+  pgKeyValuesRule,
+  pgFailingRowRule,
   pydanticInputRule,
   urlPasswordRule,
   slackWebhookRule,
