@@ -45,16 +45,6 @@ export interface BuiltPrompt {
   unsafe: boolean;
 }
 
-// PostgreSQL's DETAIL lines carry row data (`Failing row contains (42, 'Jane', -5)`,
-// `Key (email)=(jane@acme.io) already exists`). The redactor keeps them for the stored
-// excerpt minus e-mails; the model needs the column names only, so the values go.
-const FAILING_ROW = /(Failing row contains \()[^\n]{0,4000}/g;
-const KEY_VALUES = /(\bKey \([^)\n]{1,300}\)=\()[^\n]{0,2000}?(?=\) (?:already exists|is not present in table|is still referenced))/g;
-
-export function scrubRowValues(text: string): string {
-  return text.replace(FAILING_ROW, '$1<row values>).').replace(KEY_VALUES, '$1<values>');
-}
-
 // Sections of the user-derived text are masked in one pass, so a host gets the same
 // placeholder wherever it appears; this character separates them and is removed from input.
 const SEPARATOR = '\u241E';
@@ -137,7 +127,8 @@ function groundingSection(grounding: readonly GroundingFault[]): string {
  */
 export function buildPrompt(input: { text: string; diagnosis: Diagnosis; lang: Lang }, grounding: readonly GroundingFault[]): BuiltPrompt {
   const d = input.diagnosis;
-  const clean = (s: string) => scrubRowValues(s.replaceAll(SEPARATOR, ' '));
+  // Row values in PostgreSQL's DETAIL lines are removed by the redactor inside maskForAi.
+  const clean = (s: string) => s.replaceAll(SEPARATOR, ' ');
   const errorLine = d.error ? `${d.error.type ? `${d.error.type}: ` : ''}${d.error.message}` : '';
   const chain = d.others.map((o) => `- ${o.type}: ${o.message}`).join('\n');
   const sections = [input.text, d.error?.type ?? '', d.error?.message ?? '', errorLine, chain, namesSection(d), factsSection(d)].map(clean);

@@ -3,7 +3,7 @@ import type { AiAnswer, ExplainInput } from '../ai/explainer.js';
 import { DAY_MS, occurrenceFromDiagnosis, type OccurrenceSource } from '../store/occurrences.js';
 import type { ReplyKey } from '../store/slack-state.js';
 import { buildAiReply } from '../render/ai-blocks.js';
-import { buildFaultReply, buildLookingIntoIt, buildNoMatchReply, type SlackMessage } from '../render/blocks.js';
+import { buildFaultReply, buildLookingIntoIt, buildNoMatchReply, buildUnansweredReply, type SlackMessage } from '../render/blocks.js';
 import { SLACK_LIMITS, clip } from '../render/slack-limits.js';
 import { ui } from '../render/strings.js';
 import type { Diagnosis } from '../triage/types.js';
@@ -171,7 +171,7 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
     } else {
       occurrenceId = await record(await permalink);
       done = 'grey_question';
-      ts = await post(withNotes(buildNoMatchReply(d), d, req.skippedFiles));
+      ts = await post(withNotes(buildUnansweredReply(d, services.explainer.enabled), d, req.skippedFiles));
     }
     await Promise.all([react(services, client, channel, req.messageTs, 'eyes', true), react(services, client, channel, req.messageTs, done)]);
     services.log.info('faultline.replied', { source: req.source, channel, thread: req.threadTs, fault: d.match?.id ?? null, fp: d.fingerprint, occurrence: occurrenceId, ms: Math.round(performance.now() - started) });
@@ -182,7 +182,7 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
     if (!posted && req.deliverPrivately && cannotPostThere(err)) {
       // The shortcut works on any message, also where the bot is not a member: answer the
       // person privately instead.
-      const msg = d.match ? buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: weekCount(services, workspace, d.match.id) }) : buildNoMatchReply(d);
+      const msg = d.match ? buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: weekCount(services, workspace, d.match.id) }) : buildUnansweredReply(d, services.explainer.enabled);
       await req.deliverPrivately(withNotes(msg, d, req.skippedFiles));
       return { kind: 'private', occurrenceId };
     }

@@ -69,6 +69,14 @@ export function buildNoMatchReply(d: Diagnosis, extra?: string): SlackMessage {
   return { text: head, blocks };
 }
 
+/**
+ * The answer to someone who asked about an error the catalogue does not know. With the LLM
+ * fallback off it also says how to turn it on.
+ */
+export function buildUnansweredReply(d: Diagnosis, llmEnabled: boolean): SlackMessage {
+  return buildNoMatchReply(d, d.looksLikeError && !llmEnabled ? ui(d.lang).aiOff : undefined);
+}
+
 function shortUrl(url: string): string {
   return url.replace(/^https:\/\//, '').replace(/#.*$/, '').slice(0, 60);
 }

@@ -83,6 +83,8 @@ describe('/faultline', () => {
     await t.sendSlash('FrobnicationError: the widget frobnicator jammed on batch 42');
     await t.slack.waitFor('response_url');
     expect(String(lastResponse(t).text)).toContain('No curated match');
+    // The LLM fallback is off in this bot (no OPENAI_API_KEY): the answer says how to turn it on.
+    expect(JSON.stringify(lastResponse(t).blocks)).toContain('OPENAI_API_KEY');
   });
 
   it('answers in Japanese for a ja-JP user', async () => {

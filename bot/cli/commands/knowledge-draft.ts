@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { cachedAnswerSchema } from '../../ai/answer-schema.js';
 import { buildFaultDraft } from '../../ai/fault-draft.js';
-import { scrubRowValues } from '../../ai/prompt.js';
 import { DEFAULT_CACHE_TTL_MS } from '../../ai/openai-explainer.js';
 import { defaultKnowledgeDir, formatProblem, loadKnowledge, parseFaultFile } from '../../kb/load.js';
 import { maskForAi } from '../../redact/mask-for-ai.js';
@@ -40,7 +39,7 @@ export async function runKnowledgeDraft(ctx: CliContext): Promise<number> {
     // paths out of the repository too.
     const newest = Math.max(0, ...store.stats.unmatched({ from: now - 400 * 86_400_000, to: now + 1 }).filter((u) => u.fingerprint === fingerprint).map((u) => u.lastId));
     const excerpt = newest ? store.stats.excerpts([newest]).get(newest) : undefined;
-    const example = entry.data.example.trim() || (excerpt ? maskForAi(scrubRowValues(excerpt)).text : '');
+    const example = entry.data.example.trim() || (excerpt ? maskForAi(excerpt).text : '');
     if (!example) {
       ctx.stderr.write(`faultline: no example text is left for ${fingerprint} (excerpts expire with retention).\n`);
       return 1;

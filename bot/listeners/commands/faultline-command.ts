@@ -4,7 +4,7 @@ import { computeDigest, isEmptyDigest } from '../../jobs/digest.js';
 import { renderDigestBlocks } from '../../jobs/digest-render.js';
 import { scheduledPeriod } from '../../jobs/digest-scheduler.js';
 import { buildAiReply } from '../../render/ai-blocks.js';
-import { buildFaultCard, buildFaultReply, buildHelp, buildLookingIntoIt, buildNoMatchReply, buildNotice, buildSearchResults, type SlackMessage } from '../../render/blocks.js';
+import { buildFaultCard, buildFaultReply, buildHelp, buildLookingIntoIt, buildNoMatchReply, buildNotice, buildUnansweredReply, buildSearchResults, type SlackMessage } from '../../render/blocks.js';
 import { ui } from '../../render/strings.js';
 import { DAY_MS, occurrenceFromDiagnosis } from '../../store/occurrences.js';
 import { CHANNEL_MODES, type ChannelMode } from '../../store/slack-state.js';
@@ -94,7 +94,7 @@ async function diagnoseText(services: Services, req: { workspace: string; channe
     return;
   }
   await record();
-  await respond(ephemeral(buildNoMatchReply(d)));
+  await respond(ephemeral(buildUnansweredReply(d, services.explainer.enabled)));
 }
 
 function setMode(services: Services, workspace: string, channel: string, user: string, arg: string, lang: Lang): SlackMessage {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { buildAiReply } from '../../render/ai-blocks.js';
-import { buildDiagnosisModal, buildFaultReply, buildLookingIntoIt, buildNoMatchReply } from '../../render/blocks.js';
+import { buildDiagnosisModal, buildFaultReply, buildLookingIntoIt, buildNoMatchReply, buildUnansweredReply } from '../../render/blocks.js';
 import { ACTION_IDS } from '../../render/slack-limits.js';
 import { occurrenceFromDiagnosis } from '../../store/occurrences.js';
 import type { Services } from '../services.js';
@@ -30,7 +30,7 @@ export function createDiagnoseModalHandler(services: Services) {
     }
     if (!(d.looksLikeError && services.explainer.enabled)) {
       await record();
-      await ack({ response_action: 'update', view: buildDiagnosisModal(buildNoMatchReply(d), lang) });
+      await ack({ response_action: 'update', view: buildDiagnosisModal(buildUnansweredReply(d, services.explainer.enabled), lang) });
       return;
     }
     // The model may take longer than the 3 s a view submission may wait: show progress, then update.
