@@ -1,6 +1,5 @@
 import type { FeedbackCount, OccurrenceStats, PeriodFilter } from '../store/occurrence-stats.js';
 import type { Lang } from '../triage/types.js';
-import { fixItOnceFor } from './fix-it-once.js';
 
 const DAY_MS = 86_400_000;
 
@@ -197,7 +196,7 @@ export function computeDigest(stats: OccurrenceStats, options: DigestOptions): D
     const fb = feedbackNow.get(id);
     const best = fb ? [...fb.fixes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] : undefined;
     const recurs = count >= 3 || previous > 0;
-    const once = recurs ? (catalogue?.fixItOnce?.(id, lang) ?? fixItOnceFor(id)?.[lang] ?? null) : null;
+    const once = recurs ? (catalogue?.fixItOnce?.(id, lang) ?? null) : null;
     const row = daily.get(id) ?? [];
     return {
       id,

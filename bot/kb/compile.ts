@@ -45,6 +45,8 @@ export interface Fault {
   stack: string[];
   title: TextSpec;
   summary: TextSpec;
+  /** The structural change that stops the fault recurring, for the weekly digest. */
+  fixOnce: TextSpec | null;
   signatures: CompiledSignature[];
   codes: string[];
   phrases: string[];
@@ -255,6 +257,7 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
       stack: spec.stack,
       title: spec.title,
       summary: spec.summary,
+      fixOnce: spec.fix_once ?? null,
       signatures,
       codes: spec.match.codes,
       phrases: spec.match.phrases,

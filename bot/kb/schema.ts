@@ -72,6 +72,7 @@ export const faultFileSchema = z.strictObject({
   stack: z.array(z.string().min(1)).min(1),
   title: text,
   summary: text,
+  fix_once: text.optional(),
   match: z.strictObject({
     signatures: z.array(signature).default([]),
     codes: z.array(z.string().regex(/^[a-z0-9_]{2,60}$/)).default([]),

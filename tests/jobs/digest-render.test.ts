@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { slackSizeProblems } from '../../bot/render/blocks.js';
 import { computeDigest, type Digest } from '../../bot/jobs/digest.js';
+import { digestCatalogue } from '../../bot/jobs/digest-catalogue.js';
+import { loadKnowledge } from '../../bot/kb/load.js';
 import { headline, renderDigestBlocks, renderDigestText } from '../../bot/jobs/digest-render.js';
 import { openStore } from '../../bot/store/open-store.js';
 import { useTempDir } from '../store/helpers.js';
@@ -29,7 +31,7 @@ describe('rendering the digest', () => {
   const digest = () => {
     const store = openStore({ path: join(tempDir(), 'r.db') });
     seedDigest(store);
-    const d = computeDigest(store.stats, { from: FROM, to: TO });
+    const d = computeDigest(store.stats, { from: FROM, to: TO, catalogue: digestCatalogue(loadKnowledge().faults) });
     store.close();
     return d;
   };
@@ -59,7 +61,7 @@ describe('rendering the digest', () => {
   it('renders plain text for the CLI, in English and Japanese', () => {
     const d = digest();
     const en = renderDigestText(d, { timeZone: 'UTC' });
-    expect(en).toContain(`6×  █▁█▁▁▁█  ▲ rising (2)  ${A}`);
+    expect(en).toContain(`6×  █▁█▁▁▁█  ▲ rising (2)  Implicit database IO outside the async context (MissingGreenlet) [${A}]`);
     expect(en).toContain('v1:u1');
     expect(en).toContain('Fix it once: Set `lazy="raise"`');
     const ja = renderDigestText(d, { lang: 'ja', timeZone: 'Asia/Tokyo' });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../bot/kb/load.js';
 import { classifyChange, computeDigest, isEmptyDigest, sparkline, type DigestCatalogue } from '../../bot/jobs/digest.js';
-import { FIX_IT_ONCE } from '../../bot/jobs/fix-it-once.js';
+import { digestCatalogue } from '../../bot/jobs/digest-catalogue.js';
 import { openStore, type Store } from '../../bot/store/open-store.js';
 import { useTempDir } from '../store/helpers.js';
 import { A, B, C, D, DAY, FROM, HOUR, seedDigest, TO } from './seed.js';
@@ -10,6 +10,7 @@ import { A, B, C, D, DAY, FROM, HOUR, seedDigest, TO } from './seed.js';
 const catalogue: DigestCatalogue = {
   faultTitle: (id) => (id === A ? 'MissingGreenlet: lazy load in async code' : null),
   fixTitle: (_f, fix) => (fix === 'selectinload' ? 'Eager-load with selectinload' : null),
+  fixItOnce: (id) => (id === A ? 'Set `lazy="raise"` on relationships so missing eager loads fail in tests.' : null),
 };
 
 describe('the digest', () => {
@@ -150,9 +151,10 @@ describe('digest helpers', () => {
     expect(sparkline([0, 0])).toBe('▁▁');
   });
 
-  it('keep fix-it-once suggestions only for faults that exist in the catalogue', () => {
-    const ids = new Set(loadKnowledge().faults.map((f) => f.id));
-    for (const id of Object.keys(FIX_IT_ONCE)) expect(ids.has(id), id).toBe(true);
-    expect(FIX_IT_ONCE['sqlalchemy.missing-greenlet']?.en).toContain('lazy="raise"');
+  it('takes "fix it once" advice from the fault files, in the reader\'s language', () => {
+    const catalogue = digestCatalogue(loadKnowledge().faults);
+    expect(catalogue.fixItOnce?.('sqlalchemy.missing-greenlet', 'en')).toContain('lazy="raise"');
+    expect(catalogue.fixItOnce?.('sqlalchemy.missing-greenlet', 'ja')).toContain('lazy="raise"');
+    expect(catalogue.fixItOnce?.('no.such-fault', 'en')).toBeNull();
   });
 });
