@@ -42,8 +42,24 @@ export function isForeignStack(parsed: ParsedPaste): boolean {
   return sample.some((l) => FOREIGN_FRAME.test(l));
 }
 
-/** Orders candidates: confident first, then the more specific fault, then the crash over a warning, then the later one. */
+/**
+ * Orders candidates. Among those sure enough to reply, the crash beats a warning printed before
+ * it, then a fault's declared priority, then within one message the fault named at its head
+ * beats one matched inside a quoted cause ("... Original exception was: <IntegrityError>").
+ * Otherwise: more confident, then the
+ * more specific fault (priority), then the crash over a warning, then the later error.
+ */
 function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<string, Fault>): boolean {
+  if (a.confidence >= REPLY_THRESHOLD && b.confidence >= REPLY_THRESHOLD) {
+    const ka = KIND_RANK[records[a.recordIndex]?.kind ?? 'line'];
+    const kb = KIND_RANK[records[b.recordIndex]?.kind ?? 'line'];
+    if (ka !== kb) return ka > kb;
+    // An author's priority settles an overlap they saw; the message's head settles the rest.
+    const pa = faults.get(a.faultId)?.priority ?? 0;
+    const pb = faults.get(b.faultId)?.priority ?? 0;
+    if (pa !== pb) return pa > pb;
+    if (a.recordIndex === b.recordIndex && Math.abs(a.position - b.position) > 20) return a.position < b.position;
+  }
   const bucket = (c: Candidate): number => Math.round(c.confidence * 20);
   if (bucket(a) !== bucket(b)) return bucket(a) > bucket(b);
   const pa = faults.get(a.faultId)?.priority ?? 0;
@@ -137,7 +153,20 @@ export function createEngine(faults: readonly Fault[]): Engine {
       if (primaryIndex < 0) primaryIndex = records.length - 1;
     }
     const primary = records[primaryIndex];
-    const entities = extractEntities(parsed, primaryIndex, matched?.captures ?? {});
+    // The matched fault's signatures may also name things in other links of the chain (the
+    // tables of a join error raised first and re-raised as the mapper error).
+    const captures = { ...(matched?.captures ?? {}) };
+    if (matched) {
+      for (let i = first; i < records.length; i++) {
+        const record = records[i];
+        if (!record || i === matched.recordIndex) continue;
+        for (const c of index.matchRecord(record, i, context)) {
+          if (c.faultId !== matched.faultId) continue;
+          for (const [k, v] of Object.entries(c.captures)) captures[k] ??= v;
+        }
+      }
+    }
+    const entities = extractEntities(parsed, primaryIndex, captures);
     const facts = extractFacts(parsed, entities);
     const fingerprint = computeFingerprint(parsed, primaryIndex);
 

@@ -14,13 +14,21 @@ const NOT_OBJECTS = new Set([
   'flask', 'env', 'environ', 'path', 'pathlib', 'signal', 'threading', 'subprocess', 'decimal', 'enum', 'dataclasses',
 ]);
 // Variables whose name says nothing about the class: resolve them through the shown source.
-const GENERIC_VARIABLES = new Set(['result', 'res', 'obj', 'row', 'item', 'instance', 'entity', 'record', 'r', 'x', 'o', 'data', 'value', 'ret', 'found', 'existing', 'db_obj', 'model', 'target', 'rv', 'out']);
+const GENERIC_VARIABLES = new Set([
+  'result', 'res', 'obj', 'row', 'item', 'instance', 'entity', 'record', 'r', 'x', 'o', 'data', 'value', 'ret', 'found',
+  'existing', 'db_obj', 'model', 'target', 'rv', 'out', 'payload', 'body', 'sub', 'params', 'req', 'msg', 'message', 'job',
+  'cfg', 'conf', 'doc', 'rec', 'entry', 'val', 'v', 'k', 'y', 'i', 'e', 'err', 'ex', 'dto', 'form', 'd', 'tmp', 'current',
+  'new', 'old', 'updated', 'created', 'db_item', 'db_user', 'in_data', 'schema', 'resp_data', 'response_data',
+]);
+// Classes that organise code rather than map tables: `UserRepository.get`, `BillingService.charge`.
+const NOT_MODEL_SUFFIX = /(?:Repository|Repo|Service|Manager|Client|Factory|Handler|Controller|Router|Config|Settings|Mixin|Test|Tests|Case|Schema|Out|In|Create|Update|Read|Response|Request)$/;
 // Library classes that appear where a model would (`coroutine 'AsyncSession.get' was never awaited`).
 const LIBRARY_CLASSES = new Set([
   'Session', 'AsyncSession', 'Connection', 'AsyncConnection', 'Engine', 'AsyncEngine', 'Result', 'AsyncResult', 'ScalarResult',
   'Query', 'Row', 'Mapper', 'Select', 'Insert', 'Update', 'Delete', 'Table', 'Column', 'MetaData', 'Base', 'DeclarativeBase',
   'BaseModel', 'ValidationError', 'FastAPI', 'APIRouter', 'Request', 'Response', 'HTTPException', 'Depends', 'Mapped', 'List',
   'Optional', 'Dict', 'Any', 'None', 'NoneType', 'Task', 'Future', 'InstanceState', 'AsyncAdapt_asyncpg_connection',
+  'Field', 'ModelField', 'FieldInfo', 'TypeAdapter', 'Celery', 'Path', 'Query', 'Body',
 ]);
 const NOT_ATTRIBUTES = new Set([
   'py', 'pyc', 'com', 'org', 'net', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'md', 'html', 'log', 'sql',
@@ -152,7 +160,8 @@ function attributeAccesses(code: string, prose = false): { variable: string; att
   const out: { variable: string; attr: string }[] = [];
   const line = code.replace(TYPE_TAGS, '').replace(/(["'])(?:(?!\1).){0,300}\1/g, '""');
   const pattern = prose
-    ? /(?<![\w.:/@-])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?![\w.:/(-])/g
+    ? // `Task reports.build_daily[1f9c...]` is Celery naming a task, not an attribute read.
+      /(?<![\w.:/@-])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?![\w.:/([-])/g
     : // `(?!\.[A-Z])` skips module paths of exception types: `asyncpg.exceptions.DataError`.
       /(?<![\w.])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?!\s*\(|\.[A-Z])/g;
   for (const m of line.slice(0, 1000).matchAll(pattern)) {
@@ -209,7 +218,8 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   // but not SQL (`users.id AS users_id` names a table, not a variable).
   const prose = codeLines.length === 0 && parsed.lines.length <= 5;
   if (prose) {
-    codeLines.push(...parsed.lines.filter((l) => !/\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):/.test(l)));
+    // Indented lines and frame headers of a short paste are library code, not the user's words.
+    codeLines.push(...parsed.lines.filter((l) => !/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):/.test(l)));
   }
   // Pydantic schemas named in the user's code: `UserOut.from_orm(user)`, `class UserOut(BaseModel)`.
   for (const line of [...codeLines, ...parsed.sourceLines]) {
@@ -220,7 +230,7 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   for (const code of codeLines) {
     // `select(User).where(User.email == body.email)`: the class attribute names the model.
     const classRef = /(?<![\w.])([A-Z][A-Za-z0-9]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/.exec(code.replace(TYPE_TAGS, ''));
-    if (classRef?.[1] && classRef[2] && c.attributes.length === 0 && !LIBRARY_CLASSES.has(classRef[1]) && !/(?:Error|Exception|Warning)$/.test(classRef[1])) {
+    if (classRef?.[1] && classRef[2] && c.attributes.length === 0 && !LIBRARY_CLASSES.has(classRef[1]) && !/(?:Error|Exception|Warning)$/.test(classRef[1]) && !NOT_MODEL_SUFFIX.test(classRef[1])) {
       addModel(c, classRef[1]);
       // `Invoice.query` names the model; `query` is a manager, not one of its attributes.
       if (!NOT_ATTRIBUTES.has(classRef[2])) c.attributes.push({ model: classRef[1], attr: classRef[2] });

@@ -87,12 +87,13 @@ export class FaultIndex {
   /** Exact evidence on one record: signatures (by type and by anchor word) and error codes. */
   matchRecord(record: ErrorRecord, recordIndex: number, context: () => readonly string[] = () => []): Candidate[] {
     const best = new Map<string, Candidate>();
-    const offer = (faultId: string, confidence: number, method: MatchMethod, captures: Record<string, string>): void => {
+    const offer = (faultId: string, confidence: number, method: MatchMethod, captures: Record<string, string>, position: number): void => {
       const prev = best.get(faultId);
       if (!prev) {
-        best.set(faultId, { faultId, confidence, method, recordIndex, captures });
+        best.set(faultId, { faultId, confidence, method, recordIndex, position, captures });
         return;
       }
+      prev.position = Math.min(prev.position, position);
       // Independent evidence for the same fault (type and message signatures) adds up.
       const hi = Math.max(prev.confidence, confidence);
       prev.confidence = Math.min(0.99, hi + CONFIDENCE.corroboration);
@@ -105,16 +106,18 @@ export class FaultIndex {
       // `socket.gaierror` is PostgreSQL's only when the paste shows a PostgreSQL driver.
       if (sig.context && !context().some((line) => (sig.context as RegExp).test(line))) return;
       let captures: Record<string, string> = {};
+      let position = 0;
       if (sig.message) {
         sig.message.lastIndex = 0;
         const m = sig.message.exec(record.message);
         if (!m) return;
+        position = m.index;
         captures = Object.fromEntries(Object.entries(m.groups ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
       }
       const base = sig.typeShort && sig.message ? CONFIDENCE.typeAndMessage : sig.message ? CONFIDENCE.messageOnly : CONFIDENCE.typeOnly;
       const fault = this.faults.get(sig.faultId);
       const hasCode = (fault?.codes ?? []).some((c) => record.codes.includes(c)) || Boolean(sig.code);
-      offer(sig.faultId, Math.min(0.99, base + (hasCode ? CONFIDENCE.codeBoost : 0)), hasCode ? 'code' : 'signature', captures);
+      offer(sig.faultId, Math.min(0.99, base + (hasCode ? CONFIDENCE.codeBoost : 0)), hasCode ? 'code' : 'signature', captures, position);
     };
 
     if (record.shortType) for (const sig of this.byType.get(record.shortType) ?? []) trySignature(sig);
@@ -126,7 +129,7 @@ export class FaultIndex {
       const ids = this.byCode.get(code) ?? [];
       for (const id of ids) {
         if (best.has(id)) continue;
-        offer(id, ids.length === 1 ? CONFIDENCE.uniqueCode : CONFIDENCE.sharedCodeTotal / ids.length, 'code', {});
+        offer(id, ids.length === 1 ? CONFIDENCE.uniqueCode : CONFIDENCE.sharedCodeTotal / ids.length, 'code', {}, record.message.length);
       }
     }
     return [...best.values()];
@@ -168,7 +171,7 @@ export class FaultIndex {
       // `dialects:postgres` inside `dialects:postgresql.psycopg` is another error's word.
       if (endsMidWord(query.toLowerCase(), phrase.text.toLowerCase())) confidence *= CONFIDENCE.partialWord;
       const prev = best.get(phrase.faultId);
-      if (!prev) best.set(phrase.faultId, { faultId: phrase.faultId, confidence, method: 'fuzzy', recordIndex, captures: {} });
+      if (!prev) best.set(phrase.faultId, { faultId: phrase.faultId, confidence, method: 'fuzzy', recordIndex, position: Math.max(0, query.toLowerCase().indexOf(phrase.text.toLowerCase())), captures: {} });
       // A second phrase of the same fault in the message corroborates the first.
       else prev.confidence = Math.min(CONFIDENCE.fuzzyMax, Math.max(prev.confidence, confidence) + CONFIDENCE.corroboration);
     }

@@ -95,6 +95,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   let inTraceback = false;
   // pytest's `____ test_list_orders ____` header names the test whose frames follow.
   let currentTest = '';
+  let ipythonFile = '<ipython>';
   let pendingLink: ErrorRecord['link'] = null;
   let pendingFailing: string | null = null;
   const seen = new Set<string>();
@@ -197,6 +198,31 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
+    // IPython / Jupyter: `Cell In[7], line 4` or `File ~/venv/.../attributes.py:566, in get(...)`
+    // names the source shown below it, whose failing line has an arrow: `----> 4 print(author.books)`.
+    if (line.startsWith('Cell In[') || line.startsWith('Input In [')) {
+      ipythonFile = '<ipython>';
+      continue;
+    }
+    if (line.startsWith('File ') && !indented) {
+      const header = /^File (\S.{0,1000}?):(\d{1,7}), in (\S.{0,300})$/.exec(line);
+      if (header?.[1]) {
+        ipythonFile = header[1];
+        continue;
+      }
+    }
+    if (line.startsWith('--')) {
+      const arrow = /^-{2,8}> ?\d{1,7} (\S.{0,1000})$/.exec(line);
+      if (arrow?.[1]) {
+        const code = arrow[1].trim();
+        const library = ipythonFile !== '<ipython>' && isLibraryPath(ipythonFile);
+        if (!library) failingLines.push(code);
+        sourceLines.push(code);
+        frames.push({ file: ipythonFile, line: null, func: '', code, library });
+        inTraceback = true;
+        continue;
+      }
+    }
     // pytest long format: source shown with the failing line marked by `>`.
     const failing = line.startsWith('>') ? /^>\s{1,40}(\S.{0,1000})$/.exec(line) : null;
     if (failing?.[1]) {
@@ -281,9 +307,12 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     const inline = colon || line.includes(') ') ? INLINE_TYPE.exec(line) : null;
     if (inline?.[1] && isPlausibleType(inline[1], knownTypes, false) && (knownTypes.has(inline[1].slice(inline[1].lastIndexOf('.') + 1)) || TYPE_SUFFIX.test(inline[1]))) {
       const start = (inline.index ?? 0) + inline[0].length;
-      const rest = line.slice(start);
       const cont = readContinuation(i + 1, false);
-      push(emptyRecord('exception', inline[1], '', i), [rest, cont.text].filter(Boolean).join('\n'));
+      // `... Original exception was: (sqlalchemy...IntegrityError) ...`: a type in SQLAlchemy's
+      // wrapped form after other text is a quoted cause; the line's head names the error.
+      const quotedCause = inline[0].trimStart().startsWith('(') && line.slice(0, inline.index).trim().length > 0;
+      if (quotedCause) push(emptyRecord('line', '', '', i), [line, cont.text].filter(Boolean).join('\n'));
+      else push(emptyRecord('exception', inline[1], '', i), [line.slice(start), cont.text].filter(Boolean).join('\n'));
       i = cont.next - 1;
       continue;
     }
@@ -298,11 +327,18 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   // Nothing recognisable: a retyped message, a lone background link, a sentence quoting the
   // error. Each error-looking line becomes a bare record so signatures and fuzzy can see it.
   if (records.length === 0) {
+    let previous: ErrorRecord | null = null;
     lines.forEach((l, idx) => {
+      // libpq's DETAIL/HINT and SQLAlchemy's trailers continue the line above, not a new error.
+      if (previous && /^(?:DETAIL|HINT|CONTEXT): |^\[(?:SQL|parameters): |^\(Background on this (?:error|warning) at: /.test(l)) {
+        finishMessage(previous, `${previous.message}\n${l.trim()}`);
+        return;
+      }
       if (records.length < 50 && l.trim().length >= 8) {
         const r = emptyRecord('line', '', '', idx);
         finishMessage(r, l.trim());
         records.push(r);
+        previous = r;
       }
     });
   }

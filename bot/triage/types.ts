@@ -80,6 +80,8 @@ export interface Candidate {
   method: MatchMethod;
   /** Index into ParsedPaste.records of the record that matched, or -1 for whole-text evidence. */
   recordIndex: number;
+  /** Where in the record's message the evidence starts: the head of a message names its error. */
+  position: number;
   captures: Record<string, string>;
 }
 

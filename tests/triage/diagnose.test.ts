@@ -127,6 +127,20 @@ describe('other stacks and context', () => {
   });
 });
 
+describe('which error the diagnosis is about', () => {
+  it('the crash, not a confident warning printed before it', () => {
+    const text = `/app/app/models.py:88: SAWarning: relationship 'Team.members' will copy column teams.id to column memberships.team_id, which conflicts with relationship(s): 'Membership.team' (copies teams.id to memberships.team_id). To silence this warning, add the parameter 'overlaps="team"' to the 'Team.members' relationship. (Background on this warning at: https://sqlalche.me/e/20/qzyx)\n${SINGLE}`;
+    const d = engine.diagnose(text);
+    expect(d.match?.id).toBe('sqlalchemy.missing-greenlet');
+    expect(d.others.map((o) => o.faultId)).toContain('sqlalchemy.relationship-overlaps');
+  });
+
+  it('the error a message names at its head, not the one it quotes as the original', () => {
+    const sentry = "Sentry: PendingRollbackError\nThis Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue Session.rollback(). Original exception was: (sqlalchemy.dialects.postgresql.asyncpg.IntegrityError) <class 'asyncpg.exceptions.ForeignKeyViolationError'>: insert or update on table \"payments\" violates foreign key constraint \"payments_invoice_id_fkey\"\nDETAIL:  Key (invoice_id)=(77) is not present in table \"invoices\".";
+    expect(engine.diagnose(sentry).match?.id).toBe('sqlalchemy.pending-rollback');
+  });
+});
+
 describe('chains and several errors', () => {
   it('explains the failure and mentions the other exceptions', () => {
     const text = `/app/app/models.py:12: SAWarning: This declarative base already contains a class with the same class name and module name\n${faultExample(MG, 'FastAPI endpoint under uvicorn, the user frame names the variable')}`;

@@ -68,6 +68,12 @@ describe('parsePaste', () => {
     expect(p.records[0]?.message).toContain('sorry, too many clients already');
   });
 
+  it('reads IPython / Jupyter tracebacks: the arrow in the cell is user code, the one in site-packages is not', () => {
+    const p = parse(['MissingGreenlet                           Traceback (most recent call last)', 'Cell In[7], line 4', '      3     author = (await s.execute(select(Author))).scalars().first()', '----> 4 print(author.books)', '', 'File ~/venvs/lab/lib/python3.11/site-packages/sqlalchemy/orm/attributes.py:566, in InstrumentedAttribute.__get__(self, instance, owner)', '--> 566 return self.impl.get(state, dict_)', '', "MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here."].join('\n'), ['MissingGreenlet']);
+    const frames = p.records[0]?.frames ?? [];
+    expect(frames.map((f) => [f.code, f.library])).toEqual([['print(author.books)', false], ['return self.impl.get(state, dict_)', true]]);
+  });
+
   it('bounds deeply repeated frames', () => {
     const frame = '  File "/app/app/rec.py", line 3, in f\n    return f(n - 1)\n';
     const p = parse(`Traceback (most recent call last):\n${frame.repeat(3000)}RecursionError: maximum recursion depth exceeded`);
