@@ -116,9 +116,14 @@ export function createEngine(faults: readonly Fault[]): Engine {
       ];
       return contextLines;
     };
+    // Exact evidence per record, kept: the matched fault's captures are read from it below.
+    const exact: Candidate[][] = [];
     for (let i = first; i < records.length; i++) {
       const record = records[i];
-      if (record) index.matchRecord(record, i, context).forEach(consider);
+      if (!record) continue;
+      const found = index.matchRecord(record, i, context);
+      exact.push(found);
+      found.forEach(consider);
     }
     let errorLike = looksLikeError(parsed, input.errorLevel);
     const bestExact = Math.max(0, ...[...perFault.values()].map((c) => c.confidence));
@@ -157,13 +162,9 @@ export function createEngine(faults: readonly Fault[]): Engine {
     // tables of a join error raised first and re-raised as the mapper error).
     const captures = { ...(matched?.captures ?? {}) };
     if (matched) {
-      for (let i = first; i < records.length; i++) {
-        const record = records[i];
-        if (!record || i === matched.recordIndex) continue;
-        for (const c of index.matchRecord(record, i, context)) {
-          if (c.faultId !== matched.faultId) continue;
-          for (const [k, v] of Object.entries(c.captures)) captures[k] ??= v;
-        }
+      for (const c of exact.flat()) {
+        if (c.faultId !== matched.faultId || c.recordIndex === matched.recordIndex) continue;
+        for (const [k, v] of Object.entries(c.captures)) captures[k] ??= v;
       }
     }
     const entities = extractEntities(parsed, primaryIndex, captures);

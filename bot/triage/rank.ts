@@ -4,12 +4,10 @@ import type { ErrorRecord, Facts, Lang, ParsedPaste, Placeholder, RankedFix } fr
 
 const MAX_TEXT_LINES_FOR_CLUES = 400;
 
-/** Picks the variant whose clues the paste shows most; ties go to the first declared. */
-export function chooseCause(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): CompiledCause {
-  return chooseCauseWithCaptures(fault, parsed, primary).cause;
-}
-
-/** Also returns the named groups of the chosen variant's clues that matched. */
+/**
+ * Picks the variant whose clues the paste shows most (ties go to the first declared), with the
+ * named groups of its clues that matched.
+ */
 export function chooseCauseWithCaptures(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): { cause: CompiledCause; captures: Record<string, string> } {
   const frames = parsed.records.flatMap((r) => r.frames).map((f) => `${f.file.replace(/\\/g, '/')}:${f.func}`);
   const code = [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code)).filter(Boolean)];
