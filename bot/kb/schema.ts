@@ -34,6 +34,17 @@ const cause = z.strictObject({
   clues: z.array(clue).default([]),
 });
 
+// A version range: one or more comparisons, all of which must hold ('>=1.4,<2.0').
+const versionRange = z.string().regex(/^(?:>=|<|<=|>)\s*\d+(?:\.\d+){0,2}(?:\s*,\s*(?:>=|<|<=|>)\s*\d+(?:\.\d+){0,2})*$/, "must look like '>=2.0.13' or '>=1.4,<2.0'");
+const requires = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), versionRange);
+
+// Another form of the same fix for other library versions (the 1.4 spelling of a 2.0 API).
+const fixForm = z.strictObject({
+  id: kebab,
+  requires,
+  snippet: z.string().min(1).max(4000),
+});
+
 const fix = z.strictObject({
   id: kebab,
   title: text,
@@ -50,7 +61,10 @@ const fix = z.strictObject({
   snippet: z.string().min(1).max(4000),
   lang: z.string().regex(/^[a-z0-9+-]+$/).default('python'),
   docs: z.array(z.url({ protocol: /^https$/ })).min(1),
-  requires: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.string().regex(/^(?:>=|<|<=|>)\s*\d+(?:\.\d+){0,2}$/, "must look like '>=2.0.13'")).optional(),
+  requires: requires.optional(),
+  forms: z.array(fixForm).default([]),
+  // Why the lab cannot run this fix (an infrastructure change, a managed service); shown to users.
+  unverified: text.optional(),
 });
 
 const expect = z.strictObject({
@@ -66,6 +80,26 @@ const expect = z.strictObject({
 
 const example = z.strictObject({ name: z.string().min(1), input: z.string().min(1), expect: expect.default({}) });
 const counterexample = z.strictObject({ name: z.string().min(1), input: z.string().min(1) });
+
+// What `npm run lab` found, per world; written by the lab, never by hand.
+const labStatus = z.strictObject({
+  status: z.enum(['reproduced', 'not-reproduced', 'verified', 'fails', 'not-applicable']),
+  detail: z.string().max(500).optional(),
+  measured: z.record(z.string(), z.number()).optional(),
+});
+const labWorldResult = z.strictObject({
+  versions: z.record(z.string(), z.string()),
+  scenarios: z.record(z.string(), labStatus.extend({ fixes: z.record(z.string(), labStatus).default({}) })),
+});
+const lab = z.strictObject({
+  services: z.array(z.enum(['postgres', 'pgbouncer'])).default([]),
+  // Each scenario runs `python3 knowledge/lab/programs/<library>/<slug>.py <id>` and must fail
+  // with this fault, diagnosed as `cause`; each listed fix (`fix-id` or `fix-id/form-id`) runs
+  // `... <id> --fix <fix>` and must exit 0.
+  scenarios: z.array(z.strictObject({ id: kebab, cause: kebab, fixes: z.array(z.string().regex(/^[a-z0-9-]+(?:\/[a-z0-9-]+)?$/)).default([]) })).default([]),
+  unreproducible: text.optional(),
+  results: z.record(z.enum(['bookworm', 'trixie']), labWorldResult).optional(),
+}).refine((l) => l.scenarios.length > 0 || l.unreproducible !== undefined, 'needs scenarios, or unreproducible saying why');
 
 export const faultFileSchema = z.strictObject({
   library: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -84,6 +118,7 @@ export const faultFileSchema = z.strictObject({
   placeholders: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.strictObject({ fallback: z.string().min(1), en: z.string().min(1), ja: z.string().min(1) })).default({}),
   examples: z.array(example).min(1),
   counterexamples: z.array(counterexample).default([]),
+  lab: lab.optional(),
 });
 
 export type FaultFile = z.infer<typeof faultFileSchema>;
@@ -91,4 +126,6 @@ export type FixSpec = FaultFile['fixes'][number];
 export type CauseSpec = FaultFile['causes'][number];
 export type SignatureSpec = FaultFile['match']['signatures'][number];
 export type TextSpec = z.infer<typeof text>;
+export type LabSpec = NonNullable<FaultFile['lab']>;
+export type FixFormSpec = FixSpec['forms'][number];
 export type WhenSpec = z.infer<typeof when>;

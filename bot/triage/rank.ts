@@ -65,6 +65,15 @@ function compareVersions(a: number[], b: number[]): number {
  */
 export function checkRequirement(requirement: string, shown: string | undefined): 'ok' | 'unknown' | 'no' {
   if (!shown) return 'unknown';
+  const parts = requirement.split(',');
+  if (parts.length > 1) {
+    const verdicts = parts.map((p) => checkComparison(p.trim(), shown));
+    return verdicts.includes('no') ? 'no' : verdicts.includes('unknown') ? 'unknown' : 'ok';
+  }
+  return checkComparison(requirement, shown);
+}
+
+function checkComparison(requirement: string, shown: string): 'ok' | 'unknown' | 'no' {
   const m = /^(>=|<=|>|<)\s*(.+)$/.exec(requirement);
   if (!m) return 'unknown';
   const want = versionParts(m[2] ?? '');
