@@ -1,4 +1,4 @@
-import type { CauseSpec, FaultFile, FixSpec, TextSpec } from './schema.js';
+import type { CauseSpec, FaultFile, FixSpec, LabSpec, TextSpec } from './schema.js';
 
 /** Placeholders the engine fills from any paste (knowledge/README.md, "Placeholders"). */
 export const KNOWN_PLACEHOLDERS: Record<string, { fallback: string; en: string; ja: string }> = {
@@ -56,6 +56,8 @@ export interface Fault {
   placeholders: FaultFile['placeholders'];
   examples: FaultFile['examples'];
   counterexamples: FaultFile['counterexamples'];
+  /** The lab's programs for this fault and what they showed (knowledge/lab/README.md). */
+  lab: LabSpec | null;
   /** Every regex source in the file with where it came from, for the backtracking check. */
   regexSources: { field: string; source: string }[];
 }
@@ -267,6 +269,7 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
       placeholders: spec.placeholders,
       examples: spec.examples,
       counterexamples: spec.counterexamples,
+      lab: spec.lab ?? null,
       regexSources,
     },
     problems,

@@ -11,6 +11,15 @@ function fixSummary(fix: RankedFix): string {
   return `*${fix.rank}. ${escapeMrkdwn(fix.title)}*${fix.available ? '' : ' _(n/a)_'} — ${escapeMrkdwn(fix.tradeoff)}`;
 }
 
+/** A fix's spellings, each with its label when the paste does not tell the version. */
+function formsOf(fix: RankedFix): { label: string | null; snippet: string; verifiedOn: string | null; notVerified: string | null }[] {
+  return [{ label: fix.formLabel, snippet: fix.snippet, verifiedOn: fix.verifiedOn, notVerified: fix.notVerified }, ...fix.otherForms];
+}
+
+function verificationLine(v: { verifiedOn: string | null; notVerified: string | null }, t: ReturnType<typeof ui>): string {
+  return v.verifiedOn ? `:white_check_mark: ${t.verifiedOn} ${escapeMrkdwn(v.verifiedOn)}` : `_${t.notVerified}: ${escapeMrkdwn(v.notVerified ?? '')}_`;
+}
+
 /** The threaded answer: title, how sure, cause, the best fix with its snippet, the rest briefly. */
 export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMessage {
   const m = d.match;
@@ -27,10 +36,14 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
   if (top) {
     const lines = [`*${t.fixes}*`, fixSummary(top), escapeMrkdwn(top.why), ...top.reasons.map((r) => `• ${escapeMrkdwn(r)}`)];
     if (top.caveat) lines.push(`:warning: ${escapeMrkdwn(top.caveat)}`);
+    if (!top.otherForms.length) lines.push(verificationLine(top, t));
     blocks.push(section(lines.join('\n')));
-    const code = codeBlock(top.snippet, t.truncated);
-    clipped ||= code.clipped;
-    blocks.push(code.block);
+    for (const form of formsOf(top)) {
+      if (form.label) blocks.push(context([`*${t.formFor} ${escapeMrkdwn(form.label)}* · ${verificationLine(form, t)}`]));
+      const code = codeBlock(form.snippet, t.truncated);
+      clipped ||= code.clipped;
+      blocks.push(code.block);
+    }
     blocks.push(context([`${t.docs}: ${top.docs.map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')}`]));
   }
   if (rest.length) {
@@ -51,9 +64,13 @@ export function buildAllFixes(d: Diagnosis): SlackMessage {
   const t = ui(d.lang);
   const blocks: KnownBlock[] = [];
   for (const fix of d.fixes) {
-    if (blocks.length + 2 > SLACK_LIMITS.blocksPerMessage) break;
-    blocks.push(section([fixSummary(fix), escapeMrkdwn(fix.why), ...fix.reasons.map((r) => `• ${escapeMrkdwn(r)}`), fix.caveat ? `:warning: ${escapeMrkdwn(fix.caveat)}` : '', fix.docs.map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')].filter(Boolean).join('\n')));
-    blocks.push(codeBlock(fix.snippet, t.truncated).block);
+    const forms = formsOf(fix);
+    if (blocks.length + 1 + forms.reduce((n, f) => n + (f.label ? 2 : 1), 0) > SLACK_LIMITS.blocksPerMessage) break;
+    blocks.push(section([fixSummary(fix), escapeMrkdwn(fix.why), ...fix.reasons.map((r) => `• ${escapeMrkdwn(r)}`), fix.caveat ? `:warning: ${escapeMrkdwn(fix.caveat)}` : '', forms.length === 1 ? verificationLine(fix, t) : '', fix.docs.map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')].filter(Boolean).join('\n')));
+    for (const form of forms) {
+      if (form.label) blocks.push(context([`*${t.formFor} ${escapeMrkdwn(form.label)}* · ${verificationLine(form, t)}`]));
+      blocks.push(codeBlock(form.snippet, t.truncated).block);
+    }
   }
   return { text: clip(d.fixes.map((f) => `${f.rank}. ${f.title}`).join('\n'), SLACK_LIMITS.fallbackText).text, blocks };
 }

@@ -8,7 +8,7 @@ export function diagnosisToJson(d: Diagnosis): Record<string, unknown> {
       : null,
     alternatives: d.alternatives,
     entities: { models: d.entities.models, attributes: d.entities.attributes, tables: d.entities.tables, fields: d.entities.fields, captures: d.entities.captures },
-    fixes: d.fixes.map((f) => ({ id: f.id, rank: f.rank, title: f.title, why: f.why, reasons: f.reasons, tradeoff: f.tradeoff, tradeoffs: f.tradeoffs, snippet: f.snippet, lang: f.lang, docs: f.docs, caveat: f.caveat, available: f.available })),
+    fixes: d.fixes.map((f) => ({ id: f.id, rank: f.rank, title: f.title, why: f.why, reasons: f.reasons, tradeoff: f.tradeoff, tradeoffs: f.tradeoffs, snippet: f.snippet, lang: f.lang, docs: f.docs, caveat: f.caveat, available: f.available, form: f.form, formLabel: f.formLabel, requires: f.requires, verifiedOn: f.verifiedOn, notVerified: f.notVerified, measured: f.measured, otherForms: f.otherForms })),
     placeholders: d.placeholders,
     error: d.error,
     others: d.others,

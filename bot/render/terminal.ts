@@ -69,8 +69,13 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
     for (const r of fix.reasons) out.push(wrap(`+ ${r}`, 92, '     '));
     out.push(c('dim', wrap(`${t.tradeoff}: ${fix.tradeoff}`, 92, '     ')));
     if (fix.caveat) out.push(c('yellow', `     ! ${fix.caveat}`));
-    out.push('');
-    out.push(fix.snippet.split('\n').map((l) => `       ${c('cyan', l)}`).join('\n'));
+    for (const form of [fix, ...fix.otherForms]) {
+      const label = form === fix ? fix.formLabel : (form as { label: string }).label;
+      out.push('');
+      if (label) out.push(c('bold', `     ${t.formFor} ${label}:`));
+      out.push(form.verifiedOn ? c('green', `     ✓ ${t.verifiedOn} ${form.verifiedOn}`) : c('dim', `     ${t.notVerified}: ${form.notVerified ?? ''}`));
+      out.push(form.snippet.split('\n').map((l) => `       ${c('cyan', l)}`).join('\n'));
+    }
     out.push('');
     out.push(c('dim', `     ${fix.docs.join('\n     ')}`));
     out.push('');

@@ -310,6 +310,27 @@ function isRelationshipLike(attr: string, parsed: ParsedPaste, primary: ErrorRec
 
 const VERSION_CODE = /sqlalche\.me\/e\/(\d)(\d)\//;
 
+// Functions that exist in only one line, as real tracebacks show them: 2.0 runs statements through
+// Session._execute_internal and Connection._exec_single_context; 1.4 through Session.execute ->
+// Connection._execute_20 and re-raises with util.compat.raise_.
+const SA20_FRAME = /sqlalchemy\/(?:engine\/base\.py:_exec_single_context|orm\/session\.py:_execute_internal|orm\/context\.py:orm_execute_statement)$/;
+const SA14_FRAME = /sqlalchemy\/(?:util\/compat\.py:raise_|engine\/base\.py:_execute_20)$/;
+// APIs that only 2.0 has, in the user's own code lines.
+const SA20_API = /\b(?:async_sessionmaker|DeclarativeBase|mapped_column|Mapped\[|AsyncAttrs|awaitable_attrs)\b/;
+
+/** The SQLAlchemy line (1.4 or 2.0) the frames or the user's code give away, when no link says it. */
+function sqlalchemyLineFromCode(parsed: ParsedPaste): string | undefined {
+  for (const r of parsed.records) {
+    for (const f of r.frames) {
+      const where = `${f.file.replace(/\\/g, '/')}:${f.func}`;
+      if (SA20_FRAME.test(where)) return '2.0';
+      if (SA14_FRAME.test(where)) return '1.4';
+    }
+  }
+  const code = [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code))];
+  return code.some((line) => SA20_API.test(line)) ? '2.0' : undefined;
+}
+
 /** Context the fix ranking reads: versions, driver, framework, relationship shape. */
 export function extractFacts(parsed: ParsedPaste, entities: Entities): Facts {
   const facts: Facts = {};
@@ -321,6 +342,10 @@ export function extractFacts(parsed: ParsedPaste, entities: Entities): Facts {
   else if (/can't call await_only\(\) here/.test(joined)) facts.sqlalchemy = '2.0';
   const saPath = /site-packages\/SQLAlchemy-(\d+\.\d+)/i.exec(joined);
   if (saPath?.[1]) facts.sqlalchemy = saPath[1];
+  if (!facts.sqlalchemy) {
+    const line = sqlalchemyLineFromCode(parsed);
+    if (line) facts.sqlalchemy = line;
+  }
   const pv = /errors\.pydantic\.dev\/(\d)/.exec(joined);
   if (pv?.[1]) facts.pydantic = pv[1];
   else if (/pydantic_core|\[type=\w+, input_value=/.test(joined)) facts.pydantic = '2';

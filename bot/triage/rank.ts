@@ -1,5 +1,6 @@
 import { KNOWN_PLACEHOLDERS, type CompiledCause, type Fault } from '../kb/compile.js';
-import type { FixSpec, TextSpec, WhenSpec } from '../kb/schema.js';
+import type { TextSpec, WhenSpec } from '../kb/schema.js';
+import { checkRequirement, chooseForms, describeRequires, verificationOf, type FixFormChoice } from './fix-forms.js';
 import type { ErrorRecord, Facts, Lang, ParsedPaste, Placeholder, RankedFix } from './types.js';
 
 const MAX_TEXT_LINES_FOR_CLUES = 400;
@@ -45,49 +46,6 @@ function holds(when: WhenSpec, facts: Facts): boolean {
     if (have === undefined) return false;
     return Array.isArray(want) ? want.includes(have) : want === have;
   });
-}
-
-function versionParts(v: string): number[] {
-  return v.split('.').map((p) => Number.parseInt(p, 10) || 0);
-}
-
-function compareVersions(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/**
- * Checks a requirement against the version the paste shows. A paste only ever shows
- * major.minor, so `>=2.0.13` against `2.0` is "cannot tell" rather than a yes.
- */
-export function checkRequirement(requirement: string, shown: string | undefined): 'ok' | 'unknown' | 'no' {
-  if (!shown) return 'unknown';
-  const parts = requirement.split(',');
-  if (parts.length > 1) {
-    const verdicts = parts.map((p) => checkComparison(p.trim(), shown));
-    return verdicts.includes('no') ? 'no' : verdicts.includes('unknown') ? 'unknown' : 'ok';
-  }
-  return checkComparison(requirement, shown);
-}
-
-function checkComparison(requirement: string, shown: string): 'ok' | 'unknown' | 'no' {
-  const m = /^(>=|<=|>|<)\s*(.+)$/.exec(requirement);
-  if (!m) return 'unknown';
-  const want = versionParts(m[2] ?? '');
-  const have = versionParts(shown);
-  const prefix = want.slice(0, have.length);
-  const cmp = compareVersions(have, prefix);
-  const exactBeyond = want.length > have.length && want.slice(have.length).some((n) => n > 0);
-  switch (m[1]) {
-    case '>=': return cmp > 0 ? 'ok' : cmp < 0 ? 'no' : exactBeyond ? 'unknown' : 'ok';
-    case '>': return cmp > 0 ? 'ok' : cmp < 0 ? 'no' : 'unknown';
-    case '<': return cmp < 0 ? 'ok' : cmp > 0 ? 'no' : exactBeyond ? 'unknown' : 'no';
-    case '<=': return cmp < 0 ? 'ok' : cmp > 0 ? 'no' : 'unknown';
-    default: return 'unknown';
-  }
 }
 
 export interface Filler {
@@ -136,20 +94,16 @@ const LABELS = {
   effort: { en: 'effort', ja: '手間' },
 } as const;
 
-function requirementCaveat(fix: FixSpec, facts: Facts, lang: Lang): { caveat: string | null; available: boolean } {
+/** Why a spelling cannot be used, or may not be, given the versions the paste shows. */
+function requirementCaveat(form: FixFormChoice, facts: Facts, lang: Lang): string | null {
   const notes: string[] = [];
-  let available = true;
-  for (const [lib, req] of Object.entries(fix.requires ?? {})) {
+  for (const [lib, req] of Object.entries(form.requires ?? {})) {
     const shown = facts[lib];
     const verdict = checkRequirement(req, shown);
-    if (verdict === 'no') {
-      available = false;
-      notes.push(lang === 'ja' ? `${lib} ${req} が必要です (貼り付けから読み取れたのは ${shown})` : `needs ${lib} ${req}; your paste shows ${shown}`);
-    } else if (verdict === 'unknown') {
-      notes.push(lang === 'ja' ? `${lib} ${req} が必要です` : `needs ${lib} ${req}`);
-    }
+    if (verdict === 'no') notes.push(lang === 'ja' ? `${lib} ${req} が必要です (貼り付けから読み取れたのは ${shown})` : `needs ${lib} ${req}; your paste shows ${shown}`);
+    else if (verdict === 'unknown') notes.push(lang === 'ja' ? `${lib} ${req} が必要です` : `needs ${lib} ${req}`);
   }
-  return { caveat: notes.length ? notes.join('; ') : null, available };
+  return notes.length ? notes.join('; ') : null;
 }
 
 export function rankFixes(fault: Fault, cause: CompiledCause, facts: Facts, lang: Lang, filler: Filler): RankedFix[] {
@@ -165,12 +119,13 @@ export function rankFixes(fault: Fault, cause: CompiledCause, facts: Facts, lang
           reasons.push(filler.fill(rule.why[lang]));
         }
       }
-      const { caveat, available } = requirementCaveat(fix, facts, lang);
-      return { fix, score, reasons, caveat, available, order };
+      const { shown, available } = chooseForms(fix, facts);
+      return { fix, score, reasons, shown, available, order };
     })
     .sort((a, b) => Number(b.available) - Number(a.available) || b.score - a.score || a.order - b.order);
 
-  return scored.map(({ fix, score, reasons, caveat, available }, i) => {
+  return scored.map(({ fix, score, reasons, shown, available }, i) => {
+    const [main, ...others] = shown as [FixFormChoice, ...FixFormChoice[]];
     const t = fix.tradeoffs;
     const queries = filler.fill(t.queries[lang]);
     const scope = SCOPE[t.scope]?.[lang] ?? t.scope;
@@ -185,12 +140,18 @@ export function rankFixes(fault: Fault, cause: CompiledCause, facts: Facts, lang
       why: filler.fill(fix.why[lang]),
       tradeoff: `${queries}${sep}${LABELS.scope[lang]}: ${scope}${sep}${LABELS.risk[lang]}: ${risk}${sep}${LABELS.effort[lang]}: ${effort}`,
       tradeoffs: { queries, scope, risk, effort },
-      snippet: filler.fill(fix.snippet).trimEnd(),
+      snippet: filler.fill(main.snippet).trimEnd(),
       lang: fix.lang,
       docs: fix.docs,
-      caveat,
+      // With several spellings shown, each carries its own label instead of one caveat.
+      caveat: others.length ? null : requirementCaveat(main, facts, lang),
       available,
       reasons,
+      form: main.id,
+      requires: main.requires ?? null,
+      ...verificationOf(fault, fix, main, lang),
+      otherForms: others.map((f) => ({ id: f.id, requires: f.requires ?? null, label: describeRequires(f.requires), snippet: filler.fill(f.snippet).trimEnd(), ...verificationOf(fault, fix, f, lang) })),
+      formLabel: others.length ? describeRequires(main.requires) : null,
     };
   });
 }

@@ -102,6 +102,27 @@ export interface RankedFix {
   available: boolean;
   /** The prefer rules that moved this fix, in the user's language. */
   reasons: string[];
+  /** Which of the fix's spellings `snippet` is (null: the main one), and what it needs. */
+  form: string | null;
+  requires: Record<string, string> | null;
+  /** "SQLAlchemy 1.4.46 (Debian 12), 2.0.40 (Debian 13)" when the lab ran it clean. */
+  verifiedOn: string | null;
+  /** Why it is not verified (the lab could not run it, or has not yet). */
+  notVerified: string | null;
+  measured: Record<string, number> | null;
+  /** When the paste does not tell the version: `snippet` is for `formLabel`, these for the others. */
+  formLabel: string | null;
+  otherForms: FixFormVariant[];
+}
+
+export interface FixFormVariant {
+  id: string | null;
+  requires: Record<string, string> | null;
+  label: string;
+  snippet: string;
+  verifiedOn: string | null;
+  notVerified: string | null;
+  measured: Record<string, number> | null;
 }
 
 export interface Placeholder {
