@@ -1,6 +1,7 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { App, LogLevel, type Logger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type CustomRoute, type Logger } from '@slack/bolt';
+import { createRequestGate } from './http/request-gate.js';
 import type { SlackSettings } from './config.js';
 import { registerListeners } from './listeners/index.js';
 import type { Services } from './listeners/services.js';
@@ -27,11 +28,12 @@ export interface SlackAppOptions {
  */
 export function createSlackApp(options: SlackAppOptions): App {
   const { slack, services, logger } = options;
+  const customRoutes = [{ path: '/healthz', method: ['GET'], handler: (_req: IncomingMessage, res: ServerResponse) => writeHealth(res, options.health()) }];
   const app = new App({
     token: slack.botToken,
-    ...(slack.socketMode ? { socketMode: true, appToken: slack.appToken ?? undefined } : { signingSecret: slack.signingSecret }),
-    port: slack.port,
-    customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => writeHealth(res, options.health()) }],
+    ...(slack.socketMode
+      ? { socketMode: true, appToken: slack.appToken ?? undefined, port: slack.port, customRoutes }
+      : { receiver: createGatedReceiver(slack, customRoutes, logger) }),
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
       // Slack's default is ten retries over about thirty minutes: far too long for a reply
@@ -77,6 +79,24 @@ export function createSlackApp(options: SlackAppOptions): App {
 
   return app;
 }
+
+/** Bolt's HTTP receiver behind the request gate (bot/http/request-gate.ts). */
+function createGatedReceiver(slack: SlackSettings, customRoutes: CustomRoute[], logger: Logger): HTTPReceiver {
+  const endpoints = ['/slack/events'];
+  const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints, port: slack.port, customRoutes, logger });
+  receiver.requestListener = createRequestGate(receiver.requestListener, {
+    signingSecret: slack.signingSecret,
+    endpoints,
+    maxBodyBytes: MAX_SLACK_BODY_BYTES,
+    windowSeconds: 300,
+    onReject: (reason, req) => logger.warn('faultline.request_refused', { reason, bytes: Number(req.headers['content-length'] ?? 0) || null, retry: req.headers['x-slack-retry-num'] ?? null }),
+  });
+  return receiver;
+}
+
+// A Slack message holds at most 40,000 characters; its event, with blocks and escaping, stays
+// well under this. Anything larger is not from Slack.
+const MAX_SLACK_BODY_BYTES = 1024 * 1024;
 
 function writeHealth(res: ServerResponse, report: HealthReport): void {
   res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });

@@ -169,6 +169,15 @@ export async function runBot(env: NodeJS.ProcessEnv, io: { stderr: NodeJS.Writab
     }
     throw err;
   }
+  // A bug that escapes every handler is logged and ends the process with 1, after the replies
+  // in flight are given a moment, so the supervisor restarts it rather than it limping on.
+  const onFatal = (kind: string) => (err: unknown): void => {
+    bot.services.log.error('faultline.fatal', { kind, ...errorFields(err) });
+    process.exitCode = 1;
+    void bot.stop(5_000).finally(() => process.exit(1));
+  };
+  process.once('unhandledRejection', onFatal('unhandledRejection'));
+  process.once('uncaughtException', onFatal('uncaughtException'));
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGTERM', onSignal);
