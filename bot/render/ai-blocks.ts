@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AiAnswer } from '../ai/explainer.js';
 import type { Diagnosis } from '../triage/types.js';
 import { codeBlock, context, feedbackActions, section, type ReplyContext, type SlackMessage } from './block-kit.js';
-import { SLACK_LIMITS, clip, escapeMrkdwn } from './slack-limits.js';
+import { SLACK_LIMITS, clip, escapeMrkdwn, fallbackText } from './slack-limits.js';
 import { ui } from './strings.js';
 
 /**
@@ -23,11 +23,11 @@ export function buildAiReply(d: Diagnosis, answer: AiAnswer, ctx: ReplyContext =
   answer.fixes.forEach((fix, i) => {
     const head = `${i === 0 ? `*${t.aiFixes}*\n` : ''}*${i + 1}. ${escapeMrkdwn(fix.title)}*${fix.tradeoff ? ` — ${escapeMrkdwn(fix.tradeoff)}` : ''}`;
     blocks.push(section(`${head}\n${escapeMrkdwn(fix.why)}`));
-    if (fix.snippet.trim()) blocks.push(codeBlock(fix.snippet, t.truncated, { untrusted: true }).block);
+    if (fix.snippet.trim()) blocks.push(codeBlock(fix.snippet, t.truncated).block);
   });
   if (d.alternatives.length) blocks.push(context([`${t.nearest} ${d.alternatives.slice(0, 3).map((a) => `\`${a.id}\``).join(' · ')}`]));
   // The buttons stay last whatever is cut: feedback is how an AI answer gets reviewed.
   const body = blocks.slice(0, SLACK_LIMITS.blocksPerMessage - 1);
   body.push(feedbackActions({ ...d, match: null, fixes: [] }, ctx));
-  return { text: clip(`${t.aiLabel} ${answer.title ? `${answer.title}: ` : ''}${answer.cause}`, SLACK_LIMITS.fallbackText).text, blocks: body };
+  return { text: fallbackText(`${t.aiLabel} ${answer.title ? `${answer.title}: ` : ''}${answer.cause}`), blocks: body };
 }

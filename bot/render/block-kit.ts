@@ -28,14 +28,13 @@ export function context(texts: string[]): KnownBlock {
 }
 
 /**
- * A code block that always fits one section: long code is cut at a line and says so. `untrusted`
- * code (a model's snippet, which a pasted error can steer) is escaped so `<!channel>` cannot
- * ping anyone; Slack shows `&lt;` inside code as `<`.
+ * A code block that always fits one section: long code is cut at a line and says so. Every
+ * snippet is escaped: a model's snippet can be steered by the paste, and a curated one carries
+ * names taken from it, so `<!channel>` must not ping anyone; Slack shows `&lt;` in code as `<`.
  */
-export function codeBlock(code: string, note: string, options: { untrusted?: boolean } = {}): { block: KnownBlock; clipped: boolean } {
+export function codeBlock(code: string, note: string): { block: KnownBlock; clipped: boolean } {
   const max = SLACK_LIMITS.sectionText - CODE_FENCE_OVERHEAD - note.length - 2;
-  let body = code.replace(/```/g, "'''");
-  if (options.untrusted) body = escapeMrkdwn(body);
+  let body = escapeMrkdwn(code.replace(/```/g, "'''"));
   let clipped = false;
   if (body.length > max) {
     body = body.slice(0, max);

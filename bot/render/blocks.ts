@@ -2,7 +2,7 @@ import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type { Fault } from '../kb/compile.js';
 import type { Diagnosis, RankedFix } from '../triage/types.js';
 import { codeBlock, context, feedbackActions, section, type ReplyContext, type SlackMessage } from './block-kit.js';
-import { ACTION_IDS, SLACK_LIMITS, clip, escapeMrkdwn } from './slack-limits.js';
+import { ACTION_IDS, SLACK_LIMITS, clip, escapeMrkdwn, fallbackText } from './slack-limits.js';
 import { ui } from './strings.js';
 
 export type { ReplyContext, SlackMessage } from './block-kit.js';
@@ -55,7 +55,7 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
   if (clipped || d.input.truncated) blocks.push(context([`_${t.truncated}_`]));
   blocks.push(feedbackActions(d, ctx));
 
-  const text = clip(`${m.title}: ${m.cause}`, SLACK_LIMITS.fallbackText).text;
+  const text = fallbackText(`${m.title}: ${m.cause}`);
   return { text, blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
 }
 
@@ -72,7 +72,7 @@ export function buildAllFixes(d: Diagnosis): SlackMessage {
       blocks.push(codeBlock(form.snippet, t.truncated).block);
     }
   }
-  return { text: clip(d.fixes.map((f) => `${f.rank}. ${f.title}`).join('\n'), SLACK_LIMITS.fallbackText).text, blocks };
+  return { text: fallbackText(d.fixes.map((f) => `${f.rank}. ${f.title}`).join('\n')), blocks };
 }
 
 /** An honest "no curated match", with the nearest faults; never a made-up diagnosis. */
@@ -137,7 +137,7 @@ export function buildLookingIntoIt(lang: Diagnosis['lang']): SlackMessage {
 export function buildNotice(text: string, note?: string): SlackMessage {
   const blocks: KnownBlock[] = [section(text)];
   if (note) blocks.push(context([note]));
-  return { text: clip(text, SLACK_LIMITS.fallbackText).text, blocks };
+  return { text: fallbackText(text), blocks };
 }
 
 const FEEDBACK_ACK_BLOCK = 'faultline_feedback_ack';
@@ -180,7 +180,7 @@ export function buildFaultCard(fault: Fault, lang: Diagnosis['lang']): SlackMess
   ];
   const fixes = [...fault.fixes].sort((a, b) => b.score - a.score);
   blocks.push(section(`*${t.fixes}*\n${fixes.map((f, i) => `*${i + 1}. ${escapeMrkdwn(f.title[lang])}*${f.requires ? ` _(${Object.entries(f.requires).map(([k, v]) => `${k} ${v}`).join(', ')})_` : ''}\n${f.docs.slice(0, 2).map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')}`).join('\n')}`));
-  return { text: clip(`${fault.title[lang]}: ${fault.summary[lang]}`, SLACK_LIMITS.fallbackText).text, blocks };
+  return { text: fallbackText(`${fault.title[lang]}: ${fault.summary[lang]}`), blocks };
 }
 
 export interface HomeData {

@@ -45,3 +45,12 @@ export function clip(text: string, max: number, marker = '…'): { text: string;
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/**
+ * A message's top-level `text` (notifications, screen readers) is mrkdwn too: `<!channel>` in a
+ * model's answer or a pasted name would notify everyone. Escape it like every other string that
+ * is not ours, then clip it.
+ */
+export function fallbackText(text: string): string {
+  return clip(escapeMrkdwn(text), SLACK_LIMITS.fallbackText).text;
+}

@@ -12,7 +12,7 @@ import { slackEscape } from '../slack/signed-requests.js';
 import { TEAM, type SlackCall } from '../slack/stand-in-slack.js';
 import { startTestBot, type TestBot } from '../slack/test-bot.js';
 import { HOST, OTHER_UNKNOWN_ERROR, UNKNOWN_ERROR, leakedSecrets } from './pastes.js';
-import { startFakeOpenAi, type FakeOpenAi } from './stand-ins.js';
+import { MODEL_ANSWER, startFakeOpenAi, type FakeOpenAi } from './stand-ins.js';
 
 const t = ui('en');
 const CHANNEL = 'C0AIFALL1';
@@ -117,6 +117,17 @@ describe('the LLM fallback in Slack', () => {
     expect(blocksText(reply)).toContain('sqlalchemy.missing-greenlet');
     expect(bot.slack.callsTo('chat.update')).toHaveLength(0);
     expect(openai.requests).toHaveLength(before);
+  });
+
+  it("never lets the model's text mention, link or ping: every string it wrote is escaped", async () => {
+    const controls = ['<!channel>', '<!here>', '<!everyone>', '<@U0VICTIM1>', '<#C0GENERAL|general>', '<!subteam^S0ONCALL>', '<https://evil.example/x|click here>'];
+    const hostile = controls.join(' ');
+    openai.script({ kind: 'answer', body: { ...MODEL_ANSWER, title: `Alert ${hostile}`, cause: `Tell ${hostile} now.`, library: `lib ${controls[0]}`, fixes: [{ title: `Fix ${hostile}`, why: hostile, tradeoff: hostile, snippet: `print("${hostile}")`, lang: 'python' }] } });
+    const { update } = await answerTo('Traceback (most recent call last):\n  File "/app/billing/export.py", line 88, in run_nightly\n    quota.check(tenant)\nbilling.errors.QuotaExceeded: tenant 42 exceeded the nightly export quota\n');
+    const posted = JSON.stringify({ text: update.params.text, blocks: update.params.blocks });
+    expect(posted).toContain('Alert');
+    for (const c of controls) expect(posted).not.toContain(JSON.stringify(c).slice(1, -1));
+    expect(posted).toContain('&lt;!channel&gt;');
   });
 
   it('updates the message with the curated no-match answer when the model fails or hangs, and stays healthy', async () => {
