@@ -56,6 +56,8 @@ export interface Fault {
   placeholders: FaultFile['placeholders'];
   examples: FaultFile['examples'];
   counterexamples: FaultFile['counterexamples'];
+  /** The knowledge lab's scenarios and recorded results (knowledge/lab/README.md). */
+  lab: NonNullable<FaultFile['lab']> | null;
   /** Every regex source in the file with where it came from, for the backtracking check. */
   regexSources: { field: string; source: string }[];
 }
@@ -267,6 +269,7 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
       placeholders: spec.placeholders,
       examples: spec.examples,
       counterexamples: spec.counterexamples,
+      lab: spec.lab ?? null,
       regexSources,
     },
     problems,
