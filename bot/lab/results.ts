@@ -141,9 +141,12 @@ function compareStatus(where: string, recorded: LabStatus | undefined, fresh: La
   return out;
 }
 
-/** major.minor: Debian's point releases (PostgreSQL 15.20 -> 15.21) are not a new line. */
-function releaseLine(v: string | undefined): string {
-  return v ? v.split('.').slice(0, 2).join('.') : 'absent';
+/**
+ * The release line a version belongs to: major.minor, or the major alone for PostgreSQL (10+
+ * numbers point releases as 15.20, 15.21). Debian's point releases do not start a new line.
+ */
+function releaseLine(name: string, v: string | undefined): string {
+  return v ? v.split('.').slice(0, name === 'postgresql' ? 1 : 2).join('.') : 'absent';
 }
 
 /** Versions that moved within their release line since the results were recorded. */
@@ -153,7 +156,7 @@ export function pointReleaseChanges(recorded: FaultResults | undefined, fresh: F
     const then = recorded?.[world]?.versions ?? {};
     const now = fresh[world]?.versions ?? {};
     for (const [k, v] of Object.entries(now)) {
-      if (then[k] && then[k] !== v && releaseLine(then[k]) === releaseLine(v)) out.push(`${world}: ${k} ${then[k]} -> ${v}`);
+      if (then[k] && then[k] !== v && releaseLine(k, then[k]) === releaseLine(k, v)) out.push(`${world}: ${k} ${then[k]} -> ${v}`);
     }
   }
   return out;
@@ -176,7 +179,7 @@ export function compareResults(recorded: FaultResults | undefined, fresh: FaultR
       continue;
     }
     for (const k of [...new Set([...Object.keys(then.versions), ...Object.keys(now.versions)])].sort()) {
-      if (releaseLine(then.versions[k]) !== releaseLine(now.versions[k])) out.push(`${world}: ${k} recorded ${then.versions[k] ?? 'absent'}, now ${now.versions[k] ?? 'absent'}`);
+      if (releaseLine(k, then.versions[k]) !== releaseLine(k, now.versions[k])) out.push(`${world}: ${k} recorded ${then.versions[k] ?? 'absent'}, now ${now.versions[k] ?? 'absent'}`);
     }
     for (const id of [...new Set([...Object.keys(then.scenarios), ...Object.keys(now.scenarios)])].sort()) {
       const a = then.scenarios[id];
