@@ -14,13 +14,16 @@ import { killAllRuns, runProgram } from './run-program.js';
 import { prepareWorld, startServices, type Services, type WorldPlace } from './services.js';
 import { DEFAULT_CACHE, DEFAULT_MIRROR, ensureBookworm, ensureHostPackages, ensureTrixie, readPackageList, worldVersions, type Log, type World } from './worlds.js';
 
-const USAGE = `npm run lab -- [--json] [--record] [--only FAULT-ID] [--world bookworm|trixie] [--jobs N] [--timeout SECONDS] [--dir KNOWLEDGE-DIR]
+const USAGE = `npm run lab -- [--prepare] [--json] [--record] [--only FAULT-ID] [--world bookworm|trixie] [--jobs N] [--timeout SECONDS] [--dir KNOWLEDGE-DIR]
 
 Reproduces every fault's scenarios and runs every listed fix in each world, prints a table, and exits 1
 when a fresh result disagrees with what the fault files record. --record writes the results and traces.
+--prepare only installs the bookworm packages and builds the trixie chroot, and prints their versions.
 Environment: FAULTLINE_LAB_CACHE (default ${DEFAULT_CACHE}) holds the trixie chroot; FAULTLINE_LAB_MIRROR.`;
 
 export interface LabOptions {
+  /** Only build/ensure the worlds and print their versions. */
+  prepare: boolean;
   json: boolean;
   record: boolean;
   only: string | null;
@@ -33,7 +36,7 @@ export interface LabOptions {
 export class LabUsageError extends Error {}
 
 export function parseLabArgs(argv: string[]): LabOptions {
-  const o: LabOptions = { json: false, record: false, only: null, worlds: [...WORLDS], jobs: Math.max(2, Math.min(4, cpus().length + 1)), timeout: 90, dir: defaultKnowledgeDir() };
+  const o: LabOptions = { prepare: false, json: false, record: false, only: null, worlds: [...WORLDS], jobs: Math.max(2, Math.min(16, cpus().length + 1)), timeout: 90, dir: defaultKnowledgeDir() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => {
@@ -42,6 +45,7 @@ export function parseLabArgs(argv: string[]): LabOptions {
       return v;
     };
     if (a === '--json') o.json = true;
+    else if (a === '--prepare') o.prepare = true;
     else if (a === '--record') o.record = true;
     else if (a === '--only') o.only = value();
     else if (a === '--world') {
@@ -307,6 +311,12 @@ export async function main(argv: string[]): Promise<number> {
     void cleanUp().then(() => process.exit(3));
   });
   try {
+    if (options.prepare) {
+      for (const w of await ensureWorlds(options, log)) {
+        process.stdout.write(`${w.name} (${w.root}): ${Object.entries(await worldVersions(w)).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+      }
+      return 0;
+    }
     const result = await runLab(options, log);
     const worlds = Object.keys(result.worlds) as WorldName[];
     const disagreements = result.totals.disagreements;
