@@ -179,7 +179,7 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
     for (const w of worlds) {
       const mine = ordered.filter((j) => j.world === w.name);
       if (!mine.length) continue;
-      const place = await prepareWorld(w, labDir);
+      const place = await prepareWorld(w, labDir, process.env.FAULTLINE_LAB_CACHE || DEFAULT_CACHE);
       cleanups.push(() => place.unmount());
       places.set(w.name, place);
       const needs = new Set(mine.flatMap((j) => j.fault.lab?.services ?? []));
@@ -199,6 +199,7 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
         program: job.fault.program,
         args: job.fix ? [job.scenario, '--fix', job.fix] : [job.scenario],
         services: wants.length ? (services.get(job.world) ?? null) : null,
+        withBouncer: wants.includes('pgbouncer'),
         timeoutSeconds: options.timeout,
       });
       const problems = parseMeasures(run.output).problems;

@@ -15,6 +15,8 @@ export interface ProgramRun {
   args: string[];
   /** The world's services when the fault lists any; each run gets its own database. */
   services: Services | null;
+  /** Whether the fault lists pgbouncer (LAB_PGBOUNCER_URL is set only then). */
+  withBouncer: boolean;
   timeoutSeconds: number;
 }
 
@@ -62,7 +64,7 @@ export async function runProgram(run: ProgramRun): Promise<RunOutcome> {
     if (services && database) {
       await services.createDatabase(database);
       env.LAB_PG_URL = `postgresql://${LAB_USER}:${LAB_PASSWORD}@127.0.0.1:${services.pgPort}/${database}`;
-      if (services.bouncerPort) env.LAB_PGBOUNCER_URL = `postgresql://${LAB_USER}:${LAB_PASSWORD}@127.0.0.1:${services.bouncerPort}/${database}`;
+      if (services.bouncerPort && run.withBouncer) env.LAB_PGBOUNCER_URL = `postgresql://${LAB_USER}:${LAB_PASSWORD}@127.0.0.1:${services.bouncerPort}/${database}`;
     }
     const python = ['/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), '/usr/bin/python3', join(place.labDir, run.program), ...run.args];
     // One pipe for both streams keeps the order a user would see in a terminal.

@@ -24,13 +24,21 @@ async function mount(argv: string[]): Promise<void> {
   if (r.code !== 0) throw new Error(`mount ${argv.join(' ')} failed: ${r.stderr.trim()}`);
 }
 
-export async function prepareWorld(world: World, labDir: string): Promise<WorldPlace> {
+export async function prepareWorld(world: World, labDir: string, cacheDir: string): Promise<WorldPlace> {
+  const inNamespace = process.env.FAULTLINE_LAB_NAMESPACE === '1';
   if (world.root === '/') {
-    const tmpDir = mkdtempSync('/tmp/faultline-lab-');
-    chmodSync(tmpDir, 0o755);
-    return { world, labDir, tmpDir, host: (p) => p, unmount: async () => rmSync(tmpDir, { recursive: true, force: true }) };
+    if (!inNamespace) {
+      const tmpDir = mkdtempSync('/tmp/faultline-lab-');
+      chmodSync(tmpDir, 0o755);
+      return { world, labDir, tmpDir, host: (p) => p, unmount: async () => rmSync(tmpDir, { recursive: true, force: true }) };
+    }
+    // A tmpfs that exists only in the lab's namespace: even a killed lab leaves nothing in /tmp.
+    const tmpDir = join(cacheDir, 'bookworm-run');
+    mkdirSync(tmpDir, { recursive: true, mode: 0o755 });
+    await mount(['-t', 'tmpfs', '-o', 'mode=0755,size=4g', 'tmpfs', tmpDir]);
+    return { world, labDir, tmpDir, host: (p) => p, unmount: async () => void (await runCommand(['umount', '-l', tmpDir])) };
   }
-  if (process.env.FAULTLINE_LAB_NAMESPACE !== '1') throw new Error('the trixie world runs only inside the lab\'s own mount namespace (npm run lab sets it up as root)');
+  if (!inNamespace) throw new Error('the trixie world runs only inside the lab\'s own mount namespace (npm run lab sets it up as root)');
   const root = world.root;
   const mounted: string[] = [];
   await mount(['-t', 'proc', 'proc', join(root, 'proc')]);
