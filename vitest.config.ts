@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // The lab's end-to-end tests need root and Debian's packages: `npm run test:lab` (vitest.lab.config.ts).
+    exclude: ['tests/lab-e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

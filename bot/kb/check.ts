@@ -2,6 +2,7 @@ import { checkSync } from 'recheck';
 import type { Engine } from '../triage/diagnose.js';
 import type { Diagnosis } from '../triage/types.js';
 import type { Fault } from './compile.js';
+import { labProblems } from './lab-check.js';
 import { formatProblem, type KnowledgeProblem } from './load.js';
 import { structuralProblems } from './regex-safety.js';
 
@@ -78,7 +79,7 @@ export function deepRegexProblem(source: string): string | null {
   return verdict || null;
 }
 
-export function checkKnowledge(engine: Engine, faults: Fault[], problems: KnowledgeProblem[], options: { only?: string; extra?: ExampleCheck[]; deep?: boolean } = {}): CheckReport {
+export function checkKnowledge(engine: Engine, faults: Fault[], problems: KnowledgeProblem[], options: { only?: string; extra?: ExampleCheck[]; deep?: boolean; labStrict?: boolean } = {}): CheckReport {
   const report: CheckReport = { faults: 0, examples: 0, counterexamples: 0, regexes: 0, failures: [] };
   for (const p of problems) {
     if (!options.only || p.file.includes(options.only.replace('.', '/'))) report.failures.push({ faultId: '', file: p.file, what: formatProblem(p) });
@@ -93,6 +94,7 @@ export function checkKnowledge(engine: Engine, faults: Fault[], problems: Knowle
       const deep = options.deep ? deepRegexProblem(source) : null;
       if (deep) fail(`${field}: regex ${deep}`);
     }
+    for (const problem of labProblems(fault, { strict: options.labStrict })) fail(problem);
     fault.examples.forEach((ex, i) => {
       report.examples++;
       for (const lang of ['en', 'ja'] as const) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Engine } from '../triage/diagnose.js';
 import type { Fault } from './compile.js';
+import type { LabTrace } from './lab-traces.js';
 
 const corpusLine = z.strictObject({
   text: z.string(),
@@ -10,7 +11,8 @@ const corpusLine = z.strictObject({
   names: z.strictObject({ models: z.array(z.string()).optional(), attributes: z.array(z.string()).optional(), tables: z.array(z.string()).optional(), fields: z.array(z.string()).optional() }).optional(),
   source: z.string().optional(),
 });
-export type CorpusCase = z.infer<typeof corpusLine> & { origin: string };
+/** `cause`: the variant the case must also diagnose as (the lab's traces carry one). */
+export type CorpusCase = z.infer<typeof corpusLine> & { origin: string; cause?: string };
 
 /** Reads `*.jsonl` corpus files; a bad line is an error naming the file and line. */
 export function readCorpus(dir: string): CorpusCase[] {
@@ -36,6 +38,11 @@ export function exampleCases(faults: Fault[]): CorpusCase[] {
       origin: `${f.file} examples[${i}]`,
     })),
   );
+}
+
+/** The lab's recorded traces as corpus cases: real output of real programs, with their cause. */
+export function labTraceCases(traces: LabTrace[]): CorpusCase[] {
+  return traces.map((t) => ({ text: t.text, expect: t.faultId, ...(t.cause ? { cause: t.cause } : {}), origin: t.origin }));
 }
 
 export interface EvalReport {
@@ -64,8 +71,9 @@ export function evaluate(engine: Engine, cases: CorpusCase[]): EvalReport {
       continue;
     }
     report.positives++;
-    if (got === c.expect) report.correct++;
-    else report.misses.push({ origin: c.origin, expected: c.expect, got, confidence: d.match?.confidence ?? d.alternatives[0]?.confidence ?? null });
+    const wrongCause = got === c.expect && c.cause !== undefined && d.match?.variant !== c.cause;
+    if (got === c.expect && !wrongCause) report.correct++;
+    else report.misses.push({ origin: c.origin, expected: c.expect, got, confidence: d.match?.confidence ?? d.alternatives[0]?.confidence ?? null, ...(wrongCause ? { detail: `cause ${d.match?.variant}, expected ${c.cause}` } : {}) });
     const names = c.names ?? {};
     const wanted = Object.entries(names).filter(([, v]) => v && v.length > 0) as [keyof typeof d.entities, string[]][];
     if (wanted.length > 0) {

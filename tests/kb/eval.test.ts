@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVAL_TARGETS, evaluate, exampleCases, formatEval, readCorpus } from '../../bot/kb/evaluate.js';
+import { EVAL_TARGETS, evaluate, exampleCases, formatEval, labTraceCases, readCorpus } from '../../bot/kb/evaluate.js';
+import { readLabTraces } from '../../bot/kb/lab-traces.js';
 import { loadKnowledge } from '../../bot/kb/load.js';
 import { createEngine } from '../../bot/triage/diagnose.js';
 
 // `npm run eval` as a gate: the labelled corpus (held-out positives written without looking at
-// the fault files, negatives from other stacks and chat) plus every fault example.
+// the fault files, negatives from other stacks and chat), every fault example and every trace the
+// knowledge lab recorded from a real program.
 const knowledge = loadKnowledge();
 const engine = createEngine(knowledge.faults);
 const corpus = readCorpus(join(import.meta.dirname, '..', 'corpus'));
-const report = evaluate(engine, [...exampleCases(knowledge.faults), ...corpus]);
+const report = evaluate(engine, [...exampleCases(knowledge.faults), ...labTraceCases(readLabTraces(knowledge.root, knowledge.faults)), ...corpus]);
 
 describe('accuracy on the labelled corpus', () => {
   it('has the negatives and held-out positives the harness needs', () => {

@@ -8,7 +8,7 @@ import { DRAFT_USAGE, runKnowledgeDraft } from './knowledge-draft.js';
 export const command: CliCommand = {
   name: 'knowledge',
   summary: 'Validate the fault catalogue (check), or draft a fault from a cached AI answer (draft)',
-  usage: `faultline knowledge check [--only ID] [--dir DIR] [--deep] | ${DRAFT_USAGE}`,
+  usage: `faultline knowledge check [--only ID] [--dir DIR] [--deep] [--lab-strict] | ${DRAFT_USAGE}`,
   valueFlags: ['only', 'dir', 'out'],
   async run(ctx) {
     const sub = ctx.args[0];
@@ -22,7 +22,7 @@ export const command: CliCommand = {
     }
     const engine = createEngine(knowledge.faults);
     const extra: ExampleCheck[] = [slackLimitCheck];
-    const report = checkKnowledge(engine, knowledge.faults, knowledge.problems, { only, extra, deep: Boolean(ctx.flags.deep) });
+    const report = checkKnowledge(engine, knowledge.faults, knowledge.problems, { only, extra, deep: Boolean(ctx.flags.deep), labStrict: Boolean(ctx.flags['lab-strict']) });
     for (const f of report.failures) ctx.stdout.write(`FAIL ${f.faultId ? `${f.faultId} (${f.file}): ` : ""}${f.what}\n`);
     const summary = `${report.faults} faults, ${report.examples} examples, ${report.counterexamples} counterexamples, ${report.regexes} regexes checked`;
     if (report.failures.length) {
