@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { loadCliConfig, openConfiguredStore } from '../settings.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliCommandModule } from '../command.js';
 
 const USAGE = 'faultline backup FILE [--force]';
 
-export const command: CliCommand = {
-  name: 'backup',
-  summary: 'Copy the live database to FILE, consistently, while the bot keeps writing',
-  usage: USAGE,
+export const command: CliCommandModule = {
   async run(ctx) {
     const [file, ...extra] = ctx.args;
     if (!file || extra.length) throw new UsageError(`give one destination file (${USAGE}).`);
@@ -20,6 +17,8 @@ export const command: CliCommand = {
       return 1;
     }
     if (target === config.store.dbPath) throw new UsageError('the destination is the live database itself; choose another file.');
+    if (!statSync(dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`the folder ${dirname(target)} does not exist; create it or choose another destination.`);
+    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${target} is a directory; give a file name, e.g. ${join(file, 'faultline-backup.db')}.`);
     if (existsSync(target) && !ctx.flags.force) throw new UsageError(`${target} exists; pass --force to overwrite it.`);
     const store = openConfiguredStore(config);
     try {

@@ -1,17 +1,13 @@
-import { loadEngine } from '../../kb/engine.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { loadEngineQuick } from '../../kb/snapshot.js';
+import { UsageError, type CliCommandModule } from '../command.js';
 import { resolveLang } from './diagnose.js';
 
-export const command: CliCommand = {
-  name: 'search',
-  summary: 'Search the catalogue by words (exception names, message fragments, topics)',
-  usage: 'faultline search WORDS... [--lang en|ja] [--json]',
-  valueFlags: ['lang'],
+export const command: CliCommandModule = {
   async run(ctx) {
     const words = ctx.args.join(' ').trim();
     if (!words) throw new UsageError('give some words to search for, e.g. faultline search lazy load');
     const lang = resolveLang(ctx);
-    const { engine } = loadEngine();
+    const { engine } = await loadEngineQuick();
     const hits = engine.index.search(words, 10);
     if (ctx.flags.json) {
       ctx.stdout.write(`${JSON.stringify(hits.map((h) => ({ id: h.fault.id, title: h.fault.title[lang], score: Math.round(h.score * 100) / 100 })), null, 2)}\n`);
