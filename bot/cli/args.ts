@@ -1,17 +1,21 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliOption } from './command.js';
 
-/** Levenshtein distance, for "did you mean" hints on short names (flags, commands). */
+/**
+ * Edit distance counting a swap of two neighbours as one edit (optimal string alignment):
+ * `--snice` is one slip from `--since`, as people type it.
+ */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number): number => (d[i] as number[])[j] as number;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = best;
     }
-    prev = row;
   }
-  return prev[b.length] as number;
+  return at(a.length, b.length);
 }
 
 /** The known name closest to `wanted`, if it is close enough to be a typo (`jsn` -> `json`). */

@@ -33,7 +33,7 @@ export function version(): string {
 }
 
 /** Filesystem errors carry the path the user gave or configured: a problem with the input, not a bug. */
-function fileProblem(err: unknown): string | null {
+export function fileProblem(err: unknown): string | null {
   const e = err as NodeJS.ErrnoException;
   const codes: Record<string, string> = { ENOENT: 'does not exist', EACCES: 'is not readable or writable by you', EPERM: 'is not permitted', EISDIR: 'is a directory', ENOTDIR: 'has a part that is not a directory', EROFS: 'is on a read-only file system', ENOSPC: 'has no space left' };
   if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !(e.code in codes) || !e.path) return null;

@@ -12,13 +12,13 @@ export const command: CliCommandModule = {
     const config = loadCliConfig(ctx);
     if (!config) return 2;
     const target = resolve(ctx.cwd, file);
+    if (!statSync(dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`the folder ${dirname(target)} does not exist; create it or choose another destination.`);
+    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${target} is a directory; give a file name, e.g. ${join(file, 'faultline-backup.db')}.`);
     if (!existsSync(config.store.dbPath)) {
       ctx.stderr.write(`faultline backup: no database at ${config.store.dbPath} (set FAULTLINE_DB to the bot's database).\n`);
       return 1;
     }
     if (target === config.store.dbPath) throw new UsageError('the destination is the live database itself; choose another file.');
-    if (!statSync(dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`the folder ${dirname(target)} does not exist; create it or choose another destination.`);
-    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${target} is a directory; give a file name, e.g. ${join(file, 'faultline-backup.db')}.`);
     if (existsSync(target) && !ctx.flags.force) throw new UsageError(`${target} exists; pass --force to overwrite it.`);
     const store = openConfiguredStore(config);
     try {
