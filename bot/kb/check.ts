@@ -67,7 +67,7 @@ export class RecheckMissingError extends Error {
  * recheck is a devDependency (it bundles a large checker) and only `--deep` uses it, so it is
  * required here, on first use: the production image prunes it and must still start.
  */
-function loadRecheck(): typeof import('recheck') {
+export function loadRecheck(): typeof import('recheck') {
   try {
     return createRequire(import.meta.url)('recheck') as typeof import('recheck');
   } catch {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkKnowledge, RecheckMissingError, type CheckReport, type ExampleCheck } from '../../kb/check.js';
+import { checkKnowledge, loadRecheck, RecheckMissingError, type CheckReport, type ExampleCheck } from '../../kb/check.js';
 import { loadKnowledge } from '../../kb/load.js';
 import { createEngine } from '../../triage/diagnose.js';
 import { slackLimitCheck } from '../../render/blocks.js';
@@ -18,19 +18,22 @@ export const command: CliCommandModule = {
     if (dir !== undefined && !statSync(resolve(ctx.cwd, dir), { throwIfNoEntry: false })?.isDirectory()) {
       throw new UsageError(`--dir ${dir} is not a folder; give the knowledge folder (the one holding faults/).`);
     }
+    if (ctx.flags.deep) {
+      // Say so before seconds of loading, not after.
+      try {
+        loadRecheck();
+      } catch (err) {
+        if (err instanceof RecheckMissingError) throw new UsageError(err.message);
+        throw err;
+      }
+    }
     const knowledge = loadKnowledge(dir === undefined ? undefined : resolve(ctx.cwd, dir));
     if (only && !knowledge.faults.some((f) => f.id === only) && !knowledge.problems.some((p) => p.file.includes(only.replace('.', '/')))) {
       throw new UsageError(`no fault '${only}'. Ids look like sqlalchemy.missing-greenlet (knowledge/faults/sqlalchemy/missing-greenlet.yaml).`);
     }
     const engine = createEngine(knowledge.faults);
     const extra: ExampleCheck[] = [slackLimitCheck];
-    let report: CheckReport;
-    try {
-      report = checkKnowledge(engine, knowledge.faults, knowledge.problems, { only, extra, deep: Boolean(ctx.flags.deep) });
-    } catch (err) {
-      if (err instanceof RecheckMissingError) throw new UsageError(err.message);
-      throw err;
-    }
+    const report: CheckReport = checkKnowledge(engine, knowledge.faults, knowledge.problems, { only, extra, deep: Boolean(ctx.flags.deep) });
     for (const f of report.failures) ctx.stdout.write(`FAIL ${f.faultId ? `${f.faultId} (${f.file}): ` : ""}${f.what}\n`);
     const summary = `${report.faults} faults, ${report.examples} examples, ${report.counterexamples} counterexamples, ${report.regexes} regexes checked`;
     if (report.failures.length) {
