@@ -87,7 +87,7 @@ describe('user mistakes are about the input, not a bug in Faultline', () => {
   it.each([
     [['diagnose', '/no/such/trace.txt'], /cannot read \/no\/such\/trace\.txt: ENOENT/],
     [['diagnose', dir], /is a directory; give a file/],
-    [['backup', join(dir, 'missing-folder', 'copy.db')], /the folder .*missing-folder does not exist/],
+    [['backup', dir], /faultline-args-.* is a directory; give a file name/],
     [['eval', '--corpus', join(dir, 'nope')], /--corpus .*nope is not a folder/],
     [['knowledge', 'check', '--dir', join(dir, 'nope')], /--dir .*nope is not a folder/],
     [['knowledge', 'check', 'extra'], /unexpected argument 'extra'/],

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadCliConfig, openConfiguredStore } from '../settings.js';
 import { UsageError, type CliCommandModule } from '../command.js';
 
@@ -12,7 +12,6 @@ export const command: CliCommandModule = {
     const config = loadCliConfig(ctx);
     if (!config) return 2;
     const target = resolve(ctx.cwd, file);
-    if (!statSync(dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`the folder ${dirname(target)} does not exist; create it or choose another destination.`);
     if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${target} is a directory; give a file name, e.g. ${join(file, 'faultline-backup.db')}.`);
     if (!existsSync(config.store.dbPath)) {
       ctx.stderr.write(`faultline backup: no database at ${config.store.dbPath} (set FAULTLINE_DB to the bot's database).\n`);
