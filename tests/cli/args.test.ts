@@ -87,6 +87,8 @@ describe('user mistakes are about the input, not a bug in Faultline', () => {
   it.each([
     [['diagnose', '/no/such/trace.txt'], /cannot read \/no\/such\/trace\.txt: ENOENT/],
     [['diagnose', dir], /is a directory; give a file/],
+    // Unreadable: a path through a file (EACCES cannot be shown here: the tests may run as root).
+    [['diagnose', join(SAMPLE, 'trace.txt')], /cannot read .*trace\.txt: ENOTDIR/],
     [['backup', dir], /faultline-args-.* is a directory; give a file name/],
     [['eval', '--corpus', join(dir, 'nope')], /--corpus .*nope is not a folder/],
     [['knowledge', 'check', '--dir', join(dir, 'nope')], /--dir .*nope is not a folder/],
