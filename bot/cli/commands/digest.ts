@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadKnowledge } from '../../kb/load.js';
+import { loadKnowledgeQuick } from '../../kb/snapshot.js';
 import { computeDigest, isEmptyDigest } from '../../jobs/digest.js';
 import { digestCatalogue } from '../../jobs/digest-catalogue.js';
 import { renderDigestText } from '../../jobs/digest-render.js';
@@ -27,7 +27,7 @@ export const command: CliCommandModule = {
     const lang = resolveLang(ctx);
     const config = loadCliConfig(ctx);
     if (!config) return 2;
-    const { faults } = loadKnowledge();
+    const { faults } = await loadKnowledgeQuick();
     // Nothing recorded yet: answer from an empty store rather than create the file here.
     const exists = existsSync(config.store.dbPath);
     const store = openConfiguredStore(config, exists ? config.store.dbPath : ':memory:');
