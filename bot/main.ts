@@ -8,7 +8,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { digestCatalogue } from './jobs/digest-catalogue.js';
 import { createDigestScheduler, type DigestScheduler } from './jobs/digest-scheduler.js';
 import { startRetentionJob } from './jobs/retention.js';
-import { describeProblems, loadEngine } from './kb/engine.js';
+import { describeProblems } from './kb/files.js';
+import { loadEngineQuick } from './kb/snapshot.js';
 import { createInFlight } from './listeners/in-flight.js';
 import { createLocaleResolver } from './listeners/locale.js';
 import { createRecentDiagnoses } from './listeners/recent-diagnoses.js';
@@ -49,7 +50,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const log = options.logger ?? createJsonLogger(process.stdout);
   for (const w of config.warnings) log.warn('faultline.config_warning', { warning: w });
 
-  const { engine, problems } = loadEngine(options.knowledgeDir);
+  const { engine, problems } = await loadEngineQuick(options.knowledgeDir);
   if (problems.length) log.warn('faultline.knowledge_problems', { count: problems.length, detail: describeProblems(problems) });
 
   const store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds, now: options.now });

@@ -5,24 +5,43 @@ export interface CliContext {
   args: string[];
   flags: Record<string, string | boolean>;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
 
-export interface CliCommand {
+export interface CliOption {
+  /** `string` takes a value (`--lang ja`, `--lang=ja`); `boolean` takes none. */
+  type: 'string' | 'boolean';
+  /** One letter (`-h`). */
+  short?: string;
+  /** What the value looks like in the help (`en|ja`, `DIR`). */
+  value?: string;
+  /** One line for `--help`. */
+  description: string;
+}
+
+/**
+ * A command as `faultline help` and the argument parser see it. The code that runs it is
+ * loaded only when the command is run, so `faultline diagnose` never loads Slack, the OpenAI
+ * client or the regex checker.
+ */
+export interface CliCommandSpec {
   name: string;
   /** One line for `faultline help`. */
   summary: string;
   usage: string;
-  /** Flags that take a value (`--lang ja`); every other `--flag` is boolean. */
-  valueFlags?: string[];
+  options: Record<string, CliOption>;
+  load(): Promise<CliCommandModule>;
+}
+
+export interface CliCommandModule {
   /** Resolves to the exit code: 0 done, 1 failed check, 2 bad usage or unreadable input. */
   run(ctx: CliContext): Promise<number>;
 }
 
-/** Thrown for wrong usage; the CLI prints the message and exits 2. */
+/** Thrown for wrong usage or unusable input; the CLI prints the message and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

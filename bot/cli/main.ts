@@ -1,9 +1,16 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isEntryPoint } from '../entry-point.js';
+import { packageRoot } from '../kb/files.js';
+import { closest, commandHelp, parseCommandArgs } from './args.js';
 import { commands } from './commands/index.js';
-import { UsageError, type CliCommand, type CliContext } from './command.js';
+import { UsageError, type CliContext } from './command.js';
 
 type Io = Pick<CliContext, 'stdin' | 'stdout' | 'stderr' | 'env' | 'cwd'>;
+
+/** Exit codes (README, "Commands"). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -14,34 +21,23 @@ function helpText(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    "Run 'faultline <command> --help' for a command's options.",
+    '  -h, --help     this help; faultline <command> --help for a command\'s options',
+    '  -V, --version  the version',
+    '',
+    'Exit codes: 0 done (diagnosed or no match), 1 a failed check, 2 bad usage or unreadable input.',
   ].join('\n');
 }
 
-export function parseArgs(argv: string[], command: CliCommand): { args: string[]; flags: Record<string, string | boolean> } {
-  const args: string[] = [];
-  const flags: Record<string, string | boolean> = {};
-  const valueFlags = new Set(command.valueFlags ?? []);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--') { args.push(...argv.slice(i + 1)); break; }
-    if (a === '-h') { flags.help = true; continue; }
-    if (a.startsWith('--') && a.length > 2) {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      if (valueFlags.has(name)) {
-        const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value (${command.usage}).`);
-        flags[name] = value;
-      } else {
-        if (eq > 0) throw new UsageError(`--${name} takes no value (${command.usage}).`);
-        flags[name] = true;
-      }
-      continue;
-    }
-    args.push(a);
-  }
-  return { args, flags };
+export function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Filesystem errors carry the path the user gave or configured: a problem with the input, not a bug. */
+export function fileProblem(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException;
+  const codes: Record<string, string> = { ENOENT: 'does not exist', EACCES: 'is not readable or writable by you', EPERM: 'is not permitted', EISDIR: 'is a directory', ENOTDIR: 'has a part that is not a directory', EROFS: 'is on a read-only file system', ENOSPC: 'has no space left' };
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !(e.code in codes) || !e.path) return null;
+  return `${e.path} ${codes[e.code]} (${e.code}). Check the path and its permissions.`;
 }
 
 /** Runs one CLI invocation and resolves to its exit code; never calls process.exit itself. */
@@ -49,34 +45,41 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(`${helpText()}\n`);
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.usage;
   }
-  if (name === '--version') {
-    io.stdout.write('faultline 0.1.0\n');
-    return 0;
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`faultline ${version()}\n`);
+    return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`faultline: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}.\n`);
-    return 2;
+    const hint = closest(name.replace(/^-+/, ''), name.startsWith('-') ? ['help', 'version'] : commands.map((c) => c.name));
+    const what = name.startsWith('-') ? `unknown option '${name}'` : `unknown command '${name}'`;
+    io.stderr.write(`faultline: ${what}${hint ? `; did you mean ${name.startsWith('-') ? '--' : ''}${hint}?` : ''}. Commands: ${commands.map((c) => c.name).join(', ')} (faultline --help).\n`);
+    return EXIT.usage;
   }
   try {
-    const { args, flags } = parseArgs(rest, command);
+    const { args, flags } = parseCommandArgs(rest, command.options, command.usage);
     if (flags.help) {
-      io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
-      return 0;
+      io.stdout.write(commandHelp(command.summary, command.usage, command.options));
+      return EXIT.ok;
     }
-    return await command.run({ ...io, args, flags });
+    const { run } = await command.load();
+    return await run({ ...io, args, flags });
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`faultline ${command.name}: ${err.message}\n`);
-      return 2;
+      return EXIT.usage;
+    }
+    const file = fileProblem(err);
+    if (file) {
+      io.stderr.write(`faultline ${command.name}: ${file}\n`);
+      return EXIT.usage;
     }
     io.stderr.write(`faultline ${command.name}: unexpected failure: ${(err as Error).message}\nThis is a bug in Faultline; please report it with the command you ran.\n`);
-    return 1;
+    return EXIT.failed;
   }
 }
-
 
 if (isEntryPoint(import.meta.url)) {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -86,7 +89,7 @@ if (isEntryPoint(import.meta.url)) {
   runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
     (code) => { process.exitCode = code; },
     (err: unknown) => {
-      process.stderr.write(`faultline: ${(err as Error).message}\n`);
+      process.stderr.write(`faultline: ${(err as Error).message}\nThis is a bug in Faultline; please report it with the command you ran.\n`);
       process.exitCode = 1;
     },
   );

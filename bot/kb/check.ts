@@ -1,4 +1,4 @@
-import { checkSync } from 'recheck';
+import { createRequire } from 'node:module';
 import type { Engine } from '../triage/diagnose.js';
 import type { Diagnosis } from '../triage/types.js';
 import type { Fault } from './compile.js';
@@ -59,6 +59,23 @@ export function checkExample(fault: Fault, expect: Fault['examples'][number]['ex
 
 const deepVerdicts = new Map<string, string>();
 
+/** Thrown when `--deep` runs where recheck (a dev dependency) is not installed. */
+export class RecheckMissingError extends Error {
+  override name = 'RecheckMissingError';
+}
+
+/**
+ * recheck is a devDependency (it bundles a large checker) and only `--deep` uses it, so it is
+ * required here, on first use: the production image prunes it and must still start.
+ */
+export function loadRecheck(): typeof import('recheck') {
+  try {
+    return createRequire(import.meta.url)('recheck') as typeof import('recheck');
+  } catch {
+    throw new RecheckMissingError("knowledge check --deep needs recheck, a dev dependency: run it from a checkout after 'npm ci' (not from a production install).");
+  }
+}
+
 /**
  * recheck's exact analysis (automaton, fuzzing as fallback): seconds per pattern, so it runs
  * only with `knowledge check --deep`; verdicts are memoised per pattern for the process.
@@ -67,9 +84,10 @@ export function deepRegexProblem(source: string): string | null {
   const cached = deepVerdicts.get(source);
   if (cached !== undefined) return cached || null;
   const [pattern, flags] = source.startsWith('(?i)') ? [source.slice(4), 'i'] : [source, ''];
+  const recheck = loadRecheck();
   let verdict = '';
   try {
-    const result = checkSync(pattern, flags, { timeout: 20_000 });
+    const result = recheck.checkSync(pattern, flags, { timeout: 20_000 });
     if (result.status === 'vulnerable') verdict = `backtracks ${result.complexity.type === 'exponential' ? 'exponentially' : 'polynomially'}${result.attack ? ` (e.g. on '${result.attack.pattern}')` : ''}; bound the repeats`;
     else if (result.status === 'unknown') verdict = `could not be proven safe (${result.error?.kind ?? 'unknown'}); simplify it`;
   } catch (err) {

@@ -5,11 +5,15 @@ export interface TerminalStyle {
   color: boolean;
   /** How many ranked fixes to print in full; the rest are listed by title. */
   fullFixes?: number;
+  /** Columns to wrap prose at, indent included (the CLI passes the terminal's; default 80). */
+  width?: number;
 }
 
 const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', reset: '\x1b[0m' };
 
-function wrap(text: string, width = 92, indent = '  '): string {
+function wrap(text: string, columns = 80, indent = '  '): string {
+  // Never narrower than 20 characters of text: a 10-column terminal still gets readable lines.
+  const width = Math.max(20, columns - indent.length);
   const out: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';
@@ -29,6 +33,7 @@ function wrap(text: string, width = 92, indent = '  '): string {
 export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
   const c = (code: keyof typeof ANSI, s: string): string => (style.color ? `${ANSI[code]}${s}${ANSI.reset}` : s);
   const t = ui(d.lang);
+  const columns = style.width ?? 80;
   const out: string[] = [];
   for (const note of d.input.notes) out.push(c('dim', `note: ${note}`));
 
@@ -39,7 +44,7 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
       out.push(t.notAnError);
     } else {
       out.push(c('yellow', t.noMatch));
-      if (d.error) out.push(wrap(`${d.error.type ? `${d.error.type}: ` : ''}${d.error.message}`));
+      if (d.error) out.push(wrap(`${d.error.type ? `${d.error.type}: ` : ''}${d.error.message}`, columns));
     }
     if (d.alternatives.length) {
       out.push('', t.nearest);
@@ -51,7 +56,7 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
   const m = d.match;
   out.push(`${c('bold', m.title)}  ${c('dim', `[${m.id}]`)}`);
   out.push(c('dim', `${t.confidence} ${Math.round(m.confidence * 100)}% · ${t.matchedBy} ${t.method[m.method]} · ${t.variant}: ${m.variantTitle}`));
-  out.push('', c('bold', t.cause), wrap(m.cause));
+  out.push('', c('bold', t.cause), wrap(m.cause, columns));
   const { entities: e } = d;
   const names = [...e.models, ...e.attributes.filter((a) => !e.models.includes(a)), ...e.tables.map((x) => `table ${x}`), ...e.fields.map((x) => `field ${x}`)];
   if (names.length) out.push('', c('dim', `${t.namesFound}: ${names.join(', ')}`));
@@ -65,9 +70,9 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
       return;
     }
     out.push(`  ${c(fix.available ? 'green' : 'dim', head)}`);
-    out.push(wrap(fix.why, 92, '     '));
-    for (const r of fix.reasons) out.push(wrap(`+ ${r}`, 92, '     '));
-    out.push(c('dim', wrap(`${t.tradeoff}: ${fix.tradeoff}`, 92, '     ')));
+    out.push(wrap(fix.why, columns, '     '));
+    for (const r of fix.reasons) out.push(wrap(`+ ${r}`, columns, '     '));
+    out.push(c('dim', wrap(`${t.tradeoff}: ${fix.tradeoff}`, columns, '     ')));
     if (fix.caveat) out.push(c('yellow', `     ! ${fix.caveat}`));
     for (const form of [fix, ...fix.otherForms]) {
       const label = form === fix ? fix.formLabel : (form as { label: string }).label;

@@ -7,9 +7,12 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process with in-memory streams; `stdin` undefined means an interactive terminal. */
-export async function cli(args: string[], stdin?: string | Buffer, env: NodeJS.ProcessEnv = {}, cwd: string = process.cwd()): Promise<CliRun> {
-  const out = new PassThrough();
+/**
+ * Runs the CLI in-process with in-memory streams; `stdin` undefined means an interactive
+ * terminal. `terminal` makes standard output look like one (`isTTY`, `columns`).
+ */
+export async function cli(args: string[], stdin?: string | Buffer, env: NodeJS.ProcessEnv = {}, cwd: string = process.cwd(), terminal?: { columns?: number }): Promise<CliRun> {
+  const out = Object.assign(new PassThrough(), terminal ? { isTTY: true, columns: terminal.columns } : {});
   const err = new PassThrough();
   const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
   out.on('data', (c: Buffer) => chunks.out.push(c));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +101,28 @@ describe('deploy files stay in step with the code', () => {
       .map((l) => l.slice(0, l.indexOf('=')))
       .sort();
     expect(documented).toEqual(KNOWN_SETTINGS.filter((s) => s !== 'FAULTLINE_BENCH_QUICK').sort());
+  });
+
+  it('.env.example loads in a shell (set -a; . file), and serve --check accepts its defaults once the credentials are added', () => {
+    const bin = join(root, 'dist', 'bot', 'cli', 'main.js');
+    const run = (extra: string) =>
+      spawnSync('bash', ['-c', `set -euo pipefail; set -a; . deploy/.env.example; ${extra} set +a; node -e 'process.stdout.write(JSON.stringify(process.env))' && "${process.execPath}" "${bin}" serve --check`], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      });
+    const bare = run('');
+    const loaded = JSON.parse(bare.stdout.slice(0, bare.stdout.indexOf('}') + 1)) as Record<string, string>;
+    expect(loaded.FAULTLINE_DIGEST_CRON).toBe('0 9 * * 1');
+    for (const name of KNOWN_SETTINGS.filter((s) => s !== 'FAULTLINE_BENCH_QUICK')) expect(loaded, name).toHaveProperty(name);
+    // Without credentials only the two Slack secrets are missing: every default is valid.
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toMatch(/^Faultline cannot start: 2 setting problem\(s\):\n/);
+    expect(bare.stderr.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.split(' ')[3])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
+    const ok = run(`SLACK_BOT_TOKEN=xoxb-000-000-faketoken; SLACK_SIGNING_SECRET=${VALID.SLACK_SIGNING_SECRET};`);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/Configuration OK: HTTP on port 3000, database .*data\/faultline\.db\.\n$/);
   });
 
   it('the manifest declares the slash command, shortcut and events the listeners handle', () => {

@@ -1,20 +1,18 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadCliConfig, openConfiguredStore } from '../settings.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliCommandModule } from '../command.js';
 
 const USAGE = 'faultline backup FILE [--force]';
 
-export const command: CliCommand = {
-  name: 'backup',
-  summary: 'Copy the live database to FILE, consistently, while the bot keeps writing',
-  usage: USAGE,
+export const command: CliCommandModule = {
   async run(ctx) {
     const [file, ...extra] = ctx.args;
     if (!file || extra.length) throw new UsageError(`give one destination file (${USAGE}).`);
     const config = loadCliConfig(ctx);
     if (!config) return 2;
     const target = resolve(ctx.cwd, file);
+    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${target} is a directory; give a file name, e.g. ${join(file, 'faultline-backup.db')}.`);
     if (!existsSync(config.store.dbPath)) {
       ctx.stderr.write(`faultline backup: no database at ${config.store.dbPath} (set FAULTLINE_DB to the bot's database).\n`);
       return 1;

@@ -1,14 +1,13 @@
-import { createExplainer } from '../../ai/create-explainer.js';
 import type { AiAnswer, ExplainResult } from '../../ai/explainer.js';
-import { loadEngine, describeProblems } from '../../kb/engine.js';
+import { describeProblems } from '../../kb/files.js';
+import { loadEngineQuick } from '../../kb/snapshot.js';
 import { diagnosisToJson } from '../../render/json.js';
 import { languageFrom, renderTerminal } from '../../render/terminal.js';
 import { ui } from '../../render/strings.js';
-import { occurrenceFromDiagnosis } from '../../store/occurrences.js';
-import { loadCliConfig, tryOpenStore } from '../settings.js';
 import type { Engine } from '../../triage/diagnose.js';
-import { UsageError, type CliCommand, type CliContext } from '../command.js';
+import { UsageError, type CliCommandModule, type CliContext } from '../command.js';
 import { readFileBounded, readStreamBounded } from '../input.js';
+import { terminalStyle } from '../terminal-style.js';
 import type { Diagnosis, Lang } from '../../triage/types.js';
 
 export function resolveLang(ctx: CliContext): Lang {
@@ -37,12 +36,15 @@ export async function readInput(ctx: CliContext): Promise<{ data: Buffer; size: 
  * either is unusable the user still gets the curated no-match answer, with the reason.
  */
 async function explainUnknown(ctx: CliContext, engine: Engine, text: string, diagnosis: Diagnosis, lang: Lang): Promise<ExplainResult> {
+  // The settings, the database and the OpenAI client load only here: most pastes never need them.
+  const { loadCliConfig, tryOpenStore } = await import('../settings.js');
   const config = loadCliConfig(ctx, 'The LLM fallback is skipped until these are fixed.');
   if (!config) return { answer: null, outcome: 'failed' };
   if (!config.llm.apiKey) return { answer: null, outcome: 'disabled' };
   const store = tryOpenStore(ctx, config, 'it holds the LLM answer cache and call budget, so the LLM fallback is skipped');
   if (!store) return { answer: null, outcome: 'failed' };
   try {
+    const { createExplainer } = await import('../../ai/create-explainer.js');
     const explainer = createExplainer(config.llm, { store: store.ai, catalogue: engine });
     return await explainer.explainWithOutcome({ text, diagnosis, lang, workspace: null });
   } finally {
@@ -55,6 +57,7 @@ async function explainUnknown(ctx: CliContext, engine: Engine, text: string, dia
  * The store redacts the text itself; a failure to record is reported but never hides the answer.
  */
 async function recordOccurrence(ctx: CliContext, text: string, diagnosis: Diagnosis, ai: ExplainResult | null): Promise<void> {
+  const [{ loadCliConfig, tryOpenStore }, { occurrenceFromDiagnosis }] = await Promise.all([import('../settings.js'), import('../../store/occurrences.js')]);
   const config = loadCliConfig(ctx, 'The diagnosis was not recorded.');
   const store = config && tryOpenStore(ctx, config, 'the diagnosis was not recorded');
   if (!config || !store) return;
@@ -98,15 +101,11 @@ function aiJson(result: ExplainResult | null, lang: Lang): Record<string, unknow
   };
 }
 
-export const command: CliCommand = {
-  name: 'diagnose',
-  summary: 'Diagnose an error or traceback from FILE or standard input',
-  usage: 'faultline diagnose [FILE|-] [--json] [--lang en|ja] [--no-ai] [--record]',
-  valueFlags: ['lang'],
+export const command: CliCommandModule = {
   async run(ctx) {
     const lang = resolveLang(ctx);
     const input = await readInput(ctx);
-    const { engine, problems } = loadEngine();
+    const { engine, problems } = await loadEngineQuick();
     if (problems.length) ctx.stderr.write(`faultline: ${describeProblems(problems)}\n`);
     const diagnosis = engine.diagnose(input.data, { lang, originalBytes: input.size });
     const binary = diagnosis.input.notes.some((n) => n.includes('binary'));
@@ -120,8 +119,8 @@ export const command: CliCommand = {
     } else if (binary) {
       ctx.stdout.write(`${ui(lang).binaryInput}\n`);
     } else {
-      const color = Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
-      ctx.stdout.write(renderTerminal(diagnosis, { color }));
+      const { color, width } = terminalStyle(ctx.stdout, ctx.env);
+      ctx.stdout.write(renderTerminal(diagnosis, { color, width }));
       if (ai?.answer) ctx.stdout.write(renderAiTerminal(ai.answer, diagnosis, color));
       else if (ai?.outcome === 'disabled') ctx.stdout.write(`\n${ui(lang).aiOff}\n`);
       else if (ai && ai.outcome !== 'skipped' && ai.outcome !== 'answered' && ai.outcome !== 'cached') ctx.stdout.write(`\n${ui(lang).aiNoAnswer[ai.outcome]}\n`);

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { loadKnowledge } from '../../kb/load.js';
+import { loadKnowledgeQuick } from '../../kb/snapshot.js';
 import { computeDigest, isEmptyDigest } from '../../jobs/digest.js';
 import { digestCatalogue } from '../../jobs/digest-catalogue.js';
 import { renderDigestText } from '../../jobs/digest-render.js';
 import { loadCliConfig, openConfiguredStore } from '../settings.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliCommandModule } from '../command.js';
 import { resolveLang } from './diagnose.js';
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
@@ -19,11 +19,7 @@ export function parseSince(value: string): number {
 
 const USAGE = 'faultline digest [--since 7d] [--json] [--workspace T0123ABCD] [--lang en|ja]';
 
-export const command: CliCommand = {
-  name: 'digest',
-  summary: 'Show what recurred in the recorded diagnoses (default: the last 7 days)',
-  usage: USAGE,
-  valueFlags: ['since', 'workspace', 'lang'],
+export const command: CliCommandModule = {
   async run(ctx) {
     const since = parseSince(typeof ctx.flags.since === 'string' ? ctx.flags.since : '7d');
     if (ctx.args.length) throw new UsageError(`unexpected argument '${ctx.args[0]}' (${USAGE}).`);
@@ -31,7 +27,7 @@ export const command: CliCommand = {
     const lang = resolveLang(ctx);
     const config = loadCliConfig(ctx);
     if (!config) return 2;
-    const { faults } = loadKnowledge();
+    const { faults } = await loadKnowledgeQuick();
     // Nothing recorded yet: answer from an empty store rather than create the file here.
     const exists = existsSync(config.store.dbPath);
     const store = openConfiguredStore(config, exists ? config.store.dbPath : ':memory:');

@@ -1,17 +1,15 @@
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { evaluate, exampleCases, formatEval, labTraceCases, meetsTargets, readCorpus } from '../../kb/evaluate.js';
 import { readLabTraces } from '../../kb/lab-traces.js';
 import { loadKnowledge, packageRoot } from '../../kb/load.js';
 import { createEngine } from '../../triage/diagnose.js';
-import type { CliCommand } from '../command.js';
+import { UsageError, type CliCommandModule } from '../command.js';
 
-export const command: CliCommand = {
-  name: 'eval',
-  summary: 'Measure accuracy on the labelled corpus, every fault example and every lab trace',
-  usage: 'faultline eval [--corpus DIR] [--json]',
-  valueFlags: ['corpus'],
+export const command: CliCommandModule = {
   async run(ctx) {
-    const dir = typeof ctx.flags.corpus === 'string' ? ctx.flags.corpus : join(packageRoot(), 'tests', 'corpus');
+    const dir = typeof ctx.flags.corpus === 'string' ? resolve(ctx.cwd, ctx.flags.corpus) : join(packageRoot(), 'tests', 'corpus');
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--corpus ${dir} is not a folder of .jsonl cases.`);
     const knowledge = loadKnowledge();
     const engine = createEngine(knowledge.faults);
     const traces = labTraceCases(readLabTraces(knowledge.root, knowledge.faults));

@@ -1,11 +1,8 @@
 import { ConfigError, loadConfig } from '../../config.js';
 import { runBot } from '../../main.js';
-import type { CliCommand } from '../command.js';
+import type { CliCommandModule } from '../command.js';
 
-export const command: CliCommand = {
-  name: 'serve',
-  summary: 'Run the Slack bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set)',
-  usage: 'faultline serve [--check]',
+export const command: CliCommandModule = {
   async run(ctx) {
     if (ctx.flags.check) {
       // Validates the settings without connecting: for deploy scripts and first set-up.

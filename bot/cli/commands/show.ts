@@ -1,8 +1,8 @@
 import type { Fault } from '../../kb/compile.js';
-import { loadEngine } from '../../kb/engine.js';
+import { loadEngineQuick } from '../../kb/snapshot.js';
 import type { Engine } from '../../triage/diagnose.js';
 import type { Lang } from '../../triage/types.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliCommandModule } from '../command.js';
 import { resolveLang } from './diagnose.js';
 
 /** Finds a fault by id or by a library error code (`xd2s`). */
@@ -23,24 +23,39 @@ export function describeFault(fault: Fault, lang: Lang): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const command: CliCommand = {
-  name: 'show',
-  summary: 'Show a fault by id or library error code (e.g. sqlalchemy.missing-greenlet, xd2s)',
-  usage: 'faultline show ID|CODE [--lang en|ja] [--json]',
-  valueFlags: ['lang'],
+/** The `show --json` document (schemas/show.schema.json). */
+export function showJson(query: string, faults: Fault[]): { query: string; faults: unknown[] } {
+  return {
+    query,
+    faults: faults.map((f) => ({
+      id: f.id,
+      library: f.library,
+      title: f.title,
+      summary: f.summary,
+      codes: f.codes,
+      causes: f.causes.map((c) => ({ id: c.id, title: c.title })),
+      fixes: f.fixes.map((x) => ({ id: x.id, title: x.title, docs: x.docs, requires: x.requires ?? null })),
+    })),
+  };
+}
+
+export const command: CliCommandModule = {
   async run(ctx) {
     const key = ctx.args[0];
     if (!key) throw new UsageError('give a fault id or an error code, e.g. faultline show xd2s');
     const lang = resolveLang(ctx);
-    const { engine } = loadEngine();
+    const { engine } = await loadEngineQuick();
     const faults = findFault(engine, key);
     if (faults.length === 0) {
       ctx.stderr.write(`No fault with id or code '${key}'. Try: faultline search ${key}\n`);
       return 2;
     }
-    for (const f of faults) {
-      ctx.stdout.write(ctx.flags.json ? `${JSON.stringify({ id: f.id, title: f.title, summary: f.summary, causes: f.causes.map((c) => ({ id: c.id, title: c.title })), fixes: f.fixes.map((x) => ({ id: x.id, title: x.title, docs: x.docs, requires: x.requires })) }, null, 2)}\n` : describeFault(f, lang));
+    if (ctx.flags.json) {
+      // One document whatever the key matched: a code can name several faults.
+      ctx.stdout.write(`${JSON.stringify(showJson(key, faults), null, 2)}\n`);
+      return 0;
     }
+    ctx.stdout.write(faults.map((f) => describeFault(f, lang)).join('\n'));
     return 0;
   },
 };

@@ -1,0 +1,8 @@
+import { isEntryPoint } from '../entry-point.js';
+import { defaultSnapshotPath, writeKnowledgeSnapshot } from './snapshot.js';
+
+// `npm run build` runs this after tsc: dist/knowledge-snapshot.json for fast CLI start-up.
+if (isEntryPoint(import.meta.url)) {
+  const { files, skipped } = await writeKnowledgeSnapshot();
+  process.stdout.write(`knowledge snapshot: ${files} fault files${skipped ? ` (${skipped} with problems left out; run faultline knowledge check)` : ''} -> ${defaultSnapshotPath()}\n`);
+}

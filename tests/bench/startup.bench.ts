@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type BenchResult, quick, summarise } from './measure.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist', 'bot', 'cli', 'main.js');
+const trace60 = join(root, 'tests', 'fixtures', 'bench-60-line-trace.txt');
+
+function wall(args: string[]): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString('utf8').slice(0, 300)}`);
+  return ms;
+}
+
+/**
+ * CPU time (user + system) of the same command, from bash's `times`: unlike wall time it hardly
+ * moves when other processes share the cores, so it shows what Faultline costs on a busy machine.
+ */
+function cpu(args: string[]): number | null {
+  const quoted = [process.execPath, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `${quoted} >/dev/null 2>&1; times`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const children = r.stdout?.trim().split('\n')[1];
+  const parts = children?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+  if (r.status !== 0 || !parts) return null;
+  return (Number(parts[1]) * 60 + Number(parts[2]) + Number(parts[3]) * 60 + Number(parts[4])) * 1000;
+}
+
+/**
+ * What a user waits for: `faultline diagnose` on a 60-line paste, a fresh process each time
+ * (the built CLI, as `npx faultline` runs it), measured side by side with `node -e 0` so the
+ * figure can be read on a loaded machine: runs alternate, and the difference is what
+ * Faultline itself costs.
+ */
+export default async function startupBench(): Promise<BenchResult[]> {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
+  const n = quick() ? 8 : 40;
+  wall([bin, 'diagnose', trace60]);
+  const node: number[] = [];
+  const diagnose: number[] = [];
+  for (let i = 0; i < n; i++) {
+    node.push(wall(['-e', '0']));
+    diagnose.push(wall([bin, 'diagnose', trace60]));
+  }
+  const a = summarise(node);
+  const b = summarise(diagnose);
+  const results: BenchResult[] = [
+    { name: 'node -e 0, wall: median', value: a.median, unit: 'ms', note: `p99 ${a.p99.toFixed(0)} ms, n=${n}` },
+    { name: 'faultline diagnose, 60-line trace, wall: median', value: b.median, unit: 'ms', note: `p99 ${b.p99.toFixed(0)} ms; target median <= 150 ms` },
+    { name: 'faultline diagnose minus node -e 0 (wall medians)', value: b.median - a.median, unit: 'ms' },
+  ];
+  const cpuNode: number[] = [];
+  const cpuDiagnose: number[] = [];
+  for (let i = 0; i < Math.min(n, 20); i++) {
+    const x = cpu(['-e', '0']);
+    const y = cpu([bin, 'diagnose', trace60]);
+    if (x !== null && y !== null) {
+      cpuNode.push(x);
+      cpuDiagnose.push(y);
+    }
+  }
+  if (cpuNode.length) {
+    const c = summarise(cpuNode);
+    const d = summarise(cpuDiagnose);
+    results.push(
+      { name: 'node -e 0, CPU user+sys: median', value: c.median, unit: 'ms', note: `p99 ${c.p99.toFixed(0)} ms, 10 ms ticks` },
+      { name: 'faultline diagnose, CPU user+sys: median', value: d.median, unit: 'ms', note: `p99 ${d.p99.toFixed(0)} ms` },
+    );
+  }
+  return results;
+}
