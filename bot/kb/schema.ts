@@ -31,6 +31,9 @@ const cause = z.strictObject({
   id: kebab,
   title: text,
   explanation: text,
+  // What to look for in a full traceback to tell this variant from the others; shown when the
+  // paste does not say which variant it is. Without it the clues are shown, made readable.
+  look_for: text.optional(),
   clues: z.array(clue).default([]),
 });
 
