@@ -98,6 +98,9 @@ export function checkKnowledge(engine: Engine, faults: Fault[], problems: Knowle
       for (const lang of ['en', 'ja'] as const) {
         const d = engine.diagnose(ex.input, { lang });
         const issues = lang === 'en' ? checkExample(fault, ex.expect, d) : [];
+        if (lang === 'en' && d.match?.id === fault.id && d.errorOutput === ex.chat) {
+          issues.push(ex.chat ? 'marked chat but reads as error output (it would be answered unasked)' : 'does not read as error output, so it would not be answered unasked; mark it `chat: true` if it is a chat message quoting the error');
+        }
         for (const check of options.extra ?? []) issues.push(...check(fault, d));
         for (const issue of issues) fail(`examples[${i}] "${ex.name}" (${lang}): ${issue}`);
         if (lang === 'en' && issues.some((x) => x.startsWith('expected '))) break;

@@ -4,6 +4,8 @@ import { computeFingerprint } from './fingerprint.js';
 import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD, UNDECIDED_VARIANT_PENALTY } from './match.js';
 import { normaliseInput } from './normalise.js';
 import { parsePaste } from './parse.js';
+import { isBareErrorMessage, looksLikeErrorOutput } from './error-output.js';
+import { readJsCrash } from './js-stack.js';
 import { lookForCause } from './look-for.js';
 import { chooseCauses, createFiller, rankFixes } from './rank.js';
 import type { Candidate, Diagnosis, ErrorRecord, Lang, NormalisedInput, ParsedPaste } from './types.js';
@@ -86,6 +88,7 @@ function emptyDiagnosis(input: NormalisedInput, lang: Lang, fingerprint: string)
     fingerprint,
     input: { bytes: input.bytes, lines: input.lines.length, truncated: input.truncated, notes: input.notes },
     looksLikeError: false,
+    errorOutput: false,
     lang,
   };
 }
@@ -192,9 +195,10 @@ export function createEngine(faults: readonly Fault[]): Engine {
       alternatives,
       entities,
       facts,
-      error: primary ? { type: primary.type, message: firstLine(primary.message) } : null,
+      error: errorOf(primary, parsed),
       others,
       looksLikeError: errorLike,
+      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', matched.position, matched.method !== 'fuzzy')),
     };
     if (!matched || !fault) return diagnosis;
 
@@ -229,6 +233,17 @@ export function createEngine(faults: readonly Fault[]): Engine {
   };
 
   return { index, diagnose, fault: (id) => index.faults.get(id) };
+}
+
+/**
+ * The error the answer is about. A Node.js crash whose error line the Python parser could not
+ * read as an exception (`TypeError [ERR_INVALID_ARG_TYPE]: ...`) would otherwise be shown as its
+ * last line, the version banner.
+ */
+function errorOf(primary: ErrorRecord | undefined, parsed: ParsedPaste): Diagnosis['error'] {
+  const js = primary?.kind === 'exception' ? null : readJsCrash(parsed.lines);
+  if (js) return { type: js.type, message: firstLine(js.message) };
+  return primary ? { type: primary.type, message: firstLine(primary.message) } : null;
 }
 
 function undecidedCause(count: number, lang: Lang): string {

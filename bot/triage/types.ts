@@ -162,7 +162,13 @@ export interface Diagnosis {
   facts: Facts;
   fingerprint: string;
   input: { bytes: number; lines: number; truncated: boolean; notes: string[] };
-  /** True when the text does not look like an error at all. */
+  /** False when the text does not look like an error at all (it may still mention one). */
   looksLikeError: boolean;
+  /**
+   * True when the text is error output as a program prints it (a traceback, an exception line,
+   * an error-level log record), not chat that mentions an error: only this is answered unasked
+   * and recorded.
+   */
+  errorOutput: boolean;
   lang: Lang;
 }

@@ -4,7 +4,7 @@ import { loadEngine, describeProblems } from '../../kb/engine.js';
 import { diagnosisToJson } from '../../render/json.js';
 import { languageFrom, renderTerminal } from '../../render/terminal.js';
 import { ui } from '../../render/strings.js';
-import { occurrenceFromDiagnosis } from '../../store/occurrences.js';
+import { isRecordable, occurrenceFromDiagnosis } from '../../store/occurrences.js';
 import { loadCliConfig, tryOpenStore } from '../settings.js';
 import type { Engine } from '../../triage/diagnose.js';
 import { UsageError, type CliCommand, type CliContext } from '../command.js';
@@ -114,7 +114,10 @@ export const command: CliCommand = {
     const ai = !diagnosis.match && diagnosis.looksLikeError && !binary && !ctx.flags['no-ai']
       ? await explainUnknown(ctx, engine, input.data.toString('utf8'), diagnosis, lang)
       : null;
-    if (ctx.flags.record && !binary && diagnosis.input.lines > 0) await recordOccurrence(ctx, input.data.toString('utf8'), diagnosis, ai);
+    if (ctx.flags.record && !binary && diagnosis.input.lines > 0) {
+      if (isRecordable(diagnosis)) await recordOccurrence(ctx, input.data.toString('utf8'), diagnosis, ai);
+      else ctx.stderr.write(`faultline: ${ui(lang).notRecorded}\n`);
+    }
     if (ctx.flags.json) {
       ctx.stdout.write(`${JSON.stringify({ ...diagnosisToJson(diagnosis), ...aiJson(ai, lang) }, null, 2)}\n`);
     } else if (binary) {
