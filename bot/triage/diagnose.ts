@@ -198,7 +198,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
       error: errorOf(primary, parsed),
       others,
       looksLikeError: errorLike,
-      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', matched.position, matched.method !== 'fuzzy')),
+      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
     };
     if (!matched || !fault) return diagnosis;
 

@@ -81,17 +81,34 @@ export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly b
 // "keeps", "any idea". Kana: the libraries in the catalogue print their errors in English.
 const CHAT_WORDS = /\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|[Uu]s|[Aa]nyone|[Aa]nybody|[Ss]omeone|[Ss]omebody|guys|folks|[Hh]ey|[Hh]i|[Tt]hanks|idea|getting|seeing|keeps?|says|said|happens|whenever)\b|[\u3040-\u30ff]/;
 
+/** A fuzzy match is a pasted message only when catalogue phrases make up most of the line. */
+const MIN_PHRASE_COVERAGE = 0.5;
+
+/**
+ * A line ending in "?" is a question, unless its last sentence is the error's own (MissingGreenlet
+ * ends "Was IO attempted in an unexpected place?"): the fault's catalogue phrases say which.
+ */
+function isQuestion(line: string, phrases: readonly string[]): boolean {
+  if (!/\?\s{0,8}$/.test(line)) return false;
+  const tail = (line.split(/[.;:!]\s/).pop() ?? '').replace(/\?\s{0,8}$/, '').trim().toLowerCase();
+  return tail.length < 10 || !phrases.some((p) => p.toLowerCase().includes(tail));
+}
+
 /**
  * A pasted error message without its type (`is not bound to a Session; lazy load operation of
  * attribute 'items' cannot proceed`, a truncated `statement on table 'seats' expected to update
- * 1 row(s); 0 were matched.`), told from a sentence about it by the absence of chat words and:
+ * 1 row(s); 0 were matched.`), told from a sentence about it ("lol the new hire hit `Textual SQL
+ * expression should be ...` on day one") by: no chat words, not a question, and
  * - exact evidence: a signature matched from the line's first characters (`position`); a library
  *   error code alone (a lone background link after "all it says is") is not a message;
- * - fuzzy evidence: the line is not a question and has no lead-in ("every test fails: ...").
+ * - fuzzy evidence: catalogue phrases of the fault, present word for word, make up most of the line.
  */
-export function isBareErrorMessage(line: string, position: number, exact: boolean): boolean {
+export function isBareErrorMessage(line: string, evidence: { position: number; exact: boolean; phrases: readonly string[] }): boolean {
   // Links are not words: `sqlalche.me/e/20/xd2s` holds a "me".
-  if (CHAT_WORDS.test(line.replace(/\bhttps?:\/\/\S{1,2000}/g, ' '))) return false;
-  if (exact) return position <= 2;
-  return !/\?\s{0,8}$/.test(line) && !/^[^:]{0,100} [^:]{0,100}: /.test(line);
+  const text = line.replace(/\bhttps?:\/\/\S{1,2000}/g, ' ').trim();
+  if (CHAT_WORDS.test(text) || isQuestion(text, evidence.phrases)) return false;
+  if (evidence.exact) return evidence.position <= 2;
+  const lower = text.toLowerCase();
+  const covered = Math.max(0, ...evidence.phrases.filter((p) => lower.includes(p.toLowerCase())).map((p) => p.length));
+  return text.length > 0 && covered / text.length >= MIN_PHRASE_COVERAGE;
 }
