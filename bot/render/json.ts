@@ -15,6 +15,7 @@ export function diagnosisToJson(d: Diagnosis): Record<string, unknown> {
     facts: d.facts,
     fingerprint: d.fingerprint,
     looksLikeError: d.looksLikeError,
+    errorOutput: d.errorOutput,
     input: d.input,
     lang: d.lang,
   };
