@@ -31,7 +31,7 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
 
   const [top, ...rest] = d.fixes;
   if (top) {
-    const lines = [`*${t.fixes}*`, fixSummary(top, d), escapeMrkdwn(top.why), ...top.reasons.map((r) => `• ${escapeMrkdwn(r)}`)];
+    const lines = [`*${m.variant === null ? t.fixesPerVariant : t.fixes}*`, fixSummary(top, d), escapeMrkdwn(top.why), ...top.reasons.map((r) => `• ${escapeMrkdwn(r)}`)];
     if (top.caveat) lines.push(`:warning: ${escapeMrkdwn(top.caveat)}`);
     blocks.push(section(lines.join('\n')));
     const code = codeBlock(top.snippet, t.truncated);

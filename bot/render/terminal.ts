@@ -64,7 +64,7 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
   if (names.length) out.push('', c('dim', `${t.namesFound}: ${names.join(', ')}`));
 
   const full = style.fullFixes ?? 3;
-  out.push('', c('bold', t.fixes));
+  out.push('', c('bold', m.variant === null ? t.fixesPerVariant : t.fixes));
   d.fixes.forEach((fix, i) => {
     const head = `${fix.rank}. ${fix.title}${fix.available ? '' : ` (${t.unavailable})`}${m.variant === null ? `  [${variantLabel(d, fix.variants)}]` : ''}`;
     if (i >= full) {
