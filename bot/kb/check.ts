@@ -59,8 +59,12 @@ export function checkExample(fault: Fault, expect: Fault['examples'][number]['ex
 const deepVerdicts = new Map<string, string>();
 
 /**
- * recheck's exact analysis (automaton, fuzzing as fallback): seconds per pattern, so it runs
- * only with `knowledge check --deep`; verdicts are memoised per pattern for the process.
+ * recheck's exact analysis: seconds per pattern, so it runs only with `knowledge check --deep`;
+ * verdicts are memoised per pattern for the process. The automaton checker decides first: it is
+ * exact. recheck's default would hand every pattern with a repeat bound above 30 (`[^\n]{0,300}`)
+ * to its fuzzer, whose verdict on the same pattern changed between runs (safe, polynomial,
+ * polynomial); the fuzzer is kept for what the automaton cannot analyse (some lookarounds, a
+ * timeout).
  */
 export function deepRegexProblem(source: string): string | null {
   const cached = deepVerdicts.get(source);
@@ -68,7 +72,8 @@ export function deepRegexProblem(source: string): string | null {
   const [pattern, flags] = source.startsWith('(?i)') ? [source.slice(4), 'i'] : [source, ''];
   let verdict = '';
   try {
-    const result = checkSync(pattern, flags, { timeout: 20_000 });
+    const exact = checkSync(pattern, flags, { timeout: 20_000, checker: 'automaton' });
+    const result = exact.status === 'unknown' ? checkSync(pattern, flags, { timeout: 20_000 }) : exact;
     if (result.status === 'vulnerable') verdict = `backtracks ${result.complexity.type === 'exponential' ? 'exponentially' : 'polynomially'}${result.attack ? ` (e.g. on '${result.attack.pattern}')` : ''}; bound the repeats`;
     else if (result.status === 'unknown') verdict = `could not be proven safe (${result.error?.kind ?? 'unknown'}); simplify it`;
   } catch (err) {
