@@ -77,8 +77,12 @@ export function loadRecheck(): typeof import('recheck') {
 }
 
 /**
- * recheck's exact analysis (automaton, fuzzing as fallback): seconds per pattern, so it runs
- * only with `knowledge check --deep`; verdicts are memoised per pattern for the process.
+ * recheck's exact analysis: seconds per pattern, so it runs only with `knowledge check --deep`;
+ * verdicts are memoised per pattern for the process. The automaton checker decides first: it is
+ * exact. recheck's default would hand every pattern with a repeat bound above 30 (`[^\n]{0,300}`)
+ * to its fuzzer, whose verdict on the same pattern changed between runs (safe, polynomial,
+ * polynomial); the fuzzer is kept for what the automaton cannot analyse (some lookarounds, a
+ * timeout).
  */
 export function deepRegexProblem(source: string): string | null {
   const cached = deepVerdicts.get(source);
@@ -87,7 +91,8 @@ export function deepRegexProblem(source: string): string | null {
   const recheck = loadRecheck();
   let verdict = '';
   try {
-    const result = recheck.checkSync(pattern, flags, { timeout: 20_000 });
+    const exact = recheck.checkSync(pattern, flags, { timeout: 20_000, checker: 'automaton' });
+    const result = exact.status === 'unknown' ? recheck.checkSync(pattern, flags, { timeout: 20_000 }) : exact;
     if (result.status === 'vulnerable') verdict = `backtracks ${result.complexity.type === 'exponential' ? 'exponentially' : 'polynomially'}${result.attack ? ` (e.g. on '${result.attack.pattern}')` : ''}; bound the repeats`;
     else if (result.status === 'unknown') verdict = `could not be proven safe (${result.error?.kind ?? 'unknown'}); simplify it`;
   } catch (err) {
@@ -118,6 +123,9 @@ export function checkKnowledge(engine: Engine, faults: Fault[], problems: Knowle
       for (const lang of ['en', 'ja'] as const) {
         const d = engine.diagnose(ex.input, { lang });
         const issues = lang === 'en' ? checkExample(fault, ex.expect, d) : [];
+        if (lang === 'en' && d.match?.id === fault.id && d.errorOutput === ex.chat) {
+          issues.push(ex.chat ? 'marked chat but reads as error output (it would be answered unasked)' : 'does not read as error output, so it would not be answered unasked; mark it `chat: true` if it is a chat message quoting the error');
+        }
         for (const check of options.extra ?? []) issues.push(...check(fault, d));
         for (const issue of issues) fail(`examples[${i}] "${ex.name}" (${lang}): ${issue}`);
         if (lang === 'en' && issues.some((x) => x.startsWith('expected '))) break;

@@ -222,7 +222,10 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
     checkText(`${field}.en`, t.en);
     checkText(`${field}.ja`, t.ja);
   };
-  spec.causes.forEach((c, ci) => checkBilingual(`causes[${ci}].explanation`, c.explanation));
+  spec.causes.forEach((c, ci) => {
+    checkBilingual(`causes[${ci}].explanation`, c.explanation);
+    if (c.look_for) checkBilingual(`causes[${ci}].look_for`, c.look_for);
+  });
 
   const fixIds = new Set<string>();
   spec.fixes.forEach((f, fi) => {

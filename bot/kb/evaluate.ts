@@ -10,8 +10,10 @@ const corpusLine = z.strictObject({
   expect: z.string().nullable(),
   names: z.strictObject({ models: z.array(z.string()).optional(), attributes: z.array(z.string()).optional(), tables: z.array(z.string()).optional(), fields: z.array(z.string()).optional() }).optional(),
   source: z.string().optional(),
+  // A chat message quoting the error: must be diagnosed, but is not answered unasked.
+  chat: z.boolean().optional(),
 });
-/** `cause`: the variant the case must also diagnose as (the lab's traces carry one). */
+/** `cause`: the variant the case must diagnose as (a fault example's `expect.cause`, a lab trace's scenario). */
 export type CorpusCase = z.infer<typeof corpusLine> & { origin: string; cause?: string };
 
 /** Reads `*.jsonl` corpus files; a bad line is an error naming the file and line. */
@@ -36,6 +38,8 @@ export function exampleCases(faults: Fault[]): CorpusCase[] {
       expect: f.id,
       names: { models: e.expect.models, attributes: e.expect.attributes, tables: e.expect.tables, fields: e.expect.fields },
       origin: `${f.file} examples[${i}]`,
+      chat: e.chat,
+      ...(e.expect.cause ? { cause: e.expect.cause } : {}),
     })),
   );
 }
@@ -45,6 +49,25 @@ export function labTraceCases(traces: LabTrace[]): CorpusCase[] {
   return traces.map((t) => ({ text: t.text, expect: t.faultId, ...(t.cause ? { cause: t.cause } : {}), origin: t.origin }));
 }
 
+/** One confidence band of the calibration table: how often the top answer in it was right. */
+export interface CalibrationBand {
+  /** Inclusive lower and exclusive upper confidence (the top band includes 1.0). */
+  from: number;
+  to: number;
+  /** Cases whose top candidate (the match, else the best alternative) fell in this band. */
+  answers: number;
+  /** Of those, cases where that candidate was the expected fault (never, for a negative). */
+  correct: number;
+  /** Matches that asserted a variant where the case says which one, and how many were wrong. */
+  variantsAsserted: number;
+  variantsWrong: number;
+  /** Matches that left the variant open (listed the possible ones). */
+  variantsOpen: number;
+}
+
+/** Bands: the reply threshold (0.80) is a boundary; above it, 5-point bands. */
+export const CALIBRATION_BANDS: readonly [number, number][] = [[0.95, 1.0001], [0.9, 0.95], [0.85, 0.9], [0.8, 0.85], [0.6, 0.8], [0, 0.6]];
+
 export interface EvalReport {
   positives: number;
   correct: number;
@@ -53,15 +76,32 @@ export interface EvalReport {
   namedCases: number;
   namesCorrect: number;
   misses: { origin: string; expected: string | null; got: string | null; confidence: number | null; detail?: string }[];
+  calibration: CalibrationBand[];
 }
 
 export const EVAL_TARGETS = { top1: 0.98, falsePositives: 0, names: 0.95 } as const;
 
 export function evaluate(engine: Engine, cases: CorpusCase[]): EvalReport {
-  const report: EvalReport = { positives: 0, correct: 0, negatives: 0, falsePositives: 0, namedCases: 0, namesCorrect: 0, misses: [] };
+  const calibration = CALIBRATION_BANDS.map(([from, to]) => ({ from, to: Math.min(1, to), answers: 0, correct: 0, variantsAsserted: 0, variantsWrong: 0, variantsOpen: 0 }));
+  const report: EvalReport = { positives: 0, correct: 0, negatives: 0, falsePositives: 0, namedCases: 0, namesCorrect: 0, misses: [], calibration };
   for (const c of cases) {
     const d = engine.diagnose(c.text);
     const got = d.match?.id ?? null;
+    const top = d.match ?? d.alternatives[0] ?? null;
+    if (top) {
+      const band = calibration[CALIBRATION_BANDS.findIndex(([from, to]) => top.confidence >= from && top.confidence < to)];
+      if (band) {
+        band.answers++;
+        if (c.expect !== null && top.id === c.expect) band.correct++;
+        if (d.match && d.match.id === c.expect) {
+          if (d.match.variant === null) band.variantsOpen++;
+          else if (c.cause) {
+            band.variantsAsserted++;
+            if (d.match.variant !== c.cause) band.variantsWrong++;
+          }
+        }
+      }
+    }
     if (c.expect === null) {
       report.negatives++;
       if (got !== null) {
@@ -96,11 +136,22 @@ export function formatEval(r: EvalReport): string {
     `false positives on negatives  ${pct(r.falsePositives, r.negatives).padStart(7)}  (${r.falsePositives}/${r.negatives})  target ${EVAL_TARGETS.falsePositives}  ${ok(r.falsePositives <= EVAL_TARGETS.falsePositives)}`,
     `names extracted correctly     ${pct(r.namesCorrect, r.namedCases).padStart(7)}  (${r.namesCorrect}/${r.namedCases})  target >= ${EVAL_TARGETS.names * 100}%  ${ok(names >= EVAL_TARGETS.names)}`,
   ];
+  lines.push('', 'Calibration: how often the top answer was right, per confidence band', formatCalibration(r.calibration));
   if (r.misses.length) {
     lines.push('', 'Confusions and misses:');
     for (const m of r.misses) lines.push(`  ${m.origin}: expected ${m.expected ?? 'no match'}, got ${m.got ?? 'no match'}${m.confidence !== null ? ` (${m.confidence})` : ''}${m.detail ? `; ${m.detail}` : ''}`);
   }
   return lines.join('\n');
+}
+
+export function formatCalibration(bands: readonly CalibrationBand[]): string {
+  const rows = [['confidence', 'answers', 'correct', 'accuracy', 'variant asserted / wrong', 'variant open']];
+  for (const b of bands) {
+    const range = `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%${b.from === 0.8 ? ' (reply)' : ''}`;
+    rows.push([range, String(b.answers), String(b.correct), b.answers ? `${((100 * b.correct) / b.answers).toFixed(1)}%` : 'n/a', `${b.variantsAsserted} / ${b.variantsWrong}`, String(b.variantsOpen)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`).join('\n');
 }
 
 export function meetsTargets(r: EvalReport): boolean {

@@ -31,6 +31,9 @@ const cause = z.strictObject({
   id: kebab,
   title: text,
   explanation: text,
+  // What to look for in a full traceback to tell this variant from the others; shown when the
+  // paste does not say which variant it is. Without it the clues are shown, made readable.
+  look_for: text.optional(),
   clues: z.array(clue).default([]),
 });
 
@@ -78,7 +81,10 @@ const expect = z.strictObject({
   snippet: z.string().optional(),
 });
 
-const example = z.strictObject({ name: z.string().min(1), input: z.string().min(1), expect: expect.default({}) });
+// `chat: true`: a message that quotes or retypes the error inside chat ("getting \"greenlet_spawn
+// ...\" when I ..."): diagnosed when asked, never answered unasked. Every other example must read
+// as error output (knowledge/README.md, "Error output and chat").
+const example = z.strictObject({ name: z.string().min(1), chat: z.boolean().default(false), input: z.string().min(1), expect: expect.default({}) });
 const counterexample = z.strictObject({ name: z.string().min(1), input: z.string().min(1) });
 
 // What `npm run lab` found, per world; written by the lab, never by hand.

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { AiAnswer, ExplainInput } from '../ai/explainer.js';
-import { DAY_MS, occurrenceFromDiagnosis, type OccurrenceSource } from '../store/occurrences.js';
+import { DAY_MS, isRecordable, occurrenceFromDiagnosis, type OccurrenceSource } from '../store/occurrences.js';
 import type { ReplyKey } from '../store/slack-state.js';
 import { buildAiReply } from '../render/ai-blocks.js';
 import { buildFaultReply, buildLookingIntoIt, buildNoMatchReply, buildUnansweredReply, type SlackMessage } from '../render/blocks.js';
@@ -42,14 +42,14 @@ export type ThreadOutcome =
   | { kind: 'silent'; occurrenceId: number | null };
 
 /**
- * Whether a message is an error worth diagnosing. Asked, any error-like text is. Unasked, the
- * engine's `looksLikeError` is too loose (any sentence with the word "error" passes), so an
- * unmatched message must at least name an exception type before it is recorded or sent to the
- * LLM: ordinary chat is never stored.
+ * Whether a message is an error worth diagnosing. Asked (mention, DM, shortcut), any error-like
+ * text is, chat about an error included. Unasked, only error output is (a traceback, an exception
+ * line, an error-level log record): "anyone seen MissingGreenlet?" names a fault the engine knows
+ * but is a question to people, not a paste, so nobody gets an answer they did not ask for.
  */
 export function worthDiagnosing(d: Diagnosis, asked: boolean): boolean {
-  if (d.match) return true;
-  return d.looksLikeError && (asked || Boolean(d.error?.type));
+  if (asked) return d.match !== null || d.looksLikeError;
+  return d.errorOutput && (d.match !== null || d.looksLikeError);
 }
 
 /**
@@ -116,7 +116,7 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
   const explain = !d.match && worth && services.explainer.enabled;
 
   const record = async (permalink: string | null, method?: 'ai'): Promise<number | null> => {
-    if (!worth) return null;
+    if (!worth || !isRecordable(d)) return null;
     return services.store.occurrences.record({
       ...occurrenceFromDiagnosis(d),
       ...(method ? { method } : {}),

@@ -3,12 +3,14 @@ import type { Fault } from '../kb/compile.js';
 import type { Diagnosis, RankedFix } from '../triage/types.js';
 import { codeBlock, context, feedbackActions, section, type ReplyContext, type SlackMessage } from './block-kit.js';
 import { ACTION_IDS, SLACK_LIMITS, clip, escapeMrkdwn, fallbackText } from './slack-limits.js';
-import { ui } from './strings.js';
+import { ui, variantLabel } from './strings.js';
 
 export type { ReplyContext, SlackMessage } from './block-kit.js';
 
-function fixSummary(fix: RankedFix): string {
-  return `*${fix.rank}. ${escapeMrkdwn(fix.title)}*${fix.available ? '' : ' _(n/a)_'} — ${escapeMrkdwn(fix.tradeoff)}`;
+function fixSummary(fix: RankedFix, d: Diagnosis): string {
+  // With the variant unknown every fix says which variant it is for.
+  const label = d.match && d.match.variant === null ? ` _[${escapeMrkdwn(variantLabel(d, fix.variants))}]_` : '';
+  return `*${fix.rank}. ${escapeMrkdwn(fix.title)}*${fix.available ? '' : ' _(n/a)_'}${label} — ${escapeMrkdwn(fix.tradeoff)}`;
 }
 
 /** A fix's spellings, each with its label when the paste does not tell the version. */
@@ -29,12 +31,16 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
   let clipped = false;
   blocks.push({ type: 'header', text: { type: 'plain_text', text: clip(m.title, SLACK_LIMITS.headerText).text, emoji: false } });
   const seen = ctx.weekCount && ctx.weekCount > 1 ? (d.lang === 'ja' ? ` · 今週 ${ctx.weekCount} 回目` : ` · ${ctx.weekCount}× this week`) : '';
-  blocks.push(context([`${t.confidence} *${Math.round(m.confidence * 100)}%* · ${t.matchedBy} ${t.method[m.method]} · ${t.variant}: ${escapeMrkdwn(m.variantTitle)}${seen} · \`${m.id}\``]));
-  blocks.push(section(`*${t.cause}*\n${escapeMrkdwn(m.cause)}`));
+  blocks.push(context([`${t.confidence} *${Math.round(m.confidence * 100)}%* · ${t.matchedBy} ${t.method[m.method]} · ${t.variant}: ${escapeMrkdwn(m.variantTitle ?? t.variantUnknown)}${seen} · \`${m.id}\``]));
+  if (m.variant !== null) blocks.push(section(`*${t.cause}*\n${escapeMrkdwn(m.cause)}`));
+  else {
+    const rows = m.variants.map((v) => `• *${escapeMrkdwn(v.title)}* (\`${v.id}\`)\n      ${t.lookFor}: ${v.lookFor.map(escapeMrkdwn).join('; ')}`);
+    blocks.push(section(`*${t.possibleVariants}*\n${rows.join('\n')}`));
+  }
 
   const [top, ...rest] = d.fixes;
   if (top) {
-    const lines = [`*${t.fixes}*`, fixSummary(top), escapeMrkdwn(top.why), ...top.reasons.map((r) => `• ${escapeMrkdwn(r)}`)];
+    const lines = [`*${m.variant === null ? t.fixesPerVariant : t.fixes}*`, fixSummary(top, d), escapeMrkdwn(top.why), ...top.reasons.map((r) => `• ${escapeMrkdwn(r)}`)];
     if (top.caveat) lines.push(`:warning: ${escapeMrkdwn(top.caveat)}`);
     if (!top.otherForms.length) lines.push(verificationLine(top, t));
     blocks.push(section(lines.join('\n')));
@@ -47,7 +53,7 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
     blocks.push(context([`${t.docs}: ${top.docs.map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')}`]));
   }
   if (rest.length) {
-    blocks.push(section(`*${t.moreFixes}*\n${rest.slice(0, 8).map(fixSummary).join('\n')}`));
+    blocks.push(section(`*${t.moreFixes}*\n${rest.slice(0, 8).map((f) => fixSummary(f, d)).join('\n')}`));
   }
   const toReplace = d.placeholders.filter((p) => p.fallback);
   if (toReplace.length) blocks.push(context([`${t.replaceNames} ${toReplace.map((p) => `\`${p.value}\` → ${escapeMrkdwn(p.meaning)}`).join(', ')}`]));
@@ -66,7 +72,7 @@ export function buildAllFixes(d: Diagnosis): SlackMessage {
   for (const fix of d.fixes) {
     const forms = formsOf(fix);
     if (blocks.length + 1 + forms.reduce((n, f) => n + (f.label ? 2 : 1), 0) > SLACK_LIMITS.blocksPerMessage) break;
-    blocks.push(section([fixSummary(fix), escapeMrkdwn(fix.why), ...fix.reasons.map((r) => `• ${escapeMrkdwn(r)}`), fix.caveat ? `:warning: ${escapeMrkdwn(fix.caveat)}` : '', forms.length === 1 ? verificationLine(fix, t) : '', fix.docs.map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')].filter(Boolean).join('\n')));
+    blocks.push(section([fixSummary(fix, d), escapeMrkdwn(fix.why), ...fix.reasons.map((r) => `• ${escapeMrkdwn(r)}`), fix.caveat ? `:warning: ${escapeMrkdwn(fix.caveat)}` : '', forms.length === 1 ? verificationLine(fix, t) : '', fix.docs.map((u) => `<${u}|${shortUrl(u)}>`).join(' · ')].filter(Boolean).join('\n')));
     for (const form of forms) {
       if (form.label) blocks.push(context([`*${t.formFor} ${escapeMrkdwn(form.label)}* · ${verificationLine(form, t)}`]));
       blocks.push(codeBlock(form.snippet, t.truncated).block);

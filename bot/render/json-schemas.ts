@@ -25,6 +25,7 @@ const diagnose = z
         cause: z.string(),
         variant: z.string().nullable(),
         variantTitle: z.string().nullable(),
+        variants: z.array(z.looseObject({ id: z.string(), title: z.string(), lookFor: z.array(z.string()) })).describe('The variant asserted alone, or every variant the paste leaves possible with what to look for'),
         library: z.string(),
       })
       .nullable()
@@ -52,6 +53,7 @@ const diagnose = z
         notVerified: z.string().nullable(),
         measured: z.record(z.string(), z.number()).nullable(),
         otherForms: z.array(z.looseObject({ id: z.string().nullable(), requires: z.record(z.string(), z.string()).nullable(), label: z.string(), snippet: z.string(), verifiedOn: z.string().nullable(), notVerified: z.string().nullable() })),
+        variants: z.array(z.string()).nullable().describe('The variants this fix addresses when the variant is open; null: any'),
       }),
     ),
     placeholders: z.array(z.looseObject({ name: z.string(), value: z.string(), fallback: z.boolean(), meaning: z.string() })),
@@ -60,6 +62,7 @@ const diagnose = z
     facts: z.record(z.string(), z.string()),
     fingerprint: z.string(),
     looksLikeError: z.boolean(),
+    errorOutput: z.boolean().describe('True for program output (a traceback, an exception or error log line); only that is answered unasked and recorded'),
     input: z.looseObject({ bytes: z.number().int(), lines: z.number().int(), truncated: z.boolean(), notes: z.array(z.string()) }),
     lang,
     ai: z

@@ -1,4 +1,4 @@
-import type { Lang, MatchMethod } from '../triage/types.js';
+import type { Diagnosis, Lang, MatchMethod } from '../triage/types.js';
 
 /** Every user-facing string of the renderers, in both languages, in one place. */
 const STRINGS = {
@@ -71,6 +71,13 @@ const STRINGS = {
     showUsage: 'Usage: `/faultline show <fault id or error code>`, e.g. `/faultline show xd2s`',
     showNone: 'No fault with that id or error code. Try `/faultline search <words>`.',
     variants: 'Variants',
+    variantUnknown: 'not shown by the paste',
+    fixesPerVariant: 'Fixes for each possible variant, best first',
+    notRecorded: 'not recorded: this does not look like an error (no traceback, exception line or error log record), only text that mentions one. Record the error output itself.',
+    possibleVariants: 'Possible variants (the paste does not say which)',
+    lookFor: 'look for',
+    forVariant: 'for',
+    anyVariant: 'any variant',
     recognisedBy: 'Recognised by',
     digestEmpty: 'Nothing was recorded this week yet, so the digest would be empty.',
     digestUnavailable: 'The digest is not available in this version of Faultline.',
@@ -170,6 +177,13 @@ const STRINGS = {
     showUsage: '使い方: `/faultline show <項目 ID またはエラーコード>` (例: `/faultline show xd2s`)',
     showNone: 'その ID またはエラーコードの項目はありません。`/faultline search <キーワード>` をお試しください。',
     variants: 'パターン',
+    variantUnknown: '貼り付けからは判断できません',
+    fixesPerVariant: '考えられるパターンごとの対処法 (おすすめ順)',
+    notRecorded: '記録しませんでした: エラー出力 (トレースバック、例外の行、エラーレベルのログ) ではなく、エラーに触れた文章のようです。エラー出力そのものを記録してください。',
+    possibleVariants: '考えられるパターン (貼り付けからはどれか判断できません)',
+    lookFor: '手がかり',
+    forVariant: '対象',
+    anyVariant: 'どのパターンにも有効',
     recognisedBy: '判定条件',
     digestEmpty: '今週はまだ記録がないため、ダイジェストは空です。',
     digestUnavailable: 'このバージョンの Faultline ではダイジェストを利用できません。',
@@ -206,4 +220,12 @@ export type UiStrings = (typeof STRINGS)['en'];
 
 export function ui(lang: Lang): UiStrings {
   return STRINGS[lang] as UiStrings;
+}
+
+/** Which variants a fix addresses, by title, when the paste leaves several open. */
+export function variantLabel(d: Diagnosis, ids: readonly string[] | null): string {
+  const t = ui(d.lang);
+  if (!ids) return t.anyVariant;
+  const titles = ids.map((id) => d.match?.variants.find((v) => v.id === id)?.title ?? id);
+  return `${t.forVariant}: ${titles.join(' / ')}`;
 }

@@ -1,5 +1,5 @@
 import type { Diagnosis, Lang } from '../triage/types.js';
-import { ui } from './strings.js';
+import { ui, variantLabel } from './strings.js';
 
 export interface TerminalStyle {
   color: boolean;
@@ -55,16 +55,23 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
 
   const m = d.match;
   out.push(`${c('bold', m.title)}  ${c('dim', `[${m.id}]`)}`);
-  out.push(c('dim', `${t.confidence} ${Math.round(m.confidence * 100)}% · ${t.matchedBy} ${t.method[m.method]} · ${t.variant}: ${m.variantTitle}`));
-  out.push('', c('bold', t.cause), wrap(m.cause, columns));
+  out.push(c('dim', `${t.confidence} ${Math.round(m.confidence * 100)}% · ${t.matchedBy} ${t.method[m.method]} · ${t.variant}: ${m.variantTitle ?? t.variantUnknown}`));
+  if (m.variant !== null) out.push('', c('bold', t.cause), wrap(m.cause, columns));
+  else {
+    out.push('', c('bold', t.possibleVariants));
+    for (const v of m.variants) {
+      out.push(`  - ${c('bold', v.title)}  ${c('dim', `[${v.id}]`)}`);
+      for (const sign of v.lookFor) out.push(wrap(`${t.lookFor}: ${sign}`, columns, '      '));
+    }
+  }
   const { entities: e } = d;
   const names = [...e.models, ...e.attributes.filter((a) => !e.models.includes(a)), ...e.tables.map((x) => `table ${x}`), ...e.fields.map((x) => `field ${x}`)];
   if (names.length) out.push('', c('dim', `${t.namesFound}: ${names.join(', ')}`));
 
   const full = style.fullFixes ?? 3;
-  out.push('', c('bold', t.fixes));
+  out.push('', c('bold', m.variant === null ? t.fixesPerVariant : t.fixes));
   d.fixes.forEach((fix, i) => {
-    const head = `${fix.rank}. ${fix.title}${fix.available ? '' : ` (${t.unavailable})`}`;
+    const head = `${fix.rank}. ${fix.title}${fix.available ? '' : ` (${t.unavailable})`}${m.variant === null ? `  [${variantLabel(d, fix.variants)}]` : ''}`;
     if (i >= full) {
       out.push(`  ${head}`);
       return;

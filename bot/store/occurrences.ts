@@ -71,6 +71,15 @@ export interface OccurrenceStore {
   purgeExcerpts(before: number): number;
 }
 
+/**
+ * Only errors are recorded: error output as a program prints it (a traceback, an exception line,
+ * an error-level log record). Chat that mentions an error is answered when asked but is not an
+ * occurrence, so the digest never lists it.
+ */
+export function isRecordable(diagnosis: Pick<Diagnosis, 'errorOutput'>): boolean {
+  return diagnosis.errorOutput;
+}
+
 /** The diagnosis fields an occurrence keeps. */
 export function occurrenceFromDiagnosis(
   diagnosis: Pick<Diagnosis, 'match' | 'fingerprint' | 'lang'>,

@@ -1,10 +1,13 @@
 import type { Fault } from '../kb/compile.js';
 import { extractEntities, extractFacts } from './extract.js';
 import { computeFingerprint } from './fingerprint.js';
-import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD } from './match.js';
+import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD, UNDECIDED_VARIANT_PENALTY } from './match.js';
 import { normaliseInput } from './normalise.js';
 import { parsePaste } from './parse.js';
-import { chooseCauseWithCaptures, createFiller, rankFixes } from './rank.js';
+import { isBareErrorMessage, looksLikeErrorOutput } from './error-output.js';
+import { readJsCrash } from './js-stack.js';
+import { lookForCause } from './look-for.js';
+import { chooseCauses, createFiller, rankFixes } from './rank.js';
 import type { Candidate, Diagnosis, ErrorRecord, Lang, NormalisedInput, ParsedPaste } from './types.js';
 
 /** Records matched at most: a 2,000-line log can hold hundreds; the last ones explain the crash. */
@@ -85,6 +88,7 @@ function emptyDiagnosis(input: NormalisedInput, lang: Lang, fingerprint: string)
     fingerprint,
     input: { bytes: input.bytes, lines: input.lines.length, truncated: input.truncated, notes: input.notes },
     looksLikeError: false,
+    errorOutput: false,
     lang,
   };
 }
@@ -191,25 +195,35 @@ export function createEngine(faults: readonly Fault[]): Engine {
       alternatives,
       entities,
       facts,
-      error: primary ? { type: primary.type, message: firstLine(primary.message) } : null,
+      error: errorOf(primary, parsed),
       others,
       looksLikeError: errorLike,
+      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
     };
     if (!matched || !fault) return diagnosis;
 
-    const { cause, captures: clueCaptures } = chooseCauseWithCaptures(fault, parsed, primary);
-    facts.cause = cause.id;
-    for (const [k, v] of Object.entries(clueCaptures)) entities.captures[k] ??= v;
+    const choice = chooseCauses(fault, parsed, primary);
+    const decided = choice.decided ? choice.causes[0] : undefined;
+    if (decided) facts.cause = decided.id;
+    for (const [k, v] of Object.entries(choice.captures)) entities.captures[k] ??= v;
     const filler = createFiller(fault, entities.captures, lang);
-    const fixes = rankFixes(fault, cause, facts, lang, filler);
+    const fixes = rankFixes(fault, choice.causes, facts, lang, filler);
+    const variants = choice.causes.map((c) => ({
+      id: c.id,
+      title: c.title[lang],
+      cause: filler.fill(c.explanation[lang]),
+      lookFor: lookForCause(c, lang).map((x) => filler.fill(x)),
+    }));
     diagnosis.match = {
       id: fault.id,
       title: fault.title[lang],
-      confidence: round(matched.confidence),
+      // The fault is as certain as before; the answer is not: it cannot say which fix applies.
+      confidence: round(decided ? matched.confidence : Math.max(REPLY_THRESHOLD, matched.confidence - UNDECIDED_VARIANT_PENALTY)),
       method: matched.method,
-      cause: filler.fill(cause.explanation[lang]),
-      variant: cause.id,
-      variantTitle: cause.title[lang],
+      cause: decided ? filler.fill(decided.explanation[lang]) : undecidedCause(variants.length, lang),
+      variant: decided?.id ?? null,
+      variantTitle: decided ? decided.title[lang] : null,
+      variants,
       summary: filler.fill(fault.summary[lang]),
       library: fault.library,
     };
@@ -219,6 +233,23 @@ export function createEngine(faults: readonly Fault[]): Engine {
   };
 
   return { index, diagnose, fault: (id) => index.faults.get(id) };
+}
+
+/**
+ * The error the answer is about. A Node.js crash whose error line the Python parser could not
+ * read as an exception (`TypeError [ERR_INVALID_ARG_TYPE]: ...`) would otherwise be shown as its
+ * last line, the version banner.
+ */
+function errorOf(primary: ErrorRecord | undefined, parsed: ParsedPaste): Diagnosis['error'] {
+  const js = primary?.kind === 'exception' ? null : readJsCrash(parsed.lines);
+  if (js) return { type: js.type, message: firstLine(js.message) };
+  return primary ? { type: primary.type, message: firstLine(primary.message) } : null;
+}
+
+function undecidedCause(count: number, lang: Lang): string {
+  return lang === 'ja'
+    ? `貼り付けからは ${count} つのパターンのどれかを判断できません。完全なトレースバックで、各パターンの手がかりを探してください。`
+    : `The paste does not show which of ${count} variants this is. Each is listed with what to look for in the full traceback.`;
 }
 
 function round(n: number): number {

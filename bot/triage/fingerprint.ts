@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { redactSecrets } from '../redact/redact-secrets.js';
+import { readJsCrash } from './js-stack.js';
 import type { ErrorRecord, ParsedPaste } from './types.js';
 
 /**
@@ -87,11 +88,18 @@ export function failingUserFrame(record: ErrorRecord): { file: string; func: str
 /**
  * A stable id for "the same error from the same place": root exception type, the message with
  * variable parts replaced, and the failing user frame (file and function, no line number).
+ * Python fingerprints are unchanged since v1; a Node crash, which v1 keyed on its version banner
+ * (so all of them collided), is keyed on its error line and first user frame.
  */
 export function computeFingerprint(parsed: ParsedPaste, primaryIndex: number): string {
   const primary = parsed.records[primaryIndex];
+  // A Node.js / V8 crash: Python's parser sees no frames in it, and its last line is Node's
+  // version banner, the same for every crash. Group by the error line and the user's frame.
+  const js = parsed.records.some((r) => r.frames.some((f) => f.file.endsWith('.py'))) ? null : readJsCrash(parsed.lines);
   let basis: string;
-  if (!primary) {
+  if (js) {
+    basis = ['js', js.type, normaliseMessage(js.message), js.userFrame ? `${js.userFrame.file}:${js.userFrame.func}` : ''].join('|');
+  } else if (!primary) {
     const firstLines = parsed.lines.filter((l) => l.trim()).slice(0, 3).join('\n');
     basis = `text|${normaliseMessage(firstLines)}`;
   } else {

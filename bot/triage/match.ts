@@ -4,6 +4,11 @@ import type { Candidate, ErrorRecord, MatchMethod } from './types.js';
 
 /** At or above this confidence the bot replies unasked (knowledge/README.md, "Matching"). */
 export const REPLY_THRESHOLD = 0.8;
+/**
+ * Taken off the confidence when the fault is certain but the paste does not show which variant
+ * it is (never below the reply threshold: the fault itself is no less certain).
+ */
+export const UNDECIDED_VARIANT_PENALTY = 0.1;
 /** Candidates below this are noise and are not shown as alternatives. */
 export const ALTERNATIVE_FLOOR = 0.15;
 

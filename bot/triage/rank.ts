@@ -5,39 +5,54 @@ import type { ErrorRecord, Facts, Lang, ParsedPaste, Placeholder, RankedFix } fr
 
 const MAX_TEXT_LINES_FOR_CLUES = 400;
 
+/** What the clues of a fault's variants found in a paste. */
+export interface CauseChoice {
+  /**
+   * The variants the paste leaves possible: one when its clues decide it (or the fault has one
+   * variant), the variants tied at the best clue score, or every variant when no clue matched.
+   */
+  causes: CompiledCause[];
+  /** True when exactly one variant is left: the answer may assert it. */
+  decided: boolean;
+  /** Named groups of the clues that matched, from the decided variant (or the tied ones). */
+  captures: Record<string, string>;
+}
+
 /**
- * Picks the variant whose clues the paste shows most (ties go to the first declared), with the
- * named groups of its clues that matched.
+ * Picks the variant whose clues the paste shows most. A variant is asserted only on evidence:
+ * a fault with one variant is trivially that one; otherwise a clue must match, and a tie at the
+ * best score (or no clue at all) leaves several variants open.
  */
-export function chooseCauseWithCaptures(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): { cause: CompiledCause; captures: Record<string, string> } {
+export function chooseCauses(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): CauseChoice {
   const frames = parsed.records.flatMap((r) => r.frames).map((f) => `${f.file.replace(/\\/g, '/')}:${f.func}`);
   const code = [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code)).filter(Boolean)];
   const messages = primary ? [primary.message] : parsed.records.map((r) => r.message);
   const text = parsed.lines.length > MAX_TEXT_LINES_FOR_CLUES ? parsed.lines.slice(-MAX_TEXT_LINES_FOR_CLUES) : parsed.lines;
   const pools = { frame: frames, code, message: messages, text };
-  let best = fault.causes[0] as CompiledCause;
-  let bestScore = 0;
-  let bestCaptures: Record<string, string> = {};
-  for (const cause of fault.causes) {
+  const scored = fault.causes.map((cause) => {
     let score = 0;
     const captures: Record<string, string> = {};
     for (const clue of cause.clues) {
-      for (const text of pools[clue.kind]) {
-        const m = clue.re.exec(text);
+      for (const line of pools[clue.kind]) {
+        const m = clue.re.exec(line);
         if (!m) continue;
         score += clue.weight;
         for (const [k, v] of Object.entries(m.groups ?? {})) if (v && !captures[k]) captures[k] = v;
         break;
       }
     }
-    if (score > bestScore) {
-      best = cause;
-      bestScore = score;
-      bestCaptures = captures;
-    }
+    return { cause, score, captures };
+  });
+  if (scored.length === 1) {
+    const only = scored[0] as (typeof scored)[number];
+    return { causes: [only.cause], decided: true, captures: only.captures };
   }
-  if (best === fault.causes[0] && bestScore === 0) bestCaptures = {};
-  return { cause: best, captures: bestCaptures };
+  const best = Math.max(0, ...scored.map((s) => s.score));
+  if (best === 0) return { causes: fault.causes, decided: false, captures: {} };
+  const top = scored.filter((s) => s.score === best);
+  const captures: Record<string, string> = {};
+  for (const s of top) for (const [k, v] of Object.entries(s.captures)) captures[k] ??= v;
+  return { causes: top.map((s) => s.cause), decided: top.length === 1, captures };
 }
 
 function holds(when: WhenSpec, facts: Facts): boolean {
@@ -106,11 +121,22 @@ function requirementCaveat(form: FixFormChoice, facts: Facts, lang: Lang): strin
   return notes.length ? notes.join('; ') : null;
 }
 
-export function rankFixes(fault: Fault, cause: CompiledCause, facts: Facts, lang: Lang, filler: Filler): RankedFix[] {
-  const withCause: Facts = { ...facts, cause: cause.id };
+/**
+ * Ranks the fixes for the variants the paste leaves possible. With one variant, its fixes by
+ * score. With several, every possible variant's fixes, each labelled with the variants it
+ * addresses; the best fix of each variant comes first so that no variant's remedy is buried.
+ */
+export function rankFixes(fault: Fault, causes: readonly CompiledCause[], facts: Facts, lang: Lang, filler: Filler): RankedFix[] {
+  const possible = causes.map((c) => c.id);
+  const decided = possible.length === 1;
   const scored = fault.fixes
-    .filter((f) => !f.causes || f.causes.includes(cause.id))
+    .filter((f) => !f.causes || f.causes.some((c) => possible.includes(c)))
     .map((fix, order) => {
+      const addresses = fix.causes ? fix.causes.filter((c) => possible.includes(c)) : null;
+      // A fix of one variant is scored as that variant's fix; one for several (or all) variants
+      // has no variant to go by when the paste does not tell.
+      const cause = decided ? possible[0] : addresses?.length === 1 ? addresses[0] : undefined;
+      const withCause: Facts = cause ? { ...facts, cause } : facts;
       let score = fix.score;
       const reasons: string[] = [];
       for (const rule of fix.prefer) {
@@ -120,11 +146,19 @@ export function rankFixes(fault: Fault, cause: CompiledCause, facts: Facts, lang
         }
       }
       const { shown, available } = chooseForms(fix, facts);
-      return { fix, score, reasons, shown, available, order };
+      return { fix, score, reasons, shown, available, order, addresses };
     })
     .sort((a, b) => Number(b.available) - Number(a.available) || b.score - a.score || a.order - b.order);
+  if (!decided) {
+    const leaders = new Set<(typeof scored)[number]>();
+    for (const id of possible) {
+      const lead = scored.find((s) => !s.addresses || s.addresses.includes(id));
+      if (lead) leaders.add(lead);
+    }
+    scored.sort((a, b) => Number(leaders.has(b)) - Number(leaders.has(a)));
+  }
 
-  return scored.map(({ fix, score, reasons, shown, available }, i) => {
+  return scored.map(({ fix, score, reasons, shown, available, addresses }, i) => {
     const [main, ...others] = shown as [FixFormChoice, ...FixFormChoice[]];
     const t = fix.tradeoffs;
     const queries = filler.fill(t.queries[lang]);
@@ -152,6 +186,7 @@ export function rankFixes(fault: Fault, cause: CompiledCause, facts: Facts, lang
       ...verificationOf(fault, fix, main, lang),
       otherForms: others.map((f) => ({ id: f.id, requires: f.requires ?? null, label: describeRequires(f.requires), snippet: filler.fill(f.snippet).trimEnd(), ...verificationOf(fault, fix, f, lang) })),
       formLabel: others.length ? describeRequires(main.requires) : null,
+      variants: addresses,
     };
   });
 }

@@ -113,6 +113,8 @@ export interface RankedFix {
   /** When the paste does not tell the version: `snippet` is for `formLabel`, these for the others. */
   formLabel: string | null;
   otherForms: FixFormVariant[];
+  /** The variants (cause ids) this fix addresses among those left possible; null: any of them. */
+  variants: string[] | null;
 }
 
 export interface FixFormVariant {
@@ -133,15 +135,32 @@ export interface Placeholder {
   meaning: string;
 }
 
+/** A variant the paste leaves possible, with what would tell it apart in a full traceback. */
+export interface VariantOption {
+  id: string;
+  title: string;
+  /** The cause explanation of this variant. */
+  cause: string;
+  /** Signs of this variant to look for in the full traceback (frames, code lines, message words). */
+  lookFor: string[];
+}
+
 export interface DiagnosisMatch {
   id: string;
   title: string;
+  /**
+   * How sure the answer is. When the paste does not show which variant it is, lower than the
+   * evidence for the fault alone (knowledge/README.md, "Variants and evidence").
+   */
   confidence: number;
   method: MatchMethod;
-  /** The cause explanation for the chosen variant. */
+  /** The cause explanation for the asserted variant; when none is, a sentence saying so. */
   cause: string;
-  variant: string;
-  variantTitle: string;
+  /** The variant the paste shows evidence for (or the fault's only one); null when it does not tell. */
+  variant: string | null;
+  variantTitle: string | null;
+  /** The variants left possible: the asserted one alone, or each candidate with what to look for. */
+  variants: VariantOption[];
   summary: string;
   library: string;
 }
@@ -164,7 +183,13 @@ export interface Diagnosis {
   facts: Facts;
   fingerprint: string;
   input: { bytes: number; lines: number; truncated: boolean; notes: string[] };
-  /** True when the text does not look like an error at all. */
+  /** False when the text does not look like an error at all (it may still mention one). */
   looksLikeError: boolean;
+  /**
+   * True when the text is error output as a program prints it (a traceback, an exception line,
+   * an error-level log record), not chat that mentions an error: only this is answered unasked
+   * and recorded.
+   */
+  errorOutput: boolean;
   lang: Lang;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,8 @@ describe('faultline diagnose', () => {
   it('reads standard input and answers in Japanese', async () => {
     const r = await cli(['diagnose', '-', '--lang', 'ja'], "sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here.");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('原因');
+    expect(r.stdout).toContain('対処法');
+    expect(r.stdout).toContain('考えられるパターン');
   });
 
   it('takes the language from FAULTLINE_LANG', async () => {
@@ -92,6 +93,21 @@ describe('faultline diagnose --record', () => {
     expect(row).toMatchObject({ source: 'cli', fault_id: 'sqlalchemy.missing-greenlet' });
     expect(JSON.stringify(row)).not.toContain('hunter2-secret');
     expect(String(row.excerpt)).toContain('greenlet_spawn has not been called');
+  });
+});
+
+describe('faultline diagnose --record, chat', () => {
+  it('does not record chat that only mentions an error, and says why', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'faultline-rec-')), 'f.db');
+    const chat = 'why do I get greenlet_spawn has not been called when I access user.orders in my route?';
+    const r = await cli(['diagnose', '--record', '--no-ai', '-'], chat, { FAULTLINE_DB: db });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sqlalchemy.missing-greenlet');
+    expect(r.stderr).toMatch(/not recorded: this does not look like an error/);
+    expect(existsSync(db)).toBe(false);
+    const after = await cli(['diagnose', '--record', '--no-ai', '-'], "sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here.", { FAULTLINE_DB: db });
+    expect(after.stderr).toMatch(/recorded as occurrence 1 in /);
+    expect(new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM occurrences').get()).toEqual({ n: 1 });
   });
 });
 

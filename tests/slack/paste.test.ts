@@ -6,6 +6,9 @@ import { slackSizeProblems, type SlackMessage } from '../../bot/render/blocks.js
 import { slackEscape } from './signed-requests.js';
 import { BOT_ID, BOT_USER, TEAM, type SlackCall } from './stand-in-slack.js';
 import { useTestBot, type TestBot } from './test-bot.js';
+import { exampleCases, readCorpus } from '../../bot/kb/evaluate.js';
+import { loadKnowledge } from '../../bot/kb/load.js';
+import { CHAT } from '../chat/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TRACE = readFileSync(join(ROOT, 'knowledge', 'samples', 'missing-greenlet-pytest.txt'), 'utf8');
@@ -198,3 +201,51 @@ describe('pasted errors in a channel', () => {
     expect(await res.json()).toMatchObject({ ok: true });
   });
 });
+
+describe('chat that mentions an error, and real pastes, through the Slack path', () => {
+  const bot = useTestBot();
+  let t: TestBot;
+  beforeEach(() => {
+    t = bot();
+  });
+  const count = (): number => query<{ n: number }>(t.dbPath, 'SELECT count(*) AS n FROM occurrences')[0]!.n;
+
+  it(`gives none of the ${CHAT.length} chat messages an unasked reply, and records none`, async () => {
+    const before = count();
+    for (const c of CHAT) await t.sendEvent(paste(c.text));
+    await t.settle();
+    expect(t.slack.callsTo('chat.postMessage')).toEqual([]);
+    expect(t.slack.callsTo('reactions.add')).toEqual([]);
+    expect(count()).toBe(before);
+  });
+
+  it('still answers the same chat question when mentioned or sent as a DM, without recording it', async () => {
+    const question = 'why do I get greenlet_spawn has not been called when I access user.orders in a FastAPI route?';
+    const ts = nextTs();
+    await t.sendEvent({ type: 'app_mention', channel: CHANNEL, user: 'U0BOB0001', text: `<@${BOT_USER}> ${slackEscape(question)}`, ts, event_ts: ts });
+    const [mention] = await t.slack.waitFor('chat.postMessage');
+    expect(blocksText(mention)).toContain('sqlalchemy.missing-greenlet');
+    await t.sendEvent(paste(question, { channel: 'D0DIRECT1', channel_type: 'im' }));
+    const replies = await t.slack.waitFor('chat.postMessage', undefined, 2);
+    expect(replies[1]!.params.channel).toBe('D0DIRECT1');
+    expect(blocksText(replies[1])).toContain('sqlalchemy.missing-greenlet');
+    await t.settle();
+    expect(count()).toBe(0);
+  });
+
+  it('answers real pastes from the accuracy corpora unasked (every 12th, each in its own thread)', async () => {
+    const pastes = [...exampleCases(loadKnowledge().faults), ...readCorpus(join(ROOT, 'tests', 'corpus'))].filter((c) => c.expect !== null && !c.chat);
+    const sample = pastes.filter((_, i) => i % 12 === 0);
+    expect(sample.length).toBeGreaterThanOrEqual(40);
+    // Some examples are written as Slack delivers a paste (`&lt;`, `&#39;`): sent as they are.
+    const wire = (text: string): string => (/&(?:lt|gt|amp|quot|#39);/.test(text) ? text : slackEscape(text));
+    for (const c of sample) await t.sendEvent({ ...paste(''), text: wire(c.text) });
+    const replies = await t.slack.waitFor('chat.postMessage', undefined, sample.length);
+    await t.settle();
+    expect(t.slack.callsTo('chat.postMessage')).toHaveLength(sample.length);
+    const answered = new Set(replies.map((r) => String(r.params.thread_ts)));
+    expect(answered.size).toBe(sample.length);
+    expect(count()).toBe(sample.length);
+  });
+});
+

@@ -57,7 +57,11 @@ async function explainUnknown(ctx: CliContext, engine: Engine, text: string, dia
  * The store redacts the text itself; a failure to record is reported but never hides the answer.
  */
 async function recordOccurrence(ctx: CliContext, text: string, diagnosis: Diagnosis, ai: ExplainResult | null): Promise<void> {
-  const [{ loadCliConfig, tryOpenStore }, { occurrenceFromDiagnosis }] = await Promise.all([import('../settings.js'), import('../../store/occurrences.js')]);
+  const [{ loadCliConfig, tryOpenStore }, { isRecordable, occurrenceFromDiagnosis }] = await Promise.all([import('../settings.js'), import('../../store/occurrences.js')]);
+  if (!isRecordable(diagnosis)) {
+    ctx.stderr.write(`faultline: ${ui(diagnosis.lang).notRecorded}\n`);
+    return;
+  }
   const config = loadCliConfig(ctx, 'The diagnosis was not recorded.');
   const store = config && tryOpenStore(ctx, config, 'the diagnosis was not recorded');
   if (!config || !store) return;

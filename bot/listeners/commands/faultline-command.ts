@@ -6,7 +6,7 @@ import { scheduledPeriod } from '../../jobs/digest-scheduler.js';
 import { buildAiReply } from '../../render/ai-blocks.js';
 import { buildFaultCard, buildFaultReply, buildHelp, buildLookingIntoIt, buildNoMatchReply, buildNotice, buildUnansweredReply, buildSearchResults, type SlackMessage } from '../../render/blocks.js';
 import { ui } from '../../render/strings.js';
-import { DAY_MS, occurrenceFromDiagnosis } from '../../store/occurrences.js';
+import { DAY_MS, isRecordable, occurrenceFromDiagnosis } from '../../store/occurrences.js';
 import { CHANNEL_MODES, type ChannelMode } from '../../store/slack-state.js';
 import type { Lang } from '../../triage/types.js';
 import type { Services } from '../services.js';
@@ -77,7 +77,7 @@ export function createFaultlineCommandHandler(services: Services) {
 async function diagnoseText(services: Services, req: { workspace: string; channel: string; user: string; text: string; lang: Lang }, respond: CommandArgs['respond']): Promise<void> {
   const d = services.engine.diagnose(req.text, { lang: req.lang });
   const record = async (method?: 'ai'): Promise<number | null> =>
-    d.match || d.looksLikeError
+    isRecordable(d)
       ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace: req.workspace, channel: req.channel, user: req.user, text: req.text, permalink: null })
       : null;
   if (d.match) {

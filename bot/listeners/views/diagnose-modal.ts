@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { buildAiReply } from '../../render/ai-blocks.js';
 import { buildDiagnosisModal, buildFaultReply, buildLookingIntoIt, buildNoMatchReply, buildUnansweredReply } from '../../render/blocks.js';
 import { ACTION_IDS } from '../../render/slack-limits.js';
-import { occurrenceFromDiagnosis } from '../../store/occurrences.js';
+import { isRecordable, occurrenceFromDiagnosis } from '../../store/occurrences.js';
 import type { Services } from '../services.js';
 import { errorFields } from '../slack-errors.js';
 import { explainSafely, weekCount } from '../thread-reply.js';
@@ -21,7 +21,7 @@ export function createDiagnoseModalHandler(services: Services) {
     const lang = await services.locale.langFor(client, user);
     const d = services.engine.diagnose(text, { lang });
     const record = async (method?: 'ai'): Promise<number | null> =>
-      d.match || d.looksLikeError ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace, channel: null, user, text, permalink: null }) : null;
+      isRecordable(d) ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace, channel: null, user, text, permalink: null }) : null;
 
     if (d.match) {
       const occurrenceId = await record();

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exampleCases, readCorpus } from '../../bot/kb/evaluate.js';
+import { worthDiagnosing } from '../../bot/listeners/thread-reply.js';
+import { isRecordable } from '../../bot/store/occurrences.js';
+import { loadKnowledge } from '../../bot/kb/load.js';
+import { CHAT } from '../chat/corpus.js';
+import { shippedEngine } from '../helpers.js';
+
+// Unasked replies are for error output, never for chat that names an error. The chat corpus
+// (tests/chat/mentions.jsonl) is messages as people write them in channels: questions, "anyone
+// seen X?", links to errors, half-sentences with the exception in backticks, Japanese.
+const engine = shippedEngine();
+const positives = [...exampleCases(loadKnowledge().faults), ...readCorpus(join(import.meta.dirname, '..', 'corpus'))].filter((c) => c.expect !== null);
+
+describe('chat that mentions an error', () => {
+  it('is a varied corpus of at least 60 messages, some in Japanese, many naming a catalogued fault', () => {
+    expect(CHAT.length).toBeGreaterThanOrEqual(60);
+    expect(CHAT.filter((c) => c.lang === 'ja').length).toBeGreaterThanOrEqual(10);
+    expect(new Set(CHAT.map((c) => c.style)).size).toBeGreaterThanOrEqual(10);
+    expect(CHAT.filter((c) => /https?:\/\//.test(c.text)).length).toBeGreaterThanOrEqual(4);
+    // The corpus is a real test only if the engine would recognise the faults it names.
+    expect(CHAT.filter((c) => engine.diagnose(c.text).match !== null).length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('never gets an unasked reply and is never recorded', () => {
+    const answered = CHAT.filter((c) => {
+      const d = engine.diagnose(c.text);
+      return worthDiagnosing(d, false) || isRecordable(d);
+    }).map((c) => c.text);
+    expect(answered).toEqual([]);
+  });
+
+  it('is still answered when someone asks (a mention, a DM, the slash command)', () => {
+    const d = engine.diagnose('why do I get greenlet_spawn has not been called when I access user.orders in a FastAPI route?');
+    expect(d.match?.id).toBe('sqlalchemy.missing-greenlet');
+    expect(worthDiagnosing(d, true)).toBe(true);
+  });
+});
+
+describe('real pastes in the accuracy corpora', () => {
+  it('are every one answered unasked, except those labelled as chat quoting the error', () => {
+    const missed = positives.filter((c) => {
+      const d = engine.diagnose(c.text);
+      return d.match?.id === c.expect && worthDiagnosing(d, false) === Boolean(c.chat);
+    });
+    expect(missed.map((c) => c.origin)).toEqual([]);
+  });
+
+  it('label only a few positives as chat, and those are still diagnosed', () => {
+    const chat = positives.filter((c) => c.chat);
+    expect(chat.length).toBeLessThanOrEqual(20);
+    for (const c of chat) expect(engine.diagnose(c.text).match?.id, c.origin).toBe(c.expect);
+  });
+
+  it('count pasted output with a question under it as a paste', () => {
+    const text = '> sqlalchemy.exc.NoForeignKeysError: Could not determine join condition between parent/child tables on relationship Order.customer - there are no foreign keys linking these tables.\nthis is because the FK is on the wrong table right?';
+    expect(engine.diagnose(text).errorOutput).toBe(true);
+  });
+});
