@@ -1,0 +1,87 @@
+"""Shared pieces for the ORM mapping, query-result and IntegrityError programs.
+
+Each program defines its models inside the scenario, so every run starts from a clean
+registry; this kit only hands out the parts both SQLAlchemy lines share.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import labkit
+
+
+def is_2x() -> bool:
+    return labkit.major("sqlalchemy") >= 2
+
+
+def base() -> Any:
+    """A fresh declarative Base: DeclarativeBase on 2.0 (so Mapped[] annotations work), else declarative_base()."""
+    if is_2x():
+        from sqlalchemy.orm import DeclarativeBase
+
+        class Base(DeclarativeBase):
+            pass
+
+        return Base
+    from sqlalchemy.orm import declarative_base
+
+    return declarative_base()
+
+
+def configure() -> None:
+    """What the first query does: configure every mapper (raises the mapping errors)."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+
+
+def sqlite_session(Base: Any) -> Any:
+    """An in-memory SQLite database with Base's tables, for mapping faults that need a flush."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    return Session(engine)
+
+
+def pg_engine(driver: str = "psycopg2", **kw: Any) -> Any:
+    """A sync engine on the run's PostgreSQL database."""
+    from sqlalchemy import create_engine
+
+    if driver == "psycopg" and not is_2x():
+        raise labkit.NotApplicable("SQLAlchemy 1.4 has no dialect for psycopg 3 (postgresql+psycopg came in 2.0)")
+    return create_engine(labkit.pg_url(driver), **kw)
+
+
+def pg_session(Base: Any, driver: str = "psycopg2") -> Any:
+    """A Session on a fresh PostgreSQL database holding Base's tables."""
+    from sqlalchemy.orm import Session
+
+    engine = pg_engine(driver)
+    Base.metadata.create_all(engine)
+    return Session(engine)
+
+
+def async_pg_engine(driver: str = "asyncpg") -> Any:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    if driver == "psycopg" and not is_2x():
+        raise labkit.NotApplicable("SQLAlchemy 1.4 has no dialect for psycopg 3 (postgresql+psycopg came in 2.0)")
+    return create_async_engine(labkit.pg_url(driver))
+
+
+async def async_pg_session(Base: Any, driver: str = "asyncpg") -> Any:
+    """An AsyncSession on a fresh PostgreSQL database holding Base's tables."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    engine = async_pg_engine(driver)
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    return AsyncSession(engine, expire_on_commit=False)
+
+
+def expect_fix(fix: Optional[str], *known: str) -> None:
+    """Fails the run (UnknownFix) for a fix id this scenario does not implement."""
+    if fix is not None and fix not in known:
+        raise labkit.UnknownFix(fix)
