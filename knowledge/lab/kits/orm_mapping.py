@@ -85,3 +85,21 @@ def expect_fix(fix: Optional[str], *known: str) -> None:
     """Fails the run (UnknownFix) for a fix id this scenario does not implement."""
     if fix is not None and fix not in known:
         raise labkit.UnknownFix(fix)
+
+
+def fail_on_warnings(category_name: str, fn: Any, *args: Any) -> Any:
+    """Runs fn, then prints each `category_name` warning it raised exactly as Python shows it
+    (`file.py:12: SAWarning: ...`) and exits 1: a warning is this fault's error, and the lab
+    needs a non-zero exit. With the fix applied nothing is printed and the run goes on."""
+    import sys
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn(*args)
+    hits = [w for w in caught if w.category.__name__ == category_name]
+    for w in caught:
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    if hits:
+        sys.exit(1)
+    return result
