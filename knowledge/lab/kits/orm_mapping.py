@@ -103,3 +103,28 @@ def fail_on_warnings(category_name: str, fn: Any, *args: Any) -> Any:
     if hits:
         sys.exit(1)
     return result
+
+
+def write_app(files: "dict[str, str]") -> None:
+    """Writes a small multi-module project (path -> source) under the run's working directory
+    and makes it importable, for errors that depend on which modules a process imported."""
+    import os
+    import sys
+    import textwrap
+
+    root = os.getcwd()
+    for path, source in files.items():
+        full = os.path.join(root, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w") as fh:
+            fh.write(textwrap.dedent(source).lstrip("\n"))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def run_script(path: str) -> None:
+    """Runs an entry point of the project written by write_app, as `python scripts/x.py` would."""
+    import os
+    import runpy
+
+    runpy.run_path(os.path.join(os.getcwd(), path), run_name="__main__")
