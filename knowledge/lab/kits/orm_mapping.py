@@ -42,7 +42,12 @@ def sqlite_session(Base: Any) -> Any:
 
     engine = create_engine("sqlite://")
     Base.metadata.create_all(engine)
-    return Session(engine)
+    session = Session(engine)
+    _open_sessions.append(session)
+    return session
+
+
+_open_sessions: list = []
 
 
 def pg_engine(driver: str = "psycopg2", **kw: Any) -> Any:
@@ -88,21 +93,42 @@ def expect_fix(fix: Optional[str], *known: str) -> None:
 
 
 def fail_on_warnings(category_name: str, fn: Any, *args: Any) -> Any:
-    """Runs fn, then prints each `category_name` warning it raised exactly as Python shows it
-    (`file.py:12: SAWarning: ...`) and exits 1: a warning is this fault's error, and the lab
-    needs a non-zero exit. With the fix applied nothing is printed and the run goes on."""
-    import sys
-    import warnings
+    """Runs fn under `reported_warnings(category_name)` and returns its result."""
+    with reported_warnings(category_name):
+        return fn(*args)
 
-    with warnings.catch_warnings(record=True) as caught:
+
+class reported_warnings:
+    """A block after which each `category_name` warning it raised is printed exactly as Python
+    shows it (`file.py:12: SAWarning: ...` and the source line), and the run exits 1: the warning
+    is this fault's error, and the lab needs a non-zero exit. With the fix applied nothing is
+    printed and the run goes on."""
+
+    def __init__(self, category_name: str) -> None:
+        import warnings
+
+        self.category_name = category_name
+        self._catcher = warnings.catch_warnings(record=True)
+
+    def __enter__(self) -> "reported_warnings":
+        import warnings
+
+        self._caught = self._catcher.__enter__()
         warnings.simplefilter("always")
-        result = fn(*args)
-    hits = [w for w in caught if w.category.__name__ == category_name]
-    for w in caught:
-        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    if hits:
-        sys.exit(1)
-    return result
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        import sys
+        import warnings
+
+        self._catcher.__exit__(*exc)
+        for w in self._caught:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        if exc[0] is None and any(w.category.__name__ == self.category_name for w in self._caught):
+            for session in _open_sessions:  # so interpreter exit prints no unrelated ResourceWarning
+                session.close()
+                session.get_bind().dispose()
+            sys.exit(1)
 
 
 def write_app(files: "dict[str, str]") -> None:
