@@ -154,3 +154,59 @@ def run_script(path: str) -> None:
     import runpy
 
     runpy.run_path(os.path.join(os.getcwd(), path), run_name="__main__")
+
+
+ALEMBIC_ENV = """
+    from alembic import context
+    from sqlalchemy import engine_from_config, pool
+
+    config = context.config
+
+
+    def run_migrations_online():
+        connectable = engine_from_config(
+            config.get_section(config.config_ini_section),
+            prefix="sqlalchemy.",
+            poolclass=pool.NullPool,
+        )
+        with connectable.connect() as connection:
+            context.configure(connection=connection, target_metadata=None)
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+    run_migrations_online()
+"""
+
+
+def alembic_upgrade(url: str, upgrade_body: str, imports: str = "") -> None:
+    """Writes an Alembic project (alembic.ini with `url`, the stock env.py, one revision whose
+    upgrade() is `upgrade_body`) and runs `alembic upgrade head` on it, in-process."""
+    import textwrap
+
+    from alembic import command
+    from alembic.config import Config
+
+    body = textwrap.indent(textwrap.dedent(upgrade_body).strip("\n"), " " * 16)
+    write_app({
+        "alembic.ini": f"""
+            [alembic]
+            script_location = migrations
+            sqlalchemy.url = {url}
+        """,
+        "migrations/env.py": ALEMBIC_ENV,
+        "migrations/script.py.mako": "",
+        "migrations/versions/0001_backfill.py": f"""
+            from alembic import op
+            import sqlalchemy as sa
+            {imports}
+
+            revision = "0001"
+            down_revision = None
+
+
+            def upgrade() -> None:
+{body}
+        """,
+    })
+    command.upgrade(Config("alembic.ini"), "head")
