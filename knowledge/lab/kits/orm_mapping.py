@@ -210,3 +210,17 @@ def alembic_upgrade(url: str, upgrade_body: str, imports: str = "") -> None:
         """,
     })
     command.upgrade(Config("alembic.ini"), "head")
+
+
+def run_pytest(test_path: str, source: str, **models: Any) -> None:
+    """Writes one test module (importing `from models import ...` for the objects given) and runs
+    pytest on it in-process; exits with pytest's code, so a failing test is the run's failure."""
+    import sys
+
+    import pytest
+
+    module = type(sys)("models")  # the app's models, as the test module imports them
+    module.__dict__.update(models)
+    sys.modules["models"] = module
+    write_app({test_path: source})
+    sys.exit(int(pytest.main(["-q", "-p", "no:cacheprovider", test_path])))

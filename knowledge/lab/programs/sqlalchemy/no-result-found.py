@@ -1,7 +1,4 @@
 """NoResultFound: scalar_one() / one() got no row."""
-import os
-import sys
-
 from sqlalchemy import Column, Integer, String, select
 
 import labkit
@@ -124,19 +121,10 @@ async def test_load_user(session, user):
 def test_data_not_visible(fix):
     """A pytest fixture adds the user in its own session; the code under test queries another."""
     kit.expect_fix(fix, "flush-test-data")
-    import pytest
-
     Base, User = models()
     Base.metadata.create_all(kit.pg_engine())
     fixtures = BROKEN if fix is None else FIXED
-    kit.write_app({
-        "tests/__init__.py": "",
-        "tests/test_users.py": TEST_MODULE % {"fixtures": fixtures},
-    })
-    sys.modules["models"] = type(sys)("models")  # the app's models, as the test module imports them
-    sys.modules["models"].User, sys.modules["models"].url = User, labkit.pg_url("asyncpg")
-    code = pytest.main(["-q", "-p", "no:cacheprovider", os.path.join("tests", "test_users.py")])
-    sys.exit(int(code))
+    kit.run_pytest("tests/test_users.py", TEST_MODULE % {"fixtures": fixtures}, User=User, url=labkit.pg_url("asyncpg"))
 
 
 labkit.run({
