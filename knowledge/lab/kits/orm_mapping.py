@@ -28,13 +28,6 @@ def base() -> Any:
     return declarative_base()
 
 
-def configure() -> None:
-    """What the first query does: configure every mapper (raises the mapping errors)."""
-    from sqlalchemy.orm import configure_mappers
-
-    configure_mappers()
-
-
 def sqlite_session(Base: Any) -> Any:
     """An in-memory SQLite database with Base's tables, for mapping faults that need a flush."""
     from sqlalchemy import create_engine

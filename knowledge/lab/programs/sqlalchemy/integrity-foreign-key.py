@@ -1,6 +1,5 @@
 """IntegrityError: insert/update/delete violates foreign key constraint (asyncpg, psycopg2, psycopg 3)."""
 import asyncio
-from typing import Optional
 
 from sqlalchemy import Column, ForeignKey, Integer, String, delete, insert, select
 

@@ -1,10 +1,9 @@
 """IntegrityError: null value in column "x" violates not-null constraint."""
-import asyncio
 import datetime
 from typing import Optional
 
 from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, select, text
-from sqlalchemy.orm import Session, relationship
+from sqlalchemy.orm import relationship
 
 import labkit
 from kits import orm_mapping as kit

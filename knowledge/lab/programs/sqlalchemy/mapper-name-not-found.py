@@ -1,5 +1,5 @@
 """InvalidRequestError: expression 'X' failed to locate a name, at mapper configuration."""
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, select
+from sqlalchemy import Column, ForeignKey, Integer, select
 from sqlalchemy.orm import relationship
 
 import labkit

@@ -1,6 +1,5 @@
 """MultipleResultsFound: scalar_one() / scalar_one_or_none() got more than one row."""
 import asyncio
-import datetime
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Session, relationship
