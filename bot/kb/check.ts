@@ -51,7 +51,7 @@ export function checkExample(fault: Fault, expect: Fault['examples'][number]['ex
   for (const [k, v] of Object.entries(expect.captures ?? {})) {
     if (e.captures[k] !== v) problems.push(`capture ${k}: expected '${v}', got '${e.captures[k] ?? ''}'`);
   }
-  if (expect.snippet && !d.fixes.some((f) => f.snippet.includes(expect.snippet as string))) {
+  if (expect.snippet && !d.fixes.some((f) => [f.snippet, ...f.otherForms.map((o) => o.snippet)].some((s) => s.includes(expect.snippet as string)))) {
     problems.push(`no fix snippet contains '${expect.snippet}'`);
   }
   return problems;
