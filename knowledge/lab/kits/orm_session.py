@@ -105,3 +105,27 @@ def sync_engine(m: SimpleNamespace, seed: bool = True, **kw: Any) -> Any:
 def report_queries(counter: "labkit.QueryCounter", **more: float) -> None:
     """Reports the statements counted since the counter's last reset (plus other figures)."""
     labkit.measure(queries=counter.count, **more)
+
+
+async def asgi_get(app: Any, path: str) -> Any:
+    """Sends one GET to an ASGI app in-process (no server, no httpx) and returns (status, body).
+
+    An exception the app does not handle propagates, traceback and all, like under uvicorn.
+    """
+    sent: List[Dict[str, Any]] = []
+
+    async def receive() -> Dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
+    }
+    await app(scope, receive, send)
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, body
