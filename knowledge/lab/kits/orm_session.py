@@ -129,3 +129,14 @@ async def asgi_get(app: Any, path: str) -> Any:
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body
+
+
+def terminate_backend(pid: int) -> None:
+    """Kills one server connection from outside the program's pool, as a restart or proxy would."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    admin = create_engine(labkit.pg_url("psycopg2"), poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
