@@ -74,6 +74,17 @@ def rows(m: SimpleNamespace) -> List[Any]:
     return out
 
 
+def _sync_sequences(m: SimpleNamespace) -> List[Any]:
+    """Statements that move each id sequence past the seeded ids, so a new row gets a fresh id."""
+    from sqlalchemy import text
+
+    return [
+        text(f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), (SELECT max(id) FROM {t.name}))")
+        for t in m.Base.metadata.sorted_tables
+        if "id" in t.c and t.c.id.primary_key and t.c.id.autoincrement in (True, "auto")
+    ]
+
+
 async def async_engine(m: SimpleNamespace, seed: bool = True, **kw: Any) -> Any:
     """An AsyncEngine on the run's database (asyncpg) with the tables created and seeded."""
     from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
@@ -84,6 +95,9 @@ async def async_engine(m: SimpleNamespace, seed: bool = True, **kw: Any) -> Any:
     if seed:
         async with AsyncSession(engine) as s:
             s.add_all(rows(m))
+            await s.flush()
+            for stmt in _sync_sequences(m):
+                await s.execute(stmt)
             await s.commit()
     return engine
 
@@ -98,6 +112,9 @@ def sync_engine(m: SimpleNamespace, seed: bool = True, **kw: Any) -> Any:
     if seed:
         with Session(engine) as s:
             s.add_all(rows(m))
+            s.flush()
+            for stmt in _sync_sequences(m):
+                s.execute(stmt)
             s.commit()
     return engine
 
