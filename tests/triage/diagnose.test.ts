@@ -1,3 +1,4 @@
+import { checkRequirement } from '../../bot/triage/fix-forms.js';
 import { describe, expect, it } from 'vitest';
 import { faultExample, fixture, shippedEngine } from '../helpers.js';
 
@@ -49,15 +50,25 @@ describe('names from a plain traceback', () => {
     const joined = d.fixes.find((f) => f.id === 'joinedload-option');
     expect(joined?.reasons.join(' ')).toMatch(/unique\(\)/);
     expect(d.fixes.findIndex((f) => f.id === 'joinedload-option')).toBeGreaterThan(0);
-    expect(d.fixes.find((f) => f.id === 'relationship-lazy-default')?.snippet).toContain('orders: Mapped[list["Order"]] = relationship(lazy="selectin")');
+    // A 1.4 paste gets the spelling 1.4 runs (the lab: the annotated form fails there).
+    const mapping = d.fixes.find((f) => f.id === 'relationship-lazy-default');
+    expect(mapping?.form).toBe('classic');
+    expect(mapping?.snippet).toContain('orders = relationship("Order", lazy="selectin")');
   });
 
   it('does not hand a 1.4 user a 2.0-only fix without a word', () => {
     const d = engine.diagnose(faultExample(MG, 'collection relationship in a Pydantic response (SQLAlchemy 1.4, psycopg-free asyncpg)'));
     expect(d.facts.sqlalchemy).toBe('1.4');
+    // awaitable_attrs is 2.0.13+: the 1.4 user gets the same explicit load through run_sync.
     const awaitable = d.fixes.find((f) => f.id === 'awaitable-attrs');
-    expect(awaitable?.available).toBe(false);
-    expect(awaitable?.caveat).toMatch(/needs sqlalchemy >=2\.0\.13; your paste shows 1\.4/);
+    expect(awaitable?.form).toBe('run-sync');
+    expect(awaitable?.snippet).toContain('await session.run_sync(');
+    expect(awaitable?.snippet).not.toContain('awaitable_attrs');
+    // No fix is offered as applicable with a spelling that needs 2.0.
+    for (const f of d.fixes.filter((x) => x.available)) expect(checkRequirement(f.requires?.sqlalchemy ?? '>=0', '1.4')).not.toBe('no');
+    const refresh = d.fixes.find((f) => f.id === 'refresh-relationship');
+    expect(refresh?.available).toBe(false);
+    expect(refresh?.caveat).toMatch(/needs sqlalchemy >=2\.0\.4; your paste shows 1\.4/);
     expect(d.fixes.at(-1)?.available).toBe(false);
   });
 
