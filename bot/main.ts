@@ -52,7 +52,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const { engine, problems } = loadEngine(options.knowledgeDir);
   if (problems.length) log.warn('faultline.knowledge_problems', { count: problems.length, detail: describeProblems(problems) });
 
-  const store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds, now: options.now });
+  const store = openStore({ path: config.store.dbPath, userKey: config.store.userKey, userKeyFile: config.store.userKeyFile, storeRawUserIds: config.store.storeRawUserIds, now: options.now });
   let shuttingDown = false;
   const services: Services = {
     engine,
