@@ -48,5 +48,13 @@ export function stripMention(text: string, botUserId: string | undefined): strin
  * reply quoting it, the record and the LLM request never see a secret.
  */
 export function joinParts(parts: readonly (string | undefined)[]): string {
-  return redactText(parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '').join('\n\n'));
+  return redactText(decodeSlackEntities(parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '').join('\n\n')));
+}
+
+/**
+ * Slack sends `&`, `<` and `>` as entities; the redactor must see the characters
+ * (`PGPASSWORD=a&amp;b` would otherwise lose only `a` and keep `amp;b`).
+ */
+function decodeSlackEntities(text: string): string {
+  return text.includes('&') ? text.replace(/&(amp|lt|gt);/g, (_m, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>')) : text;
 }

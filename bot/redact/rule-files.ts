@@ -83,7 +83,8 @@ function compileRegexRule(spec: z.infer<typeof ruleSchema>, pattern: string): Re
   const check = spec.check ? CHECKS[spec.check] : undefined;
   const skip = spec.skip_if ? new RegExp(`^(?:${spec.skip_if})`) : null;
   const label = `<redacted:${spec.label ?? spec.id}>`;
-  const keeps = (value: string) => allow.some((a) => a.test(value)) || (check !== undefined && !check(value));
+  // A value that is already a marker (`<redacted>`, `<redacted:jwt>`) stays: redaction is idempotent.
+  const keeps = (value: string) => value.startsWith('<redacted') || allow.some((a) => a.test(value)) || (check !== undefined && !check(value));
   return (text) => {
     let out = '';
     let from = 0;

@@ -213,6 +213,10 @@ const email: Scanner = (text) => {
 // pydantic v2 echoes the offending input: `[type=missing, input_value={'email': ...}, input_type=dict]`.
 const PYDANTIC_INPUT = /\binput_value=/g;
 const PYDANTIC_MAX = 64 * 1024;
+// Inputs that are not user data but what the diagnosis reads: `input_value=None` and object
+// reprs such as `<coroutine object UserRepository.get at 0x7f3e2d1c0b40>` tell a missing await
+// from a missing from_attributes.
+const PYDANTIC_KEEP = /^(?:None|True|False|Ellipsis|\[\]|\{\}|''|""|<[^<>\n]{1,300}>)$/;
 
 const pydanticInput: Scanner = (text) => {
   let count = 0;
@@ -227,6 +231,10 @@ const pydanticInput: Scanner = (text) => {
     const end = Math.min(lineEnd(start), start + PYDANTIC_MAX);
     const type = nextType(start);
     const stop = type && type.index < end ? type.index : end;
+    if (PYDANTIC_KEEP.test(text.slice(start, stop))) {
+      PYDANTIC_INPUT.lastIndex = stop;
+      continue;
+    }
     out += text.slice(from, start) + '<redacted>';
     from = stop;
     count++;
@@ -268,7 +276,7 @@ export const SCANNERS: Readonly<Record<string, Scanner>> = {
 };
 
 /** The regexes inside the scanners, for the backtracking check. */
-export const SCANNER_PATTERNS: readonly RegExp[] = [PEM_BEGIN, PEM_END, PARAMS_START, EMAIL_DOMAIN, PYDANTIC_INPUT];
+export const SCANNER_PATTERNS: readonly RegExp[] = [PEM_BEGIN, PEM_END, PARAMS_START, EMAIL_DOMAIN, PYDANTIC_INPUT, PYDANTIC_KEEP];
 
 /** Checks a value may follow a rule's match, by name (`check: luhn` in a rule file). */
 export const CHECKS: Readonly<Record<string, (secret: string) => boolean>> = {
