@@ -12,8 +12,9 @@ export interface KeywordScanner {
 }
 
 /**
- * Builds the automaton; keywords are matched case-insensitively (ASCII). The alphabet is the
- * characters the keywords use plus one class for everything else, so the transition table
+ * Builds the automaton; keywords are matched case-insensitively (ASCII), and a digit in a
+ * keyword stands for any digit (`0000 0000 0000` finds spaced card numbers). The alphabet is
+ * the characters the keywords use plus one class for everything else, so the transition table
  * stays small enough to live in the CPU cache.
  */
 export function createKeywordScanner(keywords: readonly string[]): KeywordScanner {
@@ -28,6 +29,7 @@ export function createKeywordScanner(keywords: readonly string[]): KeywordScanne
       if (!classOf[c]) {
         classOf[c] = classes;
         if (c >= 97 && c <= 122) classOf[c - 32] = classes;
+        if (c >= 48 && c <= 57) for (let d = 48; d <= 57; d++) classOf[d] = classes;
         classes++;
       }
     }

@@ -113,7 +113,8 @@ export function createRedactor(rules: readonly RedactionRule[]): Redactor {
         }
         if (!changed) continue;
         out += text.slice(from, start) + line;
-        from = end;
+        // A line emptied by redaction (a SQLAlchemy parameters trailer) goes with its line break.
+        from = line === '' && text.charCodeAt(end) === 10 ? end + 1 : end;
         any = true;
       }
       return { text: any ? out + text.slice(from) : text, counts };
