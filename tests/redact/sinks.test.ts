@@ -83,7 +83,7 @@ describe('the database file', () => {
     store.close();
     const leaks = [...findLeaks(open, secrets), ...findLeaks(fileBytes(path), secrets)];
     expect(leaks, describeLeaks(leaks)).toEqual([]);
-  });
+  }, 120_000);
 
   it('keeps none of the purged excerpts in the file or its WAL after a purge', async () => {
     const path = join(dir, 'purge.db');
@@ -115,7 +115,7 @@ describe('the database file', () => {
     store.close();
     const closed = fileBytes(path);
     expect(distinctive.filter((l) => closed.includes(Buffer.from(l, 'utf8').toString('latin1')))).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('the LLM request bodies', () => {
@@ -132,7 +132,7 @@ describe('the LLM request bodies', () => {
 
   it('hold none of the secrets, even when the explainer is handed the raw paste', async () => {
     const store = openStore({ path: join(dir, 'ai.db') });
-    const explainer = createOpenAiExplainer({ apiKey: 'sk-test-standin-key', baseUrl: `${openai.url}/v1`, model: 'stand-in-model', timeoutMs: 5000, dailyBudget: 10_000, ratePerMinute: 10_000, store: store.ai, catalogue: engine });
+    const explainer = createOpenAiExplainer({ apiKey: 'sk-test-standin-key', baseUrl: `${openai.url}/v1`, model: 'stand-in-model', timeoutMs: 30_000, dailyBudget: 10_000, ratePerMinute: 10_000, store: store.ai, catalogue: engine });
     for (const c of corpus) {
       // As if the engine had found nothing: the paste goes to the model.
       const diagnosis = { ...engine.diagnose(c.text), match: null };
@@ -143,7 +143,7 @@ describe('the LLM request bodies', () => {
     expect(bodies.length).toBeGreaterThanOrEqual(corpus.length / 2);
     const leaks = findLeaks(bodies.map((r) => r.body).join('\n'), secrets);
     expect(leaks, describeLeaks(leaks)).toEqual([]);
-  });
+  }, 300_000);
 });
 
 describe('the Slack app on loopback', () => {

@@ -90,7 +90,8 @@ const SHAPES: Record<string, Shape> = {
   'log-lines-before': (r, paste, lines) => [...lines.map((l) => `${stamp(r)} ERROR [api.worker] ${l}`), paste].join('\n'),
   'env-dump-after': (_r, paste, lines) => [paste, '', 'Environment (from `env | sort`):', ...lines, 'TZ=UTC'].join('\n'),
   'shell-session': (_r, paste, lines) => ['$ docker compose logs api --tail 200', ...lines.map((l) => (l.startsWith('$ ') || l.startsWith('+ ') ? l : `api-1  | ${l}`)), ...paste.split('\n').map((l) => `api-1  | ${l}`)].join('\n'),
-  'json-log': (r, paste, lines) => [...lines.map((l) => JSON.stringify({ ts: `2024-05-01T10:00:0${Math.floor(r() * 10)}Z`, level: 'error', logger: 'app.api', msg: l })), paste].join('\n'),
+  // A multi-line value (a PEM block) is pasted as it is, not as a JSON string.
+  'json-log': (r, paste, lines) => [...lines.map((l) => (l.includes('\n') ? l : JSON.stringify({ ts: `2024-05-01T10:00:0${Math.floor(r() * 10)}Z`, level: 'error', logger: 'app.api', msg: l }))), paste].join('\n'),
   'yaml-config': (_r, paste, lines) => [paste, '', 'my config/settings.yaml looks like this:', '```', 'app:', ...lines.map((l) => `  ${l.trim()}`), '```'].join('\n'),
 };
 
