@@ -4,6 +4,8 @@ import { App, HTTPReceiver, LogLevel, type CustomRoute, type Logger } from '@sla
 import { createRequestGate } from './http/request-gate.js';
 import type { SlackSettings } from './config.js';
 import { registerListeners } from './listeners/index.js';
+import { createRedactingFetch } from './redact/redacting-fetch.js';
+import { redactDeep } from './redact/redact.js';
 import type { Services } from './listeners/services.js';
 import { errorFields } from './listeners/slack-errors.js';
 
@@ -40,6 +42,8 @@ export function createSlackApp(options: SlackAppOptions): App {
       // someone is waiting for. Rate limits (429) are still honoured with Retry-After.
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
       timeout: 15_000,
+      // Every Web API call, respond() and upload body passes the redactor on its way out.
+      fetch: createRedactingFetch(),
     },
     logger,
     // The conversation store is an unbounded in-memory map nobody here uses.
@@ -122,7 +126,9 @@ export function createJsonLogger(out: Writable, level: LogLevel = LogLevel.INFO)
       else words.push(String(a));
     }
     entry.msg = words.join(' ');
-    out.write(`${JSON.stringify(entry)}\n`);
+    // Callers log ids, but Bolt and the Web API client log what they are given (an error's
+    // message can echo a request): every line passes the redactor before it is written.
+    out.write(`${JSON.stringify(redactDeep(entry))}\n`);
   };
   return {
     debug: (...a) => write(LogLevel.DEBUG, a),

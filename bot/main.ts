@@ -16,7 +16,10 @@ import { createRecentDiagnoses } from './listeners/recent-diagnoses.js';
 import type { Services } from './listeners/services.js';
 import { errorFields, platformError } from './listeners/slack-errors.js';
 import { createSnippetReader } from './listeners/snippet-files.js';
+import { defaultRedactor } from './redact/redact.js';
+import { RedactionRulesError } from './redact/rule-files.js';
 import { openStore } from './store/open-store.js';
+import { UserKeyError } from './store/user-key.js';
 import { isEntryPoint } from './entry-point.js';
 
 export interface StartOptions {
@@ -50,10 +53,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const log = options.logger ?? createJsonLogger(process.stdout);
   for (const w of config.warnings) log.warn('faultline.config_warning', { warning: w });
 
+  // The redaction rules load now: a broken rule file stops the start with its problems listed,
+  // instead of failing the first paste.
+  defaultRedactor();
   const { engine, problems } = await loadEngineQuick(options.knowledgeDir);
   if (problems.length) log.warn('faultline.knowledge_problems', { count: problems.length, detail: describeProblems(problems) });
 
-  const store = openStore({ path: config.store.dbPath, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds, now: options.now });
+  const store = openStore({ path: config.store.dbPath, userKey: config.store.userKey, userKeyFile: config.store.userKeyFile, storeRawUserIds: config.store.storeRawUserIds, now: options.now });
   let shuttingDown = false;
   const services: Services = {
     engine,
@@ -164,7 +170,7 @@ export async function runBot(env: NodeJS.ProcessEnv, io: { stderr: NodeJS.Writab
   try {
     bot = await startBot(config);
   } catch (err) {
-    if (err instanceof StartupError) {
+    if (err instanceof StartupError || err instanceof UserKeyError || err instanceof RedactionRulesError) {
       io.stderr.write(`Faultline cannot start: ${err.message}\n`);
       return 1;
     }

@@ -1,3 +1,4 @@
+import { createRedactingFetch } from '../redact/redacting-fetch.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { AiStore, AiCacheKey } from '../store/ai-cache.js';
@@ -129,7 +130,9 @@ export function createOpenAiExplainer(options: OpenAiExplainerOptions): Fallback
     maxRetries: 0,
     // The client's debug log prints request bodies.
     logLevel: 'off',
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // The prompt is built from redacted, masked text; the request body is redacted once more
+    // on its way out, whatever a future prompt change puts into it.
+    fetch: createRedactingFetch(options.fetch ?? globalThis.fetch),
   });
   // Concurrent pastes of the same error share one call.
   const inFlight = new Map<string, Promise<ModelResult>>();

@@ -1,5 +1,5 @@
 import { maskForAi } from '../redact/mask-for-ai.js';
-import { redactSecrets } from '../redact/redact-secrets.js';
+import { redact } from '../redact/redact.js';
 import type { Diagnosis, Lang } from '../triage/types.js';
 import { ANSWER_JSON_SCHEMA, MAX_AI_FIXES } from './answer-schema.js';
 
@@ -157,6 +157,6 @@ export function buildPrompt(input: { text: string; diagnosis: Diagnosis; lang: L
     example: cutLines(paste.trim(), MAX_EXAMPLE_CHARS),
     // maskForAi redacts; a second pass finding anything means a rule is not idempotent on this
     // text. Sending nothing is the safe answer to that.
-    unsafe: redactSecrets(user).text !== user,
+    unsafe: redact(user).text !== user,
   };
 }

@@ -18,7 +18,7 @@ export function loadCliConfig(ctx: CliContext, consequence = ''): CoreConfig | n
 
 /** Opens the configured database (or another path, e.g. ':memory:'), as the bot does. */
 export function openConfiguredStore(config: CoreConfig, path: string = config.store.dbPath): Store {
-  return openStore({ path, userSalt: config.store.userSalt, storeRawUserIds: config.store.storeRawUserIds });
+  return openStore({ path, userKey: config.store.userKey, userKeyFile: config.store.userKeyFile, storeRawUserIds: config.store.storeRawUserIds });
 }
 
 /** openConfiguredStore that reports an unusable file instead of throwing. */

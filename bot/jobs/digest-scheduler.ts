@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { KnownBlock } from '@slack/types';
 import { Cron } from 'croner';
-import { redactSecrets } from '../redact/redact-secrets.js';
+import { redact } from '../redact/redact.js';
 import type { Store } from '../store/open-store.js';
 import type { Lang } from '../triage/types.js';
 import { computeDigest, isEmptyDigest, type DigestCatalogue } from './digest.js';
@@ -109,7 +109,7 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
       // The claim stays: a post that failed half-way may have reached Slack, and posting twice
       // is worse than once late by hand (`/faultline digest`).
       // Stored and logged, so redacted like everything else (an HTTP error can echo a header).
-      const error = redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).text;
+      const error = redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).text;
       store.digests.markFailed(key, error);
       log('digest.failed', { key, error });
       return { status: 'failed', key, error };

@@ -1,3 +1,4 @@
+import { redactText } from '../redact/redact.js';
 import type { SlackFileLike } from './snippet-files.js';
 
 /**
@@ -41,7 +42,19 @@ export function stripMention(text: string, botUserId: string | undefined): strin
   return text.replace(new RegExp(`<@${botUserId}(?:\\|[^>]{0,80})?>`, 'g'), ' ').trim();
 }
 
-/** Concatenates message texts and file contents, the way the engine reads one paste. */
+/**
+ * Concatenates message texts and file contents, the way the engine reads one paste, and
+ * redacts them: from here on a listener holds only the redacted paste, so the diagnosis, the
+ * reply quoting it, the record and the LLM request never see a secret.
+ */
 export function joinParts(parts: readonly (string | undefined)[]): string {
-  return parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '').join('\n\n');
+  return redactText(decodeSlackEntities(parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '').join('\n\n')));
+}
+
+/**
+ * Slack sends `&`, `<` and `>` as entities; the redactor must see the characters
+ * (`PGPASSWORD=a&amp;b` would otherwise lose only `a` and keep `amp;b`).
+ */
+function decodeSlackEntities(text: string): string {
+  return text.includes('&') ? text.replace(/&(amp|lt|gt);/g, (_m, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>')) : text;
 }

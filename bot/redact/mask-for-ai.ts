@@ -1,9 +1,9 @@
-import { redactSecrets } from './redact-secrets.js';
+import { redact } from './redact.js';
 
 export interface MaskedText {
   /** Secrets redacted, hosts and paths replaced by `<HOST_n>` / `<PATH_n>`. */
   text: string;
-  /** Secrets removed, by rule (as `redactSecrets`). */
+  /** Secrets removed, by rule (as `redact`). */
   counts: Record<string, number>;
   hosts: number;
   paths: number;
@@ -64,7 +64,7 @@ export const MASK_PATTERNS: readonly RegExp[] = [ABSOLUTE_PATH, ENVIRONMENT_DIR,
  * Model, attribute, table and field names are left as they are.
  */
 export function maskForAi(input: string): MaskedText {
-  const { text: redacted, counts } = redactSecrets(input);
+  const { text: redacted, counts } = redact(input);
   const originals = new Map<string, string>();
   const byOriginal = { HOST: new Map<string, string>(), PATH: new Map<string, string>() };
   const placeholder = (kind: 'HOST' | 'PATH', original: string): string => {

@@ -33,6 +33,9 @@ export function openDatabase(options: DatabaseOptions): Db {
       db.pragma('wal_autocheckpoint = 10000');
     }
     db.pragma('foreign_keys = ON');
+    // Deleted and overwritten content is zeroed on its page, so a purged excerpt does not stay
+    // readable in the file's free space (see Store.purge for the rest).
+    db.pragma('secure_delete = ON');
     // 32 MiB of page cache (default 2 MiB): the rollups and the time index of a year of
     // occurrences stay in memory, so recording and the digest rarely read from the file.
     db.pragma('cache_size = -32768');

@@ -198,6 +198,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    // openStore has copied the salt into the key file next to the database before this runs.
+    name: 'the user-id key leaves the database',
+    up(db) {
+      db.exec(`DELETE FROM meta WHERE key = 'user_salt'`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,4 +1,4 @@
-import { redactSecrets } from '../redact/redact-secrets.js';
+import { redact } from '../redact/redact.js';
 import type { Diagnosis, MatchMethod } from '../triage/types.js';
 import type { Db } from './database.js';
 import type { UserKeyFn } from './user-key.js';
@@ -99,7 +99,7 @@ export function occurrenceFromDiagnosis(
 export function makeExcerpt(text: string, max = MAX_EXCERPT_CHARS): string | null {
   // Redact the whole text before cutting: a cut through a secret could leave a piece of it
   // that no longer looks like one.
-  const redacted = redactSecrets(text).text.trim();
+  const redacted = redact(text).text.trim();
   if (!redacted) return null;
   if (redacted.length <= max) return redacted;
   const marker = `\n[… ${redacted.length - max} characters omitted …]\n`;

@@ -5,8 +5,10 @@ export interface StoreSettings {
   dbPath: string;
   /** FAULTLINE_RETENTION_DAYS: excerpts older than this are purged. */
   retentionDays: number;
-  /** FAULTLINE_USER_SALT: HMAC secret for user ids; null means a random salt kept in the database. */
-  userSalt: string | null;
+  /** FAULTLINE_USER_KEY (or the older FAULTLINE_USER_SALT): HMAC key for user ids; null: the key file. */
+  userKey: string | null;
+  /** FAULTLINE_USER_KEY_FILE, absolute; null: `<database>.user-key`. */
+  userKeyFile: string | null;
   /** FAULTLINE_STORE_USER_IDS=true keeps raw Slack user ids. */
   storeRawUserIds: boolean;
 }
@@ -30,10 +32,14 @@ export function readStoreSettings(env: NodeJS.ProcessEnv, cwd: string): { settin
     else problems.push(`FAULTLINE_RETENTION_DAYS must be a whole number of days >= 1 (got '${rawRetention}'); default ${DEFAULT_RETENTION_DAYS}.`);
   }
 
-  const userSalt = env.FAULTLINE_USER_SALT?.trim() || null;
-  if (userSalt !== null && userSalt.length < 16) {
-    problems.push('FAULTLINE_USER_SALT must be at least 16 characters (e.g. `openssl rand -hex 32`), or unset to keep a random salt in the database.');
+  // FAULTLINE_USER_SALT is the name older versions read; the same value keeps the same hashes.
+  const keyName = env.FAULTLINE_USER_KEY?.trim() ? 'FAULTLINE_USER_KEY' : 'FAULTLINE_USER_SALT';
+  const userKey = env[keyName]?.trim() || null;
+  if (userKey !== null && userKey.length < 16) {
+    problems.push(`${keyName} must be at least 16 characters (e.g. \`openssl rand -hex 32\`), or unset to use a key file next to the database.`);
   }
+  const rawKeyFile = env.FAULTLINE_USER_KEY_FILE?.trim();
+  const userKeyFile = rawKeyFile ? (isAbsolute(rawKeyFile) ? rawKeyFile : resolve(cwd, rawKeyFile)) : null;
 
   let storeRawUserIds = false;
   const rawIds = env.FAULTLINE_STORE_USER_IDS?.trim().toLowerCase();
@@ -42,5 +48,5 @@ export function readStoreSettings(env: NodeJS.ProcessEnv, cwd: string): { settin
     else if (rawIds !== 'false' && rawIds !== '0') problems.push(`FAULTLINE_STORE_USER_IDS must be true or false (got '${env.FAULTLINE_STORE_USER_IDS}').`);
   }
 
-  return { settings: { dbPath, retentionDays, userSalt, storeRawUserIds }, problems };
+  return { settings: { dbPath, retentionDays, userKey, userKeyFile, storeRawUserIds }, problems };
 }

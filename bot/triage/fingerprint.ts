@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { redactSecrets } from '../redact/redact-secrets.js';
+import { redact } from '../redact/redact.js';
 import { readJsCrash } from './js-stack.js';
 import type { ErrorRecord, ParsedPaste } from './types.js';
 
@@ -60,7 +60,7 @@ export function normaliseMessage(message: string): string {
   // Secrets and user data (e-mails, tokens) go first, with the same redaction the store
   // applies: an error and its stored, redacted excerpt have the same fingerprint, and two
   // pastes differing only in such values collide.
-  let out = dropKeyValues(redactSecrets(message).text.slice(0, 1000));
+  let out = dropKeyValues(redact(message).text.slice(0, 1000));
   for (const [re, rep] of VARIABLE_PARTS) {
     out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep);
   }

@@ -21,7 +21,7 @@ describe('maskForAi', () => {
   it('redacts secrets irreversibly', () => {
     expect(masked.text).not.toContain(SECRET.dsnPassword);
     expect(masked.text).not.toContain(SECRET.email);
-    expect(masked.counts).toMatchObject({ url_password: 1, sql_parameters: 1 });
+    expect(masked.counts).toMatchObject({ 'url-userinfo': 1, 'sql-parameters': 1 });
     const restored = masked.restore(masked.text);
     expect(restored).not.toContain(SECRET.dsnPassword);
     expect(restored).not.toContain(SECRET.email);

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
   it('fills every default', () => {
     const c = loadConfig(VALID, { cwd: '/srv/faultline' });
     expect(c.slack).toEqual({ botToken: VALID.SLACK_BOT_TOKEN, signingSecret: VALID.SLACK_SIGNING_SECRET, appToken: null, socketMode: false, apiUrl: null, port: 3000 });
-    expect(c.store).toMatchObject({ dbPath: '/srv/faultline/data/faultline.db', retentionDays: 90, userSalt: null, storeRawUserIds: false });
+    expect(c.store).toMatchObject({ dbPath: '/srv/faultline/data/faultline.db', retentionDays: 90, userKey: null, userKeyFile: null, storeRawUserIds: false });
     expect(c).toMatchObject({ lang: 'en', timeZone: 'UTC', maxFileBytes: 1024 * 1024, digest: { channel: null, cron: '0 9 * * 1' } });
     expect(c.llm).toMatchObject({ apiKey: null, baseUrl: null, timeoutMs: 20_000 });
     expect(c.warnings).toEqual([]);

@@ -7,6 +7,8 @@ export interface SlackCall {
   params: Record<string, unknown>;
   /** The bearer token sent, if any. */
   token: string | null;
+  /** The request body as it arrived (form, JSON or multipart), for leak scans. */
+  raw?: string;
   /** What the stand-in answered (Web API methods). */
   response?: Record<string, unknown>;
   /** performance.now() when the request arrived (same clock as the sender in this process). */
@@ -107,11 +109,11 @@ export async function startStandInSlack(options: { botToken: string }): Promise<
       const body = await readBody(req);
       const params = parseParams(body, req.headers['content-type'] ?? '');
       if (url.pathname.startsWith('/respond/')) {
-        calls.push({ method: 'response_url', params: { ...params, _path: url.pathname }, token, at });
+        calls.push({ method: 'response_url', params: { ...params, _path: url.pathname }, token, at, raw: body });
         return send(res, 200, 'ok', 'text/plain');
       }
       const method = url.pathname.replace(/^\/api\//, '');
-      const call: SlackCall = { method, params, token: token ?? (typeof params.token === 'string' ? params.token : null), at };
+      const call: SlackCall = { method, params, token: token ?? (typeof params.token === 'string' ? params.token : null), at, raw: body };
       calls.push(call);
       if (call.token !== options.botToken) return send(res, 200, { ok: false, error: 'invalid_auth' });
       const responder = overrides.get(method) ?? defaults[method];

@@ -58,7 +58,7 @@ DATABASE_URL=postgresql+asyncpg://app:hunter2@db/app`;
     const k2 = b.occurrences.get(await b.occurrences.record(slackOccurrence({ user: 'U1' })))?.userKey;
     expect(b.occurrences.recentForUser('U1')).toHaveLength(2);
     b.close();
-    const c = openStore({ path, userSalt: 'another-salt-of-enough-length' });
+    const c = openStore({ path, userKey: 'another-key-of-enough-length' });
     const k3 = c.occurrences.get(await c.occurrences.record(slackOccurrence({ user: 'U1' })))?.userKey;
     c.close();
     expect(k1).toBe(k2);

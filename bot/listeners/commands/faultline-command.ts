@@ -1,3 +1,4 @@
+import { redactText } from '../../redact/redact.js';
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { digestCatalogue } from '../../jobs/digest-catalogue.js';
 import { computeDigest, isEmptyDigest } from '../../jobs/digest.js';
@@ -64,7 +65,8 @@ export function createFaultlineCommandHandler(services: Services) {
           await respond(ephemeral(digestPreview(services, workspace, lang)));
           return;
         default:
-          await diagnoseText(services, { workspace, channel: command.channel_id, user: command.user_id, text: rest, lang }, respond);
+          // Redacted on arrival, like every paste (see joinParts).
+          await diagnoseText(services, { workspace, channel: command.channel_id, user: command.user_id, text: redactText(rest), lang }, respond);
       }
     } catch (err) {
       const ref = failureRef();

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { buildAiReply } from '../../render/ai-blocks.js';
 import { buildDiagnosisModal, buildFaultReply, buildLookingIntoIt, buildNoMatchReply, buildUnansweredReply } from '../../render/blocks.js';
+import { redactText } from '../../redact/redact.js';
 import { ACTION_IDS } from '../../render/slack-limits.js';
 import { isRecordable, occurrenceFromDiagnosis } from '../../store/occurrences.js';
 import type { Services } from '../services.js';
@@ -15,7 +16,8 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  */
 export function createDiagnoseModalHandler(services: Services) {
   return async ({ ack, view, body, client, context }: ViewArgs): Promise<void> => {
-    const text = view.state.values[ACTION_IDS.diagnoseModalBlock]?.[ACTION_IDS.diagnoseModalInput]?.value ?? '';
+    // Redacted on arrival, like every paste (see joinParts).
+    const text = redactText(view.state.values[ACTION_IDS.diagnoseModalBlock]?.[ACTION_IDS.diagnoseModalInput]?.value ?? '');
     const user = body.user.id;
     const workspace = context.teamId ?? body.team?.id ?? '';
     const lang = await services.locale.langFor(client, user);
