@@ -56,6 +56,9 @@ def orm() -> Any:
         organization_id = Column(ForeignKey("organizations.id"))
         organization = relationship(Organization)
 
+    for cls in (Organization, User):
+        cls.__qualname__ = cls.__name__   # as if defined at module level: <kits.app_stack.User object at ...>
+
     class Models:
         pass
 
@@ -107,6 +110,13 @@ def test_client(app: Any) -> Any:
     from fastapi.testclient import TestClient
 
     return TestClient(app)
+
+
+def fail_on_client_error(response: Any) -> None:
+    """A client that got a 4xx prints what it got (the body users paste) and exits 1."""
+    if response.status_code >= 400:
+        sys.stderr.write(f"{response.status_code} {response.reason_phrase}\n{response.text}\n")
+        sys.exit(1)
 
 
 # --- pytest in a throwaway project ----------------------------------------------------------
