@@ -105,6 +105,49 @@ class pg_async_session:
         await self.engine.dispose()
 
 
+def orm_schema() -> Any:
+    """A BaseModel that reads ORM objects: from_attributes on pydantic 2, orm_mode on pydantic 1."""
+    from pydantic import BaseModel
+
+    if pydantic2():
+        from pydantic import ConfigDict
+
+        class ORMSchema(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+    else:
+        class ORMSchema(BaseModel):
+            class Config:
+                orm_mode = True
+    return ORMSchema
+
+
+def async_db(models: Any, users: int = 1) -> Any:
+    """Seeds the run's database and returns an async_sessionmaker for an app's get_session dependency.
+
+    NullPool: TestClient runs the app in its own event loop, and no connection outlives a request.
+    """
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+    from sqlalchemy.orm import sessionmaker
+    from sqlalchemy.pool import NullPool
+
+    engine = create_async_engine(labkit.pg_url("asyncpg"), poolclass=NullPool)
+
+    async def seed() -> None:
+        async with engine.begin() as conn:
+            await conn.run_sync(models.Base.metadata.create_all)
+        async with AsyncSession(engine) as session:
+            org = models.Organization(name="Acme")
+            session.add(models.User(email="ana@example.com", first_name="Ana", last_name="Silva", organization=org))
+            for n in range(1, users):
+                session.add(models.User(email=f"user{n}@example.com"))
+            await session.commit()
+
+    asyncio.run(seed())
+    return sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
 def test_client(app: Any) -> Any:
     """Starlette's TestClient: the app runs in-process, and server errors propagate as tracebacks."""
     from fastapi.testclient import TestClient
