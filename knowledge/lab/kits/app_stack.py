@@ -267,6 +267,12 @@ class AlembicProject:
             )
         return path
 
+    def cli(self, *argv: str) -> None:
+        """Runs `alembic <argv>` through Alembic's own command-line entry point; a FAILED command exits 1."""
+        from alembic.config import main
+
+        main(argv=["-c", os.path.join(self.root, "alembic.ini"), *argv], prog="alembic")
+
     def heads(self) -> list:
         from alembic.script import ScriptDirectory
 
