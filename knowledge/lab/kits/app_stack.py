@@ -148,6 +148,37 @@ def async_db(models: Any, users: int = 1) -> Any:
     return sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+class raise_logged_errors:
+    """`with raise_logged_errors("sqlalchemy.pool"):` re-raises the first exception a library only logged.
+
+    Some faults never propagate (the pool logs "Exception terminating connection" and carries on);
+    the log already printed the real traceback, and re-raising it makes the run fail the way a
+    strict test suite (or a log alert) would.
+    """
+
+    def __init__(self, logger: str) -> None:
+        import logging
+
+        self.logger, self.records = logging.getLogger(logger), []
+        outer = self
+
+        class Keep(logging.Handler):
+            def emit(self, record: Any) -> None:
+                if record.exc_info:
+                    outer.records.append(record)
+
+        self.handler = Keep(level=logging.ERROR)
+
+    def __enter__(self) -> "raise_logged_errors":
+        self.logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.logger.removeHandler(self.handler)
+        if self.records and exc[0] is None:
+            raise self.records[0].exc_info[1]
+
+
 def test_client(app: Any) -> Any:
     """Starlette's TestClient: the app runs in-process, and server errors propagate as tracebacks."""
     from fastapi.testclient import TestClient
