@@ -31,8 +31,10 @@ for (const { name, dir } of catalogues) {
       expect({ fault: d.match?.id ?? null, cause: d.match?.variant ?? null }).toEqual({ fault: t.faultId, cause: t.cause });
     });
 
-    // What a user of that world is offered: every fix marked applicable, in the spelling shown,
-    // must be one the lab ran clean in that world whenever the lab ran it there at all.
+    // What a user of that world is offered: every fix marked applicable without a version caveat,
+    // in the spelling shown, must be one the lab ran clean in that world whenever the lab ran it
+    // there at all. (When the trace does not tell the version, a version-gated fix is shown with
+    // "needs SQLAlchemy >=2.0" instead: labelled, not claimed.)
     it('offers on each world\'s real trace only spellings the lab ran clean in that world', () => {
       const wrong: string[] = [];
       for (const t of traces) {
@@ -40,7 +42,7 @@ for (const { name, dir } of catalogues) {
         const result = fault?.lab?.results?.[t.world as 'bookworm' | 'trixie'];
         if (!fault || !result) continue;
         const ran = (key: string) => Object.values(result.scenarios).map((s) => s.fixes[key]?.status).filter((s) => s === 'verified' || s === 'fails');
-        for (const fix of engine.diagnose(t.text).fixes.filter((x) => x.available)) {
+        for (const fix of engine.diagnose(t.text).fixes.filter((x) => x.available && x.caveat === null)) {
           for (const shown of fix.formLabel ? [] : [fix.form ? `${fix.id}/${fix.form}` : fix.id]) {
             const runs = ran(shown);
             if (runs.length && !runs.includes('verified')) wrong.push(`${t.origin}: ${shown} is offered but failed in ${t.world}`);
