@@ -107,3 +107,39 @@ async def settle(cleanup: Awaitable[Any], *clients: Awaitable[Any]) -> None:
     for result in results:
         if isinstance(result, BaseException):
             raise result
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+async def start_forwarder_later(listen_port: int, target_url: str, delay: float) -> asyncio.Task:
+    """After `delay` seconds, accepts on 127.0.0.1:listen_port and forwards to the run's server.
+
+    Stands in for a database that is still starting when the app first connects (the
+    `docker compose up` race): refused at first, accepting a moment later.
+    """
+    target = urlsplit(target_url)
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    async def handle(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        server_r, server_w = await asyncio.open_connection(target.hostname, target.port)
+        await asyncio.gather(pipe(client_r, server_w), pipe(server_r, client_w))
+
+    async def serve() -> None:
+        await asyncio.sleep(delay)
+        server = await asyncio.start_server(handle, "127.0.0.1", listen_port)
+        async with server:
+            await server.serve_forever()
+
+    return asyncio.create_task(serve())
