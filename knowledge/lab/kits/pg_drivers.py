@@ -143,3 +143,39 @@ async def start_forwarder_later(listen_port: int, target_url: str, delay: float)
             await server.serve_forever()
 
     return asyncio.create_task(serve())
+
+
+class temporary_role:
+    """A login role with a known password, dropped on exit (roles are cluster-wide, databases are not).
+
+    `with temporary_role("s3cret") as role:` gives role.name and role.url(driver, password=...).
+    """
+
+    def __init__(self, password: str) -> None:
+        self.password = password
+        self.name = f"app_{os.getpid()}_{os.urandom(3).hex()}"
+
+    def __enter__(self) -> "temporary_role":
+        self._admin("CREATE ROLE {} LOGIN PASSWORD %s", self.password)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._admin("DROP ROLE IF EXISTS {}")
+
+    def _admin(self, sql: str, *params: Any) -> None:
+        import psycopg2
+        from psycopg2 import sql as pgsql
+
+        conn = psycopg2.connect(labkit.pg_dsn())
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute(pgsql.SQL(sql).format(pgsql.Identifier(self.name)), params or None)
+        finally:
+            conn.close()
+
+    def url(self, driver: str, password: Optional[str]) -> str:
+        """The run's database as this role; password=None leaves it out of the URL."""
+        base = urlsplit(labkit.pg_url(driver))
+        auth = self.name if password is None else f"{self.name}:{password}"
+        return urlunsplit((base.scheme, f"{auth}@{base.hostname}:{base.port}", base.path, "", ""))
