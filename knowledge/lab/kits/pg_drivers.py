@@ -1,6 +1,6 @@
 """Shared helpers for the lab programs of the PostgreSQL driver and connection faults.
 
-Used by programs/asyncpg/*, programs/postgres/* and programs/sqlalchemy/queue-pool-timeout.py.
+Used by programs/asyncpg/prepared-statement-pgbouncer.py and programs/postgres/*.
 """
 from __future__ import annotations
 
@@ -80,19 +80,6 @@ def closed_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def server_max_connections() -> int:
-    """max_connections of the run's PostgreSQL, asked on one short-lived connection."""
-    import psycopg2
-
-    conn = psycopg2.connect(labkit.pg_dsn())
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SHOW max_connections")
-            return int(cur.fetchone()[0])
-    finally:
-        conn.close()
 
 
 async def settle(cleanup: Awaitable[Any], *clients: Awaitable[Any]) -> None:
