@@ -32,6 +32,8 @@ async def sqlalchemy_app(engine) -> None:
                 await conn.execute(text("SELECT id, status FROM orders WHERE customer_id = :c"), {"c": (n + i) % 10})
                 await conn.execute(text("SELECT count(*) FROM orders WHERE status = :s"), {"s": "open"})
 
+    async with engine.connect():  # start-up: the first connection initialises the dialect alone
+        pass
     await settle(engine.dispose(), *(client(n) for n in range(CONNECTIONS)))
 
 
