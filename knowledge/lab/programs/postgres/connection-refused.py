@@ -1,0 +1,108 @@
+"""Connecting where no PostgreSQL answers: a closed port, an unresolvable name, no Unix socket."""
+import asyncio
+
+import labkit
+from kits.pg_drivers import closed_loopback_port, port_is_free, start_forwarder_later, url_with
+
+
+def server_down(fix):
+    # The default port on this machine, where no server runs (the app started before Postgres).
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    if fix not in (None, "retry-on-startup"):
+        raise labkit.UnknownFix(fix)
+    if fix is None and not port_is_free(5432):
+        raise labkit.NotApplicable("something listens on 127.0.0.1:5432 here")
+    # The fixed run uses a free port of its own, so a parallel run never sees its stand-in server.
+    port = 5432 if fix is None else closed_loopback_port()
+    url = url_with(labkit.pg_url("asyncpg"), port=port)
+
+    async def main():
+        engine = create_async_engine(url)
+        try:
+            if fix is None:
+                async with engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                return
+            from sqlalchemy.exc import OperationalError
+            from sqlalchemy.ext.asyncio import AsyncEngine
+
+            async def wait_for_db(engine: AsyncEngine, attempts: int = 30, delay: float = 1.0) -> None:
+                for attempt in range(1, attempts + 1):
+                    try:
+                        async with engine.connect() as conn:
+                            await conn.execute(text("SELECT 1"))
+                        return
+                    except (OSError, OperationalError):  # refused / unresolved while Postgres starts
+                        if attempt == attempts:
+                            raise
+                        await asyncio.sleep(delay)
+
+            server = await start_forwarder_later(port, labkit.pg_dsn(), delay=2.5)
+            await wait_for_db(engine)
+            server.cancel()
+        finally:
+            await engine.dispose()
+
+    return main()
+
+
+def wrong_port(fix):
+    # PgBouncer's usual port, with no PgBouncer running.
+    from sqlalchemy import create_engine, text
+
+    if fix is not None:
+        raise labkit.UnknownFix(fix)
+    if not port_is_free(6432):
+        raise labkit.NotApplicable("something listens on 127.0.0.1:6432 here")
+    engine = create_engine(url_with(labkit.pg_url("psycopg2"), port=6432))
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+def wrong_host_dns(fix):
+    # A host name that cannot resolve anywhere (.invalid is reserved for that, RFC 6761).
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    if fix is not None:
+        raise labkit.UnknownFix(fix)
+    url = labkit.pg_url("asyncpg").replace("@127.0.0.1:", "@db.invalid:")
+
+    async def main():
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
+    return main()
+
+
+def unix_socket(fix):
+    # No host in the URL: libpq looks for /var/run/postgresql/.s.PGSQL.5432.
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    database = labkit.pg_dsn().rsplit("/", 1)[1]
+    if fix is None:
+        if os.path.exists("/var/run/postgresql/.s.PGSQL.5432"):
+            raise labkit.NotApplicable("a server listens on the default Unix socket here")
+        engine = create_engine(f"postgresql+psycopg2://lab:lab@/{database}")
+    elif fix == "tcp-instead-of-socket":
+        engine = create_engine(labkit.pg_url("psycopg2"))  # postgresql+psycopg2://lab:lab@127.0.0.1:<port>/<db>
+    else:
+        raise labkit.UnknownFix(fix)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+labkit.run({
+    "server-down": server_down,
+    "wrong-port": wrong_port,
+    "wrong-host-dns": wrong_host_dns,
+    "unix-socket": unix_socket,
+})
