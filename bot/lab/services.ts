@@ -151,6 +151,10 @@ export async function startServices(place: WorldPlace, withBouncer: boolean, log
         `pidfile = ${bouncerPid}`,
         'max_client_conn = 200',
         'default_pool_size = 20',
+        // PgBouncer 1.21 learned to track prepared statements, and trixie's 1.24 turns it on by
+        // default (200); bookworm's 1.18 has no such key. The lab pins the behaviour most
+        // deployments still run, and the one the prepared-statement fault is about: off.
+        ...(world.name === 'trixie' ? ['max_prepared_statements = 0'] : []),
         '',
       ].join('\n'),
     );
