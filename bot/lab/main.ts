@@ -10,22 +10,29 @@ import { labFaults, programExists, recordedResults, tracePath, type LabFault } f
 import { traceText } from './normalise.js';
 import { mergeResults, writeLabResults } from './record.js';
 import { compareResults, fixStatus, pointReleaseChanges, formatTable, parseMeasures, scenarioStatus, totals, WORLDS, type FaultReport, type FaultResults, type LabStatus, type RunOutcome, type WorldName, type WorldResult } from './results.js';
+import { createResultCache, outcomeOf, runKey, runnerDigest, sharedLabDigest, worldPackagesDigest } from './result-cache.js';
 import { killAllRuns, runProgram } from './run-program.js';
 import { prepareWorld, startServices, type Services, type WorldPlace } from './services.js';
 import { DEFAULT_CACHE, DEFAULT_MIRROR, ensureBookworm, ensureHostPackages, ensureTrixie, readPackageList, worldVersions, type Log, type World } from './worlds.js';
 
-const USAGE = `npm run lab -- [--prepare] [--json] [--record] [--only FAULT-ID] [--world bookworm|trixie] [--jobs N] [--timeout SECONDS] [--dir KNOWLEDGE-DIR]
+const USAGE = `npm run lab -- [--prepare] [--json] [--record] [--fresh] [--only FAULT-ID] [--world bookworm|trixie] [--jobs N] [--timeout SECONDS] [--dir KNOWLEDGE-DIR]
 
 Reproduces every fault's scenarios and runs every listed fix in each world, prints a table, and exits 1
 when a fresh result disagrees with what the fault files record. --record writes the results and traces.
 --prepare only installs the bookworm packages and builds the trixie chroot, and prints their versions.
-Environment: FAULTLINE_LAB_CACHE (default ${DEFAULT_CACHE}) holds the trixie chroot; FAULTLINE_LAB_MIRROR.`;
+A run whose inputs (program, kits, labkit.py, the fault's lab section, the world's packages, the
+runner) are unchanged reuses its cached output; the diagnosis is always made afresh. --fresh runs
+everything again (and refreshes the cache).
+Environment: FAULTLINE_LAB_CACHE (default ${DEFAULT_CACHE}) holds the trixie chroot and the result
+cache; FAULTLINE_LAB_MIRROR.`;
 
 export interface LabOptions {
   /** Only build/ensure the worlds and print their versions. */
   prepare: boolean;
   json: boolean;
   record: boolean;
+  /** Execute every run even when the result cache has it (and store the new results). */
+  fresh: boolean;
   only: string | null;
   worlds: WorldName[];
   jobs: number;
@@ -36,7 +43,7 @@ export interface LabOptions {
 export class LabUsageError extends Error {}
 
 export function parseLabArgs(argv: string[]): LabOptions {
-  const o: LabOptions = { prepare: false, json: false, record: false, only: null, worlds: [...WORLDS], jobs: Math.max(2, Math.min(16, cpus().length + 1)), timeout: 90, dir: defaultKnowledgeDir() };
+  const o: LabOptions = { prepare: false, json: false, record: false, fresh: false, only: null, worlds: [...WORLDS], jobs: Math.max(2, Math.min(16, cpus().length + 1)), timeout: 90, dir: defaultKnowledgeDir() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => {
@@ -47,6 +54,7 @@ export function parseLabArgs(argv: string[]): LabOptions {
     if (a === '--json') o.json = true;
     else if (a === '--prepare') o.prepare = true;
     else if (a === '--record') o.record = true;
+    else if (a === '--fresh') o.fresh = true;
     else if (a === '--only') o.only = value();
     else if (a === '--world') {
       const w = value();
@@ -90,6 +98,8 @@ export interface LabRun {
   faults: FaultReport[];
   totals: ReturnType<typeof totals>;
   recorded: boolean;
+  /** How many runs were executed and how many reused from the result cache. */
+  runs: { executed: number; reused: number };
   seconds: number;
 }
 
@@ -142,7 +152,16 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
   const labDir = join(options.dir, 'lab');
   const worlds = await ensureWorlds(options, log);
   const versions = new Map<WorldName, Record<string, string>>();
-  for (const w of worlds) versions.set(w.name, await worldVersions(w));
+  const packages = new Map<WorldName, string>();
+  for (const w of worlds) {
+    versions.set(w.name, await worldVersions(w));
+    packages.set(w.name, await worldPackagesDigest(w));
+  }
+  const cache = createResultCache(join(process.env.FAULTLINE_LAB_CACHE || DEFAULT_CACHE, 'results'));
+  const shared = sharedLabDigest(labDir);
+  const runner = runnerDigest();
+  const programs = new Map<string, string>();
+  const runs = { executed: 0, reused: 0 };
 
   const outcomes = new Map<string, Map<string, LabStatus>>();
   const traces = new Map<string, string>();
@@ -175,33 +194,54 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
 
   const places = new Map<WorldName, WorldPlace>();
   const services = new Map<WorldName, Services>();
-  try {
-    for (const w of worlds) {
-      const mine = ordered.filter((j) => j.world === w.name);
-      if (!mine.length) continue;
-      const place = await prepareWorld(w, labDir, process.env.FAULTLINE_LAB_CACHE || DEFAULT_CACHE);
-      cleanups.push(() => place.unmount());
-      places.set(w.name, place);
-      const needs = new Set(mine.flatMap((j) => j.fault.lab?.services ?? []));
-      if (needs.size) {
-        const s = await startServices(place, needs.has('pgbouncer'), log);
-        cleanups.push(() => s.stop());
-        services.set(w.name, s);
-      }
+  // A world (its mounts and services) starts when its first run misses the result cache: a warm
+  // run that reuses everything starts no PostgreSQL at all. Concurrent misses share one start.
+  const starting = new Map<WorldName, Promise<void>>();
+  const startWorld = (name: WorldName): Promise<void> => {
+    let p = starting.get(name);
+    if (!p) {
+      p = (async () => {
+        const w = worlds.find((x) => x.name === name) as World;
+        const place = await prepareWorld(w, labDir, process.env.FAULTLINE_LAB_CACHE || DEFAULT_CACHE);
+        cleanups.push(() => place.unmount());
+        const needs = new Set(ordered.filter((j) => j.world === name).flatMap((j) => j.fault.lab?.services ?? []));
+        if (needs.size) {
+          const s = await startServices(place, needs.has('pgbouncer'), log);
+          cleanups.push(() => s.stop());
+          services.set(name, s);
+        }
+        places.set(name, place);
+      })();
+      starting.set(name, p);
     }
+    return p;
+  };
+  try {
     let done = 0;
     let lastShown = 0;
     await pool(ordered, options.jobs, async (job) => {
       const place = places.get(job.world) as WorldPlace;
       const wants = job.fault.lab?.services ?? [];
-      const run: RunOutcome = await runProgram({
-        place,
-        program: job.fault.program,
-        args: job.fix ? [job.scenario, '--fix', job.fix] : [job.scenario],
-        services: wants.length ? (services.get(job.world) ?? null) : null,
-        withBouncer: wants.includes('pgbouncer'),
-        timeoutSeconds: options.timeout,
-      });
+      const args = job.fix ? [job.scenario, '--fix', job.fix] : [job.scenario];
+      const withBouncer = wants.includes('pgbouncer');
+      if (!programs.has(job.fault.program)) programs.set(job.fault.program, readFileSync(join(labDir, job.fault.program), 'utf8'));
+      const key = runKey({ world: job.world, worldPackages: packages.get(job.world) as string, runner, shared, program: programs.get(job.fault.program) as string, lab: job.fault.lab, args, withBouncer, timeoutSeconds: options.timeout });
+      let raw = options.fresh ? null : cache.get(key);
+      if (raw) runs.reused++;
+      else {
+        if (!places.has(job.world)) await startWorld(job.world);
+        raw = await runProgram({
+          place: places.get(job.world) as WorldPlace,
+          program: job.fault.program,
+          args,
+          services: wants.length ? (services.get(job.world) ?? null) : null,
+          withBouncer,
+          timeoutSeconds: options.timeout,
+        });
+        runs.executed++;
+        cache.put(key, raw);
+      }
+      const run: RunOutcome = outcomeOf(raw);
       const problems = parseMeasures(run.output).problems;
       for (const p of problems) notes.get(job.fault.id)?.push(`${job.world} ${job.scenario}${job.fix ? ` --fix ${job.fix}` : ''}: ${p}`);
       let status: LabStatus;
@@ -216,7 +256,7 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
       done++;
       if (done === ordered.length || done - lastShown >= Math.max(25, Math.round(ordered.length / 10))) {
         lastShown = done;
-        log(`${done}/${ordered.length} runs`);
+        log(`${done}/${ordered.length} runs (${runs.reused} reused from the result cache)`);
       }
     });
   } finally {
@@ -244,7 +284,7 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
   }
   const worldInfo: LabRun['worlds'] = {};
   for (const w of worlds) worldInfo[w.name] = { versions: versions.get(w.name) ?? {}, root: w.root };
-  return { worlds: worldInfo, faults: reports, totals: totals(reports, worlds.map((w) => w.name)), recorded: options.record, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  return { worlds: worldInfo, faults: reports, totals: totals(reports, worlds.map((w) => w.name)), recorded: options.record, runs, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
 /** Writes this run's reproduced traces for the fault and removes its stale ones, for the worlds run. */
@@ -324,7 +364,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.json) process.stdout.write(`${JSON.stringify({ ...result, ok: disagreements === 0 }, null, 2)}\n`);
     else {
       const versions = worlds.map((w) => `${w}: ${Object.entries(result.worlds[w]?.versions ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-      process.stdout.write(`${versions.join('\n')}\n\n${formatTable(result.faults, worlds)}\n\n${result.recorded ? 'Recorded the results in the fault files and the traces under knowledge/lab/traces.' : disagreements ? `${disagreements} disagreement(s) with the fault files: fix the program or the fault file, or run 'npm run lab -- --record' when the new result is right.` : 'Every result agrees with the fault files.'} (${result.seconds} s)\n`);
+      process.stdout.write(`${versions.join('\n')}\n\n${formatTable(result.faults, worlds)}\n\n${result.recorded ? 'Recorded the results in the fault files and the traces under knowledge/lab/traces.' : disagreements ? `${disagreements} disagreement(s) with the fault files: fix the program or the fault file, or run 'npm run lab -- --record' when the new result is right.` : 'Every result agrees with the fault files.'}\n${result.runs.executed} run(s) executed, ${result.runs.reused} reused from the result cache (--fresh runs them all), ${result.seconds} s.\n`);
     }
     return disagreements ? 1 : 0;
   } catch (err) {

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { normaliseOutput, type RunNames } from './normalise.js';
-import type { RunOutcome } from './results.js';
+import type { RunNames } from './normalise.js';
+import type { RawRun } from './result-cache.js';
 import { LAB_PASSWORD, LAB_USER, type Services } from './services.js';
 import { inWorld } from './worlds.js';
 import type { WorldPlace } from './services.js';
@@ -39,9 +39,10 @@ export function killAllRuns(): void {
 /**
  * Runs `python3 <program> <args>` in its world with a fresh database and an empty working
  * directory, stdout and stderr merged in the order written, killed (with its children) at the
- * timeout. Returns the normalised output.
+ * timeout. Returns the output as written, with the names that vary between runs (the result
+ * cache stores it so; `outcomeOf` normalises it).
  */
-export async function runProgram(run: ProgramRun): Promise<RunOutcome> {
+export async function runProgram(run: ProgramRun): Promise<RawRun> {
   const { place, services } = run;
   const work = mkdtempSync(join(place.host(place.tmpDir), 'run-'));
   chmodSync(work, 0o777);
@@ -99,7 +100,7 @@ export async function runProgram(run: ProgramRun): Promise<RunOutcome> {
       });
     });
     const names: RunNames = { labDir: place.labDir, workDir: workInner, database, pgPort: services?.pgPort, bouncerPort: services?.bouncerPort ?? undefined };
-    return { code, timedOut, output: normaliseOutput(output, names), seconds: (Date.now() - started) / 1000 };
+    return { code, timedOut, raw: output, names, seconds: (Date.now() - started) / 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });
     if (services && database) await services.dropDatabase(database).catch(() => undefined);

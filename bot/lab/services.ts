@@ -1,4 +1,5 @@
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { inWorld, runCommand, worldUser, type Log, type World } from './worlds.js';
@@ -93,6 +94,68 @@ async function waitForPort(port: number, ms: number): Promise<boolean> {
   return false;
 }
 
+/**
+ * One long-lived psql session that creates and drops the runs' databases. Two psql processes per
+ * run (each a chroot, a process start and a SCRAM handshake on both sides) cost about as much CPU
+ * as the database itself; one session pays that once. Statements are answered in the order sent,
+ * each followed by `\echo` of psql's ERROR variable, so a failure is seen per statement and the
+ * session goes on. A session that died is started again on the next statement.
+ */
+function psqlSession(argv: string[], env: NodeJS.ProcessEnv): { exec(sql: string): Promise<void>; close(): void } {
+  let child: ReturnType<typeof spawn> | null = null;
+  let pending: { resolve: () => void; reject: (e: Error) => void; sql: string }[] = [];
+  let out = '';
+  let err = '';
+  const start = (): ReturnType<typeof spawn> => {
+    const [cmd, ...args] = argv as [string, ...string[]];
+    const c = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    out = '';
+    err = '';
+    c.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const m = /^LAB-DONE (true|false)$/.exec(line);
+        if (!m) continue;
+        const p = pending.shift();
+        if (!p) continue;
+        if (m[1] === 'false') p.resolve();
+        else p.reject(new Error(`psql: ${p.sql}: ${err.trim().split('\n').pop() ?? 'failed'}`));
+        err = '';
+      }
+    });
+    c.stderr?.on('data', (d: Buffer) => {
+      if (err.length < 100_000) err += d.toString('utf8');
+    });
+    c.stdin?.on('error', () => undefined);
+    const fail = (why: string): void => {
+      if (child === c) child = null;
+      const waiting = pending;
+      pending = [];
+      for (const p of waiting) p.reject(new Error(`psql ended (${why}) before: ${p.sql}; ${err.trim().split('\n').pop() ?? ''}`));
+    };
+    c.on('error', (e) => fail(e.message));
+    c.on('close', (code) => fail(`exit ${code}`));
+    return c;
+  };
+  return {
+    exec(sql) {
+      if (!child) child = start();
+      const c = child;
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ resolve, reject, sql });
+        c.stdin?.write(`${sql};\n\\echo LAB-DONE :ERROR\n`);
+      });
+    },
+    close() {
+      child?.stdin?.end();
+      child = null;
+    },
+  };
+}
+
 export const LAB_USER = 'lab';
 export const LAB_PASSWORD = 'lab';
 
@@ -163,12 +226,10 @@ export async function startServices(place: WorldPlace, withBouncer: boolean, log
     if (b.code !== 0 || !(await waitForPort(bouncerPort, 10_000))) throw new Error(`PgBouncer did not start in ${world.name}: ${b.stderr.trim()} (log: ${place.host(join(state, 'pgbouncer.log'))})`);
   }
   log(`${world.name}: PostgreSQL on 127.0.0.1:${pgPort}${bouncerPort ? `, PgBouncer (transaction mode) on ${bouncerPort}` : ''}`);
-  const psql = (sql: string): Promise<void> =>
-    runCommand(inWorld(world, [`${world.pgBin}/psql`, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(pgPort), '-U', LAB_USER, '-d', 'postgres', '-c', sql]), {
-      env: { ...env, PGPASSWORD: LAB_PASSWORD },
-    }).then((r) => {
-      if (r.code !== 0) throw new Error(`psql in ${world.name}: ${r.stderr.trim()}`);
-    });
+  const admin = psqlSession(inWorld(world, [`${world.pgBin}/psql`, '-X', '-q', '-h', '127.0.0.1', '-p', String(pgPort), '-U', LAB_USER, '-d', 'postgres']), { ...env, PGPASSWORD: LAB_PASSWORD });
+  const psql = (sql: string): Promise<void> => admin.exec(sql).catch((e: Error) => {
+    throw new Error(`${world.name}: ${e.message}`);
+  });
   let stopped = false;
   return {
     pgPort,
@@ -178,6 +239,7 @@ export async function startServices(place: WorldPlace, withBouncer: boolean, log
     async stop() {
       if (stopped) return;
       stopped = true;
+      admin.close();
       if (withBouncer) {
         await runCommand(['sh', '-c', 'test -f "$1" && kill "$(cat "$1")"', 'sh', place.host(bouncerPid)]);
       }

@@ -58,6 +58,8 @@ describe('npm run lab on the fixture catalogue', () => {
     const doc = JSON.parse(r.out);
     expect(doc.ok).toBe(true);
     expect(doc.totals).toMatchObject({ faults: 2, reproducedAnywhere: 2, fixesRun: 4, fixesVerifiedAnywhere: 3, disagreements: 0 });
+    // Nothing changed since the first run: every run's output comes from the result cache.
+    expect(doc.runs).toEqual({ executed: 0, reused: 14 });
     expect(doc.faults.find((f: { id: string }) => f.id === 'demo.zero-division').results.trixie.scenarios['empty-average'].fixes['guard-empty']).toEqual({ status: 'verified', measured: { queries: 0, calls: 1 } });
   });
 
@@ -70,6 +72,14 @@ describe('npm run lab on the fixture catalogue', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('demo.zero-division: bookworm scenario zero-rate fix default-rate: recorded fails, now verified');
     expect(r.out).not.toContain('trixie');
+  });
+
+  it('--fresh executes every run again and still finds the disagreement', () => {
+    const r = lab('--fresh', '--json', '--only', 'demo.zero-division', '--world', 'bookworm');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc.runs).toEqual({ executed: 5, reused: 0 });
+    expect(doc.faults[0].disagreements).toContain('bookworm scenario zero-rate fix default-rate: recorded fails, now verified');
   });
 
   it('leaves no services, mounts or temporary folders behind', async () => {

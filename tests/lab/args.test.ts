@@ -4,14 +4,15 @@ import { LabUsageError, parseLabArgs } from '../../bot/lab/main.js';
 describe('npm run lab options', () => {
   it('defaults to both worlds, comparing, at least two runs at a time', () => {
     const o = parseLabArgs([]);
-    expect(o).toMatchObject({ json: false, record: false, prepare: false, only: null, worlds: ['bookworm', 'trixie'], timeout: 90 });
+    expect(o).toMatchObject({ json: false, record: false, fresh: false, prepare: false, only: null, worlds: ['bookworm', 'trixie'], timeout: 90 });
     expect(o.jobs).toBeGreaterThanOrEqual(2);
   });
 
   it('reads every option', () => {
-    expect(parseLabArgs(['--json', '--record', '--only', 'sqlalchemy.missing-greenlet', '--world', 'trixie', '--jobs', '3', '--timeout', '20'])).toMatchObject({
+    expect(parseLabArgs(['--json', '--record', '--fresh', '--only', 'sqlalchemy.missing-greenlet', '--world', 'trixie', '--jobs', '3', '--timeout', '20'])).toMatchObject({
       json: true,
       record: true,
+      fresh: true,
       only: 'sqlalchemy.missing-greenlet',
       worlds: ['trixie'],
       jobs: 3,
