@@ -43,7 +43,7 @@ export interface LabOptions {
 export class LabUsageError extends Error {}
 
 export function parseLabArgs(argv: string[]): LabOptions {
-  const o: LabOptions = { prepare: false, json: false, record: false, fresh: false, only: null, worlds: [...WORLDS], jobs: Math.max(2, Math.min(16, cpus().length + 1)), timeout: 90, dir: defaultKnowledgeDir() };
+  const o: LabOptions = { prepare: false, json: false, record: false, fresh: false, only: null, worlds: [...WORLDS], jobs: Math.max(2, Math.min(16, cpus().length + 1)), timeout: 300, dir: defaultKnowledgeDir() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => {

@@ -80,10 +80,12 @@ def missing_parent(driver):
             from fastapi import HTTPException
 
             if fix and fix.startswith("check-parent-exists"):
+                # The snippet's own calls run before the lookup, so a spelling the installed
+                # pydantic lacks (model_dump on 1.x) fails here even though the parent is missing.
+                data = payload.model_dump() if fix == "check-parent-exists" else payload.dict()
                 parent = await session.get(Organization, payload.organization_id)
                 if parent is None:
                     raise HTTPException(status_code=404, detail="organizations not found")
-                data = payload.model_dump() if fix == "check-parent-exists" else payload.dict()
                 session.add(Project(**data))
                 await session.commit()
             elif fix == "catch-and-report":
