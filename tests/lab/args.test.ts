@@ -4,7 +4,7 @@ import { LabUsageError, parseLabArgs } from '../../bot/lab/main.js';
 describe('npm run lab options', () => {
   it('defaults to both worlds, comparing, at least two runs at a time', () => {
     const o = parseLabArgs([]);
-    expect(o).toMatchObject({ json: false, record: false, fresh: false, prepare: false, only: null, worlds: ['bookworm', 'trixie'], timeout: 90 });
+    expect(o).toMatchObject({ json: false, record: false, fresh: false, prepare: false, only: null, worlds: ['bookworm', 'trixie'], timeout: 300 });
     expect(o.jobs).toBeGreaterThanOrEqual(2);
   });
 
