@@ -76,41 +76,36 @@ export function createRedactor(rules: readonly RedactionRule[]): Redactor {
       const note = (rule: RedactionRule, n: number) => {
         if (n > 0) counts[rule.id] = (counts[rule.id] ?? 0) + n;
       };
+      /** Applies the rules in order, each to what the previous one left. */
+      const applyRules = (from: string, which: Iterable<number>): { text: string; changed: boolean } => {
+        let out = from;
+        let changed = false;
+        for (const r of which) {
+          const rule = rules[r] as RedactionRule;
+          const result = rule.apply(out);
+          if (result.count) {
+            note(rule, result.count);
+            out = result.text;
+            changed = true;
+          }
+        }
+        return { text: out, changed };
+      };
       let text = input;
       const textHits = new Set<number>(alwaysRules);
       let lines = findLines(text, textHits);
       if (textHits.size) {
-        let changed = false;
-        for (const r of textRules) {
-          if (!textHits.has(r)) continue;
-          const rule = rules[r] as RedactionRule;
-          const result = rule.apply(text);
-          if (result.count) {
-            note(rule, result.count);
-            text = result.text;
-            changed = true;
-          }
-        }
+        const whole = applyRules(text, textRules.filter((r) => textHits.has(r)));
+        text = whole.text;
         // Positions moved: find the lines again in what is left.
-        if (changed) lines = findLines(text, null);
+        if (whole.changed) lines = findLines(text, null);
       }
       if (!lines.size) return { text, counts };
       let out = '';
       let from = 0;
       let any = false;
       for (const [start, { end, rules: which }] of lines) {
-        let line = text.slice(start, end);
-        const ordered = [...which].sort((a, b) => a - b);
-        let changed = false;
-        for (const r of ordered) {
-          const rule = rules[r] as RedactionRule;
-          const result = rule.apply(line);
-          if (result.count) {
-            note(rule, result.count);
-            line = result.text;
-            changed = true;
-          }
-        }
+        const { text: line, changed } = applyRules(text.slice(start, end), [...which].sort((a, b) => a - b));
         if (!changed) continue;
         out += text.slice(from, start) + line;
         // A line emptied by redaction (a SQLAlchemy parameters trailer) goes with its line break.
