@@ -57,7 +57,7 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
   }
   const toReplace = d.placeholders.filter((p) => p.fallback);
   if (toReplace.length) blocks.push(context([`${t.replaceNames} ${toReplace.map((p) => `\`${p.value}\` → ${escapeMrkdwn(p.meaning)}`).join(', ')}`]));
-  if (d.others.length) blocks.push(context([`${t.alsoInPaste} ${d.others.slice(0, 4).map((o) => `\`${escapeMrkdwn(clip(`${o.type}: ${o.message}`, 200).text)}\``).join(' · ')}`]));
+  if (d.others.length) blocks.push(context([`${d.otherDistinct > 1 ? t.otherDistinct.replace('{n}', String(d.otherDistinct)) : t.alsoInPaste} ${d.others.slice(0, 4).map((o) => `\`${escapeMrkdwn(clip(`${o.type}: ${o.message}`, 200).text)}\``).join(' · ')}`]));
   if (d.input.truncated) blocks.push(inputNotes(d));
   if (clipped) blocks.push(context([`_${t.truncated}_`]));
   blocks.push(feedbackActions(d, ctx));
