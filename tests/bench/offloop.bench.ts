@@ -58,13 +58,14 @@ async function run(t: TestBot, mode: string): Promise<BenchResult[]> {
   const baselineAcks: number[] = [];
   const acks: number[] = [];
   const pending: Promise<void>[] = [];
-  const bigTs = `${1_760_100_000}.${mode === 'worker' ? 1 : 2}00000`;
+  // Several large pastes, one a second, so the figures rest on a few hundred acks.
+  const BIG_COUNT = quick() ? 3 : 8;
+  let answered = 0;
   let bigDone = false;
-  let bigMs = NaN;
+  const bigMs: number[] = [];
   const start = performance.now();
   const maxSeconds = quick() ? 20 : 60;
   let i = 0;
-  let bigSentAt = 0;
   for (; !bigDone && performance.now() - start < maxSeconds * 1000; i++) {
     const due = start + (i * 1000) / RATE;
     const wait = due - performance.now();
@@ -72,12 +73,15 @@ async function run(t: TestBot, mode: string): Promise<BenchResult[]> {
     if (i === RATE) {
       baseline.disable();
       histogram.enable();
-      bigSentAt = performance.now();
+    }
+    if (i >= RATE && i % RATE === 0 && i / RATE <= BIG_COUNT) {
+      const bigTs = `${1_760_100_000 + i}.${mode === 'worker' ? 1 : 2}00000`;
+      const sentAt = performance.now();
       const big = { ...ev(), ts: bigTs, event_ts: bigTs, subtype: 'file_share', text: 'log attached', files: [{ id: 'F0BIGLOG1', name: 'prod.log', mimetype: 'text/plain', filetype: 'text', mode: 'snippet', size: log.length, url_private: url, url_private_download: url }] };
       void send(port, agent, big);
       void t.slack.waitFor('chat.postMessage', (c) => c.params.thread_ts === bigTs, 1, maxSeconds * 1000).then(() => {
-        bigDone = true;
-        bigMs = performance.now() - bigSentAt;
+        bigMs.push(performance.now() - sentAt);
+        bigDone = ++answered === BIG_COUNT;
       }, () => undefined);
     }
     const during = i >= RATE;
@@ -90,10 +94,11 @@ async function run(t: TestBot, mode: string): Promise<BenchResult[]> {
   const ack = summarise(acks);
   const base = summarise(baselineAcks);
   const p99 = histogram.percentile(99) / 1e6;
+  const answers = summarise(bigMs);
   return [
     { name: `stream alone (${mode}): event-loop delay p99, ack p50 / p99`, value: round(baseline.percentile(99) / 1e6), unit: 'ms', note: `acks ${round(base.median)} / ${round(base.p99)} ms over ${base.n} events; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores` },
-    { name: `30 MB snippet (${mode}): event-loop delay p99 while diagnosed`, value: round(p99), unit: 'ms', note: `max ${round(histogram.max / 1e6)} ms; target <= 50 ms: ${p99 <= 50 ? 'met' : 'MISSED'}` },
-    { name: `30 MB snippet (${mode}): time to its threaded answer`, value: round(bigMs), unit: 'ms', note: bigDone ? 'answered' : 'NOT ANSWERED in time' },
+    { name: `30 MB snippets (${mode}): event-loop delay p99 while diagnosed`, value: round(p99), unit: 'ms', note: `max ${round(histogram.max / 1e6)} ms; target <= 50 ms: ${p99 <= 50 ? 'met' : 'MISSED'}` },
+    { name: `30 MB snippet (${mode}): time to its threaded answer, median`, value: round(answers.median), unit: 'ms', note: `${answered} of ${BIG_COUNT} answered, max ${round(answers.max)} ms` },
     { name: `30 MB snippet (${mode}): ack of the 50 ev/s stream meanwhile, p50`, value: round(ack.median), unit: 'ms', note: `${ack.n} events` },
     { name: `30 MB snippet (${mode}): ack of the 50 ev/s stream meanwhile, p99`, value: round(ack.p99), unit: 'ms', note: `max ${round(ack.max)} ms; target <= 100 ms: ${ack.p99 <= 100 ? 'met' : 'MISSED'}` },
   ];
