@@ -9,6 +9,7 @@ import { digestCatalogue } from './jobs/digest-catalogue.js';
 import { createDigestScheduler, type DigestScheduler } from './jobs/digest-scheduler.js';
 import { startRetentionJob } from './jobs/retention.js';
 import { describeProblems } from './kb/files.js';
+import { createDiagnoser } from './kb/diagnose-pool.js';
 import { loadEngineQuick } from './kb/snapshot.js';
 import { createInFlight } from './listeners/in-flight.js';
 import { createLocaleResolver } from './listeners/locale.js';
@@ -63,6 +64,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   let shuttingDown = false;
   const services: Services = {
     engine,
+    diagnoser: createDiagnoser({ engine, knowledgeDir: options.knowledgeDir, log: (event, fields) => log.warn(event, fields) }),
     store,
     // Without OPENAI_API_KEY this is the no-op explainer: unknown errors get the honest no-match answer.
     explainer: options.explainer ?? createExplainer(config.llm, { store: store.ai, catalogue: engine, log, now: options.now }),
@@ -138,6 +140,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
           await app.stop().catch((err: unknown) => log.warn('faultline.stop_failed', errorFields(err)));
           const drained = await services.inFlight.drain(graceMs);
           if (!drained) log.warn('faultline.shutdown_unfinished', { inFlight: services.inFlight.size });
+          await services.diagnoser.close();
           store.close();
           log.info('faultline.stopped', { drained });
         })();

@@ -2,6 +2,7 @@ import type { Logger } from '@slack/bolt';
 import type { Explainer } from '../ai/explainer.js';
 import type { Store } from '../store/open-store.js';
 import type { ChannelMode } from '../store/slack-state.js';
+import type { Diagnoser } from '../kb/diagnose-pool.js';
 import type { Engine } from '../triage/diagnose.js';
 import type { Lang } from '../triage/types.js';
 import type { InFlight } from './in-flight.js';
@@ -12,6 +13,8 @@ import type { SnippetReader } from './snippet-files.js';
 /** What every listener is created with. Built once in main.ts; tests build their own. */
 export interface Services {
   engine: Engine;
+  /** Every paste is diagnosed through this: large ones off the event loop. */
+  diagnoser: Diagnoser;
   store: Store;
   explainer: Explainer;
   locale: LocaleResolver;

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { HEAD_BYTES, MAX_INPUT_BYTES } from '../triage/normalise.js';
 
 /** The fields of a Slack file object this reader uses (message `files`, files.info). */
 export interface SlackFileLike {
@@ -18,6 +19,11 @@ export interface SnippetText {
   texts: string[];
   /** Files not read, by name, for the note shown to the user. */
   skipped: string[];
+  /**
+   * Set when a file was longer than the engine reads: `texts` then hold its head and tail
+   * windows, and `originalBytes` the size of all files read, for the note in the answer.
+   */
+  window: { originalBytes?: number };
 }
 
 export interface SnippetReader {
@@ -39,6 +45,16 @@ export interface SnippetReaderOptions {
 
 // Slack's snippet types for pasted code and logs; binary uploads (images, PDFs) are never read.
 const TEXT_FILETYPES = new Set(['text', 'txt', 'log', 'python', 'javascript', 'typescript', 'json', 'yaml', 'sql', 'shell', 'bash', 'java', 'go', 'ruby', 'rust', 'csharp', 'cpp', 'c', 'kotlin', 'php', 'diff', 'markdown', 'xml', 'toml', 'ini', 'dockerfile', 'csv']);
+
+/** The tail window of a long file: what normaliseInput keeps after the head. */
+const TAIL_BYTES = MAX_INPUT_BYTES - HEAD_BYTES - 1;
+
+interface Downloaded {
+  text: string;
+  /** Bytes downloaded (the whole file, or FAULTLINE_MAX_FILE_BYTES). */
+  bytes: number;
+  windowed: boolean;
+}
 
 export function isTextFile(f: SlackFileLike): boolean {
   if (f.mode === 'snippet') return true;
@@ -72,7 +88,7 @@ export function createSnippetReader(options: SnippetReaderOptions): SnippetReade
   const doFetch = options.fetch ?? fetch;
   const allowed = createHostCheck(options.apiUrl);
 
-  const download = async (url: string): Promise<string | null> => {
+  const download = async (url: string): Promise<Downloaded | null> => {
     const res = await doFetch(url, {
       headers: { Authorization: `Bearer ${options.botToken}` },
       // A redirect would be Slack sending us to a login page (missing files:read scope).
@@ -84,23 +100,48 @@ export function createSnippetReader(options: SnippetReaderOptions): SnippetReade
       await res.body?.cancel();
       return null;
     }
-    const chunks: Buffer[] = [];
+    // Only the head and a rolling tail are kept: a 30 MB log never sits whole in memory nor is
+    // decoded on the event loop. The engine reads no more than these windows anyway.
+    const head: Buffer[] = [];
+    let headSize = 0;
+    const tail: Buffer[] = [];
+    let tailSize = 0;
     let size = 0;
     const reader = res.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(Buffer.from(value));
-      size += value.length;
-      if (size > options.maxBytes) {
+      let rest = Buffer.from(value.buffer, value.byteOffset, Math.min(value.length, options.maxBytes - size));
+      size += rest.length;
+      if (headSize < HEAD_BYTES) {
+        const take = rest.subarray(0, HEAD_BYTES - headSize);
+        head.push(take);
+        headSize += take.length;
+        rest = rest.subarray(take.length);
+      }
+      if (rest.length) {
+        tail.push(rest);
+        tailSize += rest.length;
+        while (tail.length > 1 && tailSize - (tail[0] as Buffer).length >= TAIL_BYTES) tailSize -= (tail.shift() as Buffer).length;
+      }
+      if (size >= options.maxBytes) {
         await reader.cancel();
         break;
       }
     }
-    return Buffer.concat(chunks).subarray(0, options.maxBytes).toString('utf8');
+    let tailBuf = Buffer.concat(tail);
+    if (size <= HEAD_BYTES + TAIL_BYTES) return { text: Buffer.concat([...head, tailBuf]).toString('utf8'), bytes: size, windowed: false };
+    tailBuf = tailBuf.subarray(tailBuf.length - TAIL_BYTES);
+    // Cut at line ends so no window starts or ends inside a line (or a UTF-8 sequence).
+    const headBuf = Buffer.concat(head);
+    const headEnd = headBuf.lastIndexOf(10);
+    const tailStart = tailBuf.indexOf(10);
+    const headText = headBuf.subarray(0, headEnd > HEAD_BYTES / 2 ? headEnd : headBuf.length).toString('utf8');
+    const tailText = tailBuf.subarray(tailStart >= 0 && tailStart < TAIL_BYTES / 2 ? tailStart + 1 : 0).toString('utf8');
+    return { text: `${headText}\n${tailText}`, bytes: size, windowed: true };
   };
 
-  const readOne = async (client: webApi.WebClient, file: SlackFileLike): Promise<string | null> => {
+  const readOne = async (client: webApi.WebClient, file: SlackFileLike): Promise<Downloaded | null> => {
     let f = file;
     if ((f.file_access === 'check_file_info' || !f.url_private) && f.id) {
       const info = await client.files.info({ file: f.id });
@@ -115,19 +156,25 @@ export function createSnippetReader(options: SnippetReaderOptions): SnippetReade
 
   return {
     async read(client, files) {
-      const out: SnippetText = { texts: [], skipped: [] };
+      const out: SnippetText = { texts: [], skipped: [], window: {} };
+      let bytes = 0;
+      let windowed = false;
       const candidates = (files ?? []).filter((f) => f.file_access === 'check_file_info' || isTextFile(f));
       for (const f of candidates.slice(0, maxFiles)) {
         try {
-          const text = await readOne(client, f);
-          if (text) out.texts.push(text);
-          else out.skipped.push(f.name ?? f.id ?? 'file');
+          const got = await readOne(client, f);
+          if (got?.text) {
+            out.texts.push(got.text);
+            bytes += got.bytes;
+            windowed ||= got.windowed;
+          } else out.skipped.push(f.name ?? f.id ?? 'file');
         } catch (err) {
           options.onError?.(f.id ?? '?', err instanceof Error ? err.name : 'error');
           out.skipped.push(f.name ?? f.id ?? 'file');
         }
       }
       for (const f of candidates.slice(maxFiles)) out.skipped.push(f.name ?? f.id ?? 'file');
+      if (windowed) out.window.originalBytes = bytes;
       return out;
     },
   };

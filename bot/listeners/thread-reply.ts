@@ -111,7 +111,7 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
   const { client, channel, workspace } = req;
   const started = performance.now();
   const lang = await services.locale.langFor(client, req.userId);
-  const d = req.first && req.first.lang === lang ? req.first : services.engine.diagnose(req.text, { lang });
+  const d = req.first && req.first.lang === lang ? req.first : await services.diagnoser.diagnose(req.text, { lang, ...(req.first?.input.truncated ? { originalBytes: req.first.input.bytes } : {}) });
   const worth = worthDiagnosing(d, req.asked);
   const explain = !d.match && worth && services.explainer.enabled;
 

@@ -57,8 +57,9 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
   }
   const toReplace = d.placeholders.filter((p) => p.fallback);
   if (toReplace.length) blocks.push(context([`${t.replaceNames} ${toReplace.map((p) => `\`${p.value}\` → ${escapeMrkdwn(p.meaning)}`).join(', ')}`]));
-  if (d.others.length) blocks.push(context([`${t.alsoInPaste} ${d.others.slice(0, 4).map((o) => `\`${escapeMrkdwn(clip(`${o.type}: ${o.message}`, 200).text)}\``).join(' · ')}`]));
-  if (clipped || d.input.truncated) blocks.push(context([`_${t.truncated}_`]));
+  if (d.others.length) blocks.push(context([`${d.otherDistinct > 1 ? t.otherDistinct.replace('{n}', String(d.otherDistinct)) : t.alsoInPaste} ${d.others.slice(0, 4).map((o) => `\`${escapeMrkdwn(clip(`${o.type}: ${o.message}`, 200).text)}\``).join(' · ')}`]));
+  if (d.input.truncated) blocks.push(inputNotes(d));
+  if (clipped) blocks.push(context([`_${t.truncated}_`]));
   blocks.push(feedbackActions(d, ctx));
 
   const text = fallbackText(`${m.title}: ${m.cause}`);
@@ -88,8 +89,14 @@ export function buildNoMatchReply(d: Diagnosis, extra?: string): SlackMessage {
   const blocks: KnownBlock[] = [section(head)];
   if (d.error && d.looksLikeError) blocks.push(context([`\`${escapeMrkdwn(clip(`${d.error.type ? `${d.error.type}: ` : ''}${d.error.message}`, 300).text)}\``]));
   if (d.alternatives.length) blocks.push(section(`${t.nearest}\n${d.alternatives.map((a) => `• \`${a.id}\` ${escapeMrkdwn(a.title)} (${Math.round(a.confidence * 100)}%)`).join('\n')}`));
+  if (d.input.truncated && d.looksLikeError) blocks.push(inputNotes(d));
   if (extra) blocks.push(context([extra]));
   return { text: head, blocks };
+}
+
+/** What part of a long paste was read (its head and tail windows), and why. */
+function inputNotes(d: Diagnosis): KnownBlock {
+  return context([clip(d.input.notes.map((n) => `_${escapeMrkdwn(n)}_`).join(' '), SLACK_LIMITS.contextText).text]);
 }
 
 /**

@@ -12,6 +12,7 @@ export function diagnosisToJson(d: Diagnosis): Record<string, unknown> {
     placeholders: d.placeholders,
     error: d.error,
     others: d.others,
+    otherDistinct: d.otherDistinct,
     facts: d.facts,
     fingerprint: d.fingerprint,
     looksLikeError: d.looksLikeError,

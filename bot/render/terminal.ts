@@ -97,8 +97,8 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
     out.push(c('yellow', t.replaceNames));
     for (const p of toReplace) out.push(`  ${p.value}  ->  ${p.meaning}`);
   }
-  if (d.others.length) {
-    out.push('', t.alsoInPaste);
+  if (d.others.length || d.otherDistinct) {
+    out.push('', d.otherDistinct > 1 ? t.otherDistinct.replace('{n}', String(d.otherDistinct)) : t.alsoInPaste);
     for (const o of d.others) out.push(`  - ${o.type}: ${o.message}${o.faultId ? `  [${o.faultId}]` : ''}`);
   }
   if (d.alternatives.length) out.push('', `${t.alternatives}: ${d.alternatives.map((a) => `${a.id} (${Math.round(a.confidence * 100)}%)`).join(', ')}`);

@@ -1,6 +1,6 @@
 import type { Fault } from '../kb/compile.js';
 import { extractEntities, extractFacts } from './extract.js';
-import { computeFingerprint } from './fingerprint.js';
+import { computeFingerprint, normaliseMessage } from './fingerprint.js';
 import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD, UNDECIDED_VARIANT_PENALTY } from './match.js';
 import { normaliseInput } from './normalise.js';
 import { parsePaste } from './parse.js';
@@ -84,6 +84,7 @@ function emptyDiagnosis(input: NormalisedInput, lang: Lang, fingerprint: string)
     placeholders: [],
     error: null,
     others: [],
+    otherDistinct: 0,
     facts: {},
     fingerprint,
     input: { bytes: input.bytes, lines: input.lines.length, truncated: input.truncated, notes: input.notes },
@@ -122,7 +123,13 @@ export function createEngine(faults: readonly Fault[]): Engine {
     };
     // Exact evidence per record, kept: the matched fault's captures are read from it below.
     const exact: Candidate[][] = [];
-    for (let i = first; i < records.length; i++) {
+    // The last traceback is matched even when many error lines followed it (a crash, then a
+    // shutdown's worth of errors): it is the most severe record in the paste.
+    let lastException = -1;
+    for (let i = records.length - 1; i >= 0 && lastException < 0; i--) if (records[i]?.kind === 'exception' && (records[i]?.frames.length ?? 0) > 0) lastException = i;
+    const toMatch = lastException >= 0 && lastException < first ? [lastException] : [];
+    for (let i = first; i < records.length; i++) toMatch.push(i);
+    for (const i of toMatch) {
       const record = records[i];
       if (!record) continue;
       const found = index.matchRecord(record, i, context);
@@ -184,11 +191,13 @@ export function createEngine(faults: readonly Fault[]): Engine {
         return f ? [{ id: f.id, title: f.title[lang], confidence: round(c.confidence), method: c.method }] : [];
       });
 
+    const isOther = (r: ErrorRecord): boolean => r !== primary && (r.kind !== 'line' || isErrorLine(r, parsed, input.errorLevel));
     const others = records
       .map((r, i) => ({ r, i }))
-      .filter(({ r, i }) => i !== primaryIndex && r.kind !== 'line')
+      .filter(({ r }) => isOther(r))
       .slice(-8)
       .map(({ r, i }) => ({ type: r.type, message: firstLine(r.message), faultId: perRecord.get(i)?.faultId ?? null }));
+    const otherDistinct = countOtherErrors([...(parsed.omitted ?? []), ...records].filter(isOther), primary);
 
     const diagnosis: Diagnosis = {
       ...emptyDiagnosis(input, lang, fingerprint),
@@ -197,6 +206,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
       facts,
       error: errorOf(primary, parsed),
       others,
+      otherDistinct,
       looksLikeError: errorLike,
       errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
     };
@@ -244,6 +254,27 @@ function errorOf(primary: ErrorRecord | undefined, parsed: ParsedPaste): Diagnos
   const js = primary?.kind === 'exception' ? null : readJsCrash(parsed.lines);
   if (js) return { type: js.type, message: firstLine(js.message) };
   return primary ? { type: primary.type, message: firstLine(primary.message) } : null;
+}
+
+const TRACEBACK_NEXT = /^\s{0,8}Traceback \(most recent call last\):/;
+
+/**
+ * An error line worth counting: logged at an error level when the paste has levels (a WARNING
+ * that says "timed out" is not one), and not the header a logger prints before a traceback
+ * ("ERROR uvicorn.error: Exception in ASGI application"), which belongs to that traceback.
+ */
+function isErrorLine(r: ErrorRecord, parsed: ParsedPaste, errorLevel: readonly boolean[]): boolean {
+  if (TRACEBACK_NEXT.test(parsed.lines[r.lineIndex + 1] ?? '')) return false;
+  return errorLevel[r.lineIndex] === true || !errorLevel.some(Boolean);
+}
+
+/** Distinct errors among `records` besides the primary one, told apart as the fingerprint does. */
+function countOtherErrors(records: readonly ErrorRecord[], primary: ErrorRecord | undefined): number {
+  const key = (r: ErrorRecord): string => `${r.shortType}|${normaliseMessage(firstLine(r.message)).slice(0, 300)}`;
+  const seen = new Set<string>();
+  for (const r of records) if (r.kind !== 'warning') seen.add(key(r));
+  if (primary) seen.delete(key(primary));
+  return seen.size;
 }
 
 function undecidedCause(count: number, lang: Lang): string {

@@ -2,7 +2,7 @@ import type { NormalisedInput } from './types.js';
 
 /** Bytes analysed at most. A longer paste keeps its head and its tail, where a crash ends up. */
 export const MAX_INPUT_BYTES = 256 * 1024;
-const HEAD_BYTES = 32 * 1024;
+export const HEAD_BYTES = 32 * 1024;
 /** Lines longer than this are cut before any regex sees them. */
 export const MAX_LINE_CHARS = 4000;
 export const MAX_LINES = 6000;
@@ -91,6 +91,25 @@ export function stripLinePrefix(line: string): { line: string; errorLevel: boole
 }
 
 /**
+ * Cuts a long paste down to what normaliseInput would analyse anyway: its first HEAD_BYTES and
+ * its last MAX_INPUT_BYTES - HEAD_BYTES characters, cut at line ends. Costs O(window), not
+ * O(paste), so a 30 MB paste is never copied whole to a worker or scanned by a regex. The
+ * original size comes back for the note saying that only the windows were read.
+ */
+export function windowPaste(text: string): { text: string; originalBytes: number | undefined } {
+  if (text.length <= MAX_INPUT_BYTES) return { text, originalBytes: undefined };
+  const tailChars = MAX_INPUT_BYTES - HEAD_BYTES - 1;
+  let head = text.slice(0, HEAD_BYTES);
+  const headEnd = head.lastIndexOf('\n');
+  if (headEnd > HEAD_BYTES / 2) head = head.slice(0, headEnd);
+  let tail = text.slice(text.length - tailChars);
+  const tailStart = tail.indexOf('\n');
+  if (tailStart >= 0 && tailStart < tailChars / 2) tail = tail.slice(tailStart + 1);
+  // Characters, not bytes: counting UTF-8 bytes would walk the whole string.
+  return { text: `${head}\n${tail}`, originalBytes: text.length };
+}
+
+/**
  * Turns whatever was pasted into bounded, plain lines: decodes bytes leniently, removes ANSI
  * colours, Slack escaping, code fences, quote markers and log prefixes, and caps size.
  * Never throws; a binary blob comes back flagged so the caller can say so.
@@ -114,6 +133,8 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     if (text.includes('\uFFFD')) notes.push('Some bytes were not valid UTF-8 and were replaced.');
   } else {
     text = input as string;
+    // The caller already cut a larger paste down to its windows (windowPaste, large files).
+    if (originalBytes !== undefined && originalBytes > MAX_INPUT_BYTES) truncated = true;
     if (text.length > MAX_INPUT_BYTES) {
       text = `${text.slice(0, HEAD_BYTES)}\n${text.slice(text.length - (MAX_INPUT_BYTES - HEAD_BYTES))}`;
       truncated = true;

@@ -101,7 +101,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   const seen = new Set<string>();
 
   const push = (record: ErrorRecord, rawMessage: string): void => {
-    if (records.length >= MAX_RECORDS) return;
+    // Bounded by the input: normaliseInput keeps at most MAX_LINES lines, one record each at most.
     finishMessage(record, rawMessage);
     const key = `${record.shortType}|${record.message.slice(0, 200)}`;
     // pytest prints the same error as an `E` line and again in the short summary.
@@ -342,5 +342,27 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       }
     });
   }
-  return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
+  if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
+  return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
+}
+
+const SEVERITY: Record<ErrorRecord['kind'], number> = { exception: 2, line: 1, warning: 0 };
+
+/**
+ * A long log can hold hundreds of error records before the crash that ended it. The newest are
+ * kept (the crash is last); the most severe record is kept too when it came earlier (a
+ * traceback followed by 200 warnings). The rest are returned for counting only.
+ */
+function capRecords(all: ErrorRecord[]): { records: ErrorRecord[]; omitted: ErrorRecord[] } {
+  const keep = all.slice(-MAX_RECORDS);
+  const omitted = all.slice(0, all.length - MAX_RECORDS);
+  const worstKept = Math.max(...keep.map((r) => SEVERITY[r.kind]));
+  let worstOmitted = -1;
+  for (let i = omitted.length - 1; i >= 0; i--) {
+    if (SEVERITY[(omitted[i] as ErrorRecord).kind] > worstKept && (worstOmitted < 0 || SEVERITY[(omitted[i] as ErrorRecord).kind] > SEVERITY[(omitted[worstOmitted] as ErrorRecord).kind])) worstOmitted = i;
+  }
+  if (worstOmitted < 0) return { records: keep, omitted };
+  const [worst] = omitted.splice(worstOmitted, 1) as [ErrorRecord];
+  omitted.push(keep.shift() as ErrorRecord);
+  return { records: [worst, ...keep], omitted };
 }

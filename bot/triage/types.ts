@@ -46,6 +46,8 @@ export interface ParsedPaste {
   failingLines: string[];
   /** Every normalised line (bounded), for `text` clues and version sniffing. */
   lines: string[];
+  /** Records found beyond the cap and left out of `records` (the oldest), for counting only. */
+  omitted?: ErrorRecord[];
 }
 
 export interface NormalisedInput {
@@ -180,6 +182,11 @@ export interface Diagnosis {
   /** The error the diagnosis is about, and the others the paste carries. */
   error: { type: string; message: string } | null;
   others: OtherError[];
+  /**
+   * Distinct errors in the paste besides the diagnosed one (warnings excluded), after replacing
+   * numbers and ids as the fingerprint does; `others` lists the last few of them.
+   */
+  otherDistinct: number;
   facts: Facts;
   fingerprint: string;
   input: { bytes: number; lines: number; truncated: boolean; notes: string[] };

@@ -31,7 +31,7 @@ export interface StandInSlack {
   setLocale(user: string, locale: string): void;
   setThread(channel: string, ts: string, messages: Record<string, unknown>[]): void;
   /** Serves a file at `${origin}/files/<name>` to requests bearing the bot token. */
-  addFile(name: string, content: string): string;
+  addFile(name: string, content: string | Buffer): string;
   reset(): void;
   close(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function startStandInSlack(options: { botToken: string }): Promise<
   const overrides = new Map<string, Responder>();
   const locales = new Map<string, string>();
   const threads = new Map<string, Record<string, unknown>[]>();
-  const files = new Map<string, string>();
+  const files = new Map<string, string | Buffer>();
   let seq = 0;
   const nextTs = () => `1700000${String(++seq).padStart(3, '0')}.000200`;
 
@@ -89,7 +89,7 @@ export async function startStandInSlack(options: { botToken: string }): Promise<
 
   const send = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
     res.writeHead(status, { 'content-type': type });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
   };
 
   const server: Server = createServer((req, res) => {

@@ -77,7 +77,7 @@ export function createFaultlineCommandHandler(services: Services) {
 }
 
 async function diagnoseText(services: Services, req: { workspace: string; channel: string; user: string; text: string; lang: Lang }, respond: CommandArgs['respond']): Promise<void> {
-  const d = services.engine.diagnose(req.text, { lang: req.lang });
+  const d = await services.diagnoser.diagnose(req.text, { lang: req.lang });
   const record = async (method?: 'ai'): Promise<number | null> =>
     isRecordable(d)
       ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace: req.workspace, channel: req.channel, user: req.user, text: req.text, permalink: null })

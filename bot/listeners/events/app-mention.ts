@@ -39,14 +39,14 @@ export function createMentionHandler(services: Services) {
       let text = joinParts([stripMention(e.text ?? '', context.botUserId), ...own.texts]);
       let skipped = own.skipped;
       let messageTs = e.ts;
-      let first = text ? services.engine.diagnose(text, { lang: services.settings.defaultLang }) : null;
+      let first = text ? await services.diagnoser.diagnose(text, { lang: services.settings.defaultLang, ...own.window }) : null;
 
       if (!first?.looksLikeError && !first?.match && e.thread_ts && e.thread_ts !== e.ts) {
         const thread = await readThread(services, client, channel, e.thread_ts, e.ts, context.botUserId);
         text = thread.text;
         skipped = thread.skipped;
         messageTs = e.thread_ts;
-        first = text ? services.engine.diagnose(text, { lang: services.settings.defaultLang }) : null;
+        first = text ? await services.diagnoser.diagnose(text, { lang: services.settings.defaultLang, ...thread.window }) : null;
       }
       if (!first || (!first.match && !first.looksLikeError)) {
         const lang = await services.locale.langFor(client, e.user);
@@ -69,7 +69,7 @@ export function createMentionHandler(services: Services) {
 }
 
 /** The thread parent first, then the other people's messages, with their text files. */
-async function readThread(services: Services, client: webApi.WebClient, channel: string, threadTs: string, mentionTs: string, botUserId: string | undefined): Promise<{ text: string; skipped: string[] }> {
+async function readThread(services: Services, client: webApi.WebClient, channel: string, threadTs: string, mentionTs: string, botUserId: string | undefined): Promise<{ text: string; skipped: string[]; window: { originalBytes?: number } }> {
   const res = await client.conversations.replies({ channel, ts: threadTs, limit: THREAD_MESSAGES });
   // The parent may be an alert posted by another bot (CI, Sentry): that is often the error
   // people ask about. Replies count only when a person wrote them; our own answers never do.
@@ -91,5 +91,5 @@ async function readThread(services: Services, client: webApi.WebClient, channel:
   }
   const read = await services.files.read(client, files);
   skipped.push(...read.skipped);
-  return { text: joinParts([...parts, ...read.texts]), skipped };
+  return { text: joinParts([...parts, ...read.texts]), skipped, window: read.window };
 }

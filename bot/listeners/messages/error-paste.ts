@@ -34,7 +34,7 @@ export function createErrorPasteHandler(services: Services) {
     const files = await services.files.read(client, msg.files);
     const text = joinParts([msg.text, ...files.texts]);
     if (!text) return;
-    const first = services.engine.diagnose(text, { lang: services.settings.defaultLang });
+    const first = await services.diagnoser.diagnose(text, { lang: services.settings.defaultLang, ...files.window });
     if (!worthDiagnosing(first, dm)) {
       if (dm && !edit) {
         const lang = await services.locale.langFor(client, msg.user);

@@ -26,7 +26,7 @@ export function createDiagnoseMessageHandler(services: Services) {
       const files = await services.files.read(client, m.files);
       const text = joinParts([m.text, ...files.texts]);
       if (!text) return void (await tell(t.shortcutNoText));
-      const first = services.engine.diagnose(text, { lang: services.settings.defaultLang });
+      const first = await services.diagnoser.diagnose(text, { lang: services.settings.defaultLang, ...files.window });
       if (!first.match && !first.looksLikeError) return void (await tell(t.notAnError));
       const outcome = await answerInThread(services, {
         client,

@@ -21,7 +21,7 @@ export function createDiagnoseModalHandler(services: Services) {
     const user = body.user.id;
     const workspace = context.teamId ?? body.team?.id ?? '';
     const lang = await services.locale.langFor(client, user);
-    const d = services.engine.diagnose(text, { lang });
+    const d = await services.diagnoser.diagnose(text, { lang });
     const record = async (method?: 'ai'): Promise<number | null> =>
       isRecordable(d) ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace, channel: null, user, text, permalink: null }) : null;
 
