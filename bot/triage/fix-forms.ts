@@ -132,6 +132,8 @@ const NOT_VERIFIED = {
   failed: { en: 'it failed in the lab: ', ja: 'ラボで失敗しました: ' },
 } as const;
 
+const USES_SQLALCHEMY = /\bsqlalchemy\b|\bcreate_(?:async_)?engine\(|\bAsyncSession\b|\bsessionmaker\(/;
+
 /** What the lab showed for one spelling of a fix, from the results recorded in the fault file. */
 export function verificationOf(fault: Fault, fix: FixSpec, form: FixFormChoice, lang: Lang): Verification {
   const lab: LabSpec | null = fault.lab;
@@ -156,7 +158,11 @@ export function verificationOf(fault: Fault, fix: FixSpec, form: FixFormChoice, 
     if (!ok) continue;
     library ??= libraryKeyFor(fault, form.requires, result.versions);
     const version = result.versions[library];
-    if (version) passed.push(`${passed.length ? '' : `${LIBRARY_NAME[library] ?? library} `}${version} (${WORLD_SYSTEM[world] ?? world})`);
+    if (!version) continue;
+    // A driver's or a server's fault fixed through SQLAlchemy: its line matters as much.
+    const alongside = library !== 'sqlalchemy' && USES_SQLALCHEMY.test(form.snippet) ? result.versions.sqlalchemy : undefined;
+    const name = LIBRARY_NAME[library] ?? library;
+    passed.push(alongside ? `${name} ${version} + SQLAlchemy ${alongside} (${WORLD_SYSTEM[world] ?? world})` : `${passed.length ? '' : `${name} `}${version} (${WORLD_SYSTEM[world] ?? world})`);
   }
   if (passed.length) return { verifiedOn: passed.join(', '), notVerified: null, measured };
   return { verifiedOn: null, notVerified: failure ? `${NOT_VERIFIED.failed[lang]}${failure}` : NOT_VERIFIED.noScenario[lang], measured: null };

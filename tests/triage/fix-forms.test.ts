@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../../bot/kb/engine.js';
@@ -74,5 +75,27 @@ describe('the SQLAlchemy line from frames and code when no link says it', () => 
   it('reads 2.0 from 2.0-only APIs in the user code', () => {
     expect(shippedEngine().diagnose(trace(['engine/base.py:execute'], '    Session = async_sessionmaker(engine)')).facts.sqlalchemy).toBe('2.0');
     expect(shippedEngine().diagnose(trace(['engine/base.py:execute'])).facts.sqlalchemy).toBeUndefined();
+  });
+});
+
+describe('the PgBouncer prepared-statement fault', () => {
+  // The finding: turning both statement caches off still failed behind PgBouncer in
+  // transaction mode, so a 1.4 user had no working in-app fix. The fix offered first must be one
+  // the lab ran clean on SQLAlchemy 1.4 and 2.0, on every real trace the lab recorded.
+  const dir = join(import.meta.dirname, '..', '..', 'knowledge', 'lab', 'traces', 'asyncpg', 'prepared-statement-pgbouncer');
+  const traces = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.txt')) : [];
+
+  it('has real traces from both worlds', () => {
+    expect(traces.some((f) => f.endsWith('.bookworm.txt'))).toBe(true);
+    expect(traces.some((f) => f.endsWith('.trixie.txt'))).toBe(true);
+  });
+
+  it.each(traces)('%s: offers first a fix verified on 1.4 and on 2.0', (file) => {
+    const d = shippedEngine().diagnose(readFileSync(join(dir, file), 'utf8'));
+    expect(d.match?.id).toBe('asyncpg.prepared-statement-pgbouncer');
+    const first = d.fixes[0];
+    expect(first?.available).toBe(true);
+    expect(first?.verifiedOn).toMatch(/SQLAlchemy 1\.4\.\d+ \(Debian 12\)/);
+    expect(first?.verifiedOn).toMatch(/SQLAlchemy 2\.0\.\d+ \(Debian 13\)/);
   });
 });
