@@ -131,9 +131,12 @@ describe('pytest session header', () => {
     expect(engine.diagnose(scopeMismatch.join('\n')).facts['pytest-asyncio']).toBeUndefined();
   });
 
-  it('lets a fix that needs loop_scope say the paste shows an older pytest-asyncio', () => {
-    const d = engine.diagnose(bookworm);
-    const fix = d.fixes.find((f) => f.id === 'set-fixture-loop-scope');
-    expect(fix?.caveat).toBe('needs pytest-asyncio >=0.24; your paste shows 0.20.3');
+  it('picks the loop fix spelled for the pytest-asyncio version the header shows', () => {
+    const old = engine.diagnose(bookworm).fixes.find((f) => f.id === 'set-fixture-loop-scope');
+    expect(old?.form).toBe('event-loop-fixture');
+    expect(old?.snippet).toContain('def event_loop():');
+    const current = engine.diagnose(trixie).fixes.find((f) => f.id === 'set-fixture-loop-scope');
+    expect(current?.form).toBeNull();
+    expect(current?.snippet).toContain('loop_scope="session"');
   });
 });

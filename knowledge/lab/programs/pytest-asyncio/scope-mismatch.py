@@ -91,7 +91,7 @@ def wide_fixture_narrow_loop(fix):
                                              mark='@pytest.mark.asyncio(loop_scope="session")')
     elif fix == "narrow-fixture-to-function":
         files["test_users.py"] = test_module("@pytest_asyncio.fixture          # function scope: same loop as the test")
-    elif fix == "legacy-session-event-loop":
+    elif fix == "set-fixture-loop-scope/event-loop-fixture":
         files["conftest.py"] = LEGACY_LOOP
         files["test_users.py"] = test_module('@pytest_asyncio.fixture(scope="session")')
     else:
