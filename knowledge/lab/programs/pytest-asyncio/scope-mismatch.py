@@ -51,7 +51,7 @@ async def engine():
 
 
 %(mark)s
-async def test_create_user(engine%(extra_arg)s):
+async def test_create_user(engine):
     assert asyncio.get_running_loop() is engine.loop, "test and engine run in different loops"
 '''
 
@@ -72,8 +72,8 @@ def pytest_project(files):
         sys.exit(proc.returncode)
 
 
-def test_module(fixture, mark="@pytest.mark.asyncio", extra_arg=""):
-    return ENGINE % {"fixture": fixture, "mark": mark, "extra_arg": extra_arg}
+def test_module(fixture, mark="@pytest.mark.asyncio"):
+    return ENGINE % {"fixture": fixture, "mark": mark}
 
 
 def needs(minimum, why):
