@@ -355,6 +355,13 @@ export function extractFacts(parsed: ParsedPaste, entities: Entities): Facts {
   else if (/sqlite3\.\w+Error/.test(joined)) facts.driver = 'sqlite3';
   const py = /python(3\.\d{1,2})\b/.exec(joined);
   if (py?.[1]) facts.python = py[1];
+  // pytest's session header: `platform linux -- Python 3.13.5, pytest-8.3.5, pluggy-1.5.0` and
+  // `plugins: anyio-4.8.0, asyncio-0.25.1` (pytest-asyncio registers itself as "asyncio").
+  const header = /^platform [^\n]{0,80}? -- Python (\d+\.\d+)\.\d+, pytest-(\d+\.\d+(?:\.\d+)?)/m.exec(joined);
+  if (header?.[1] && !facts.python) facts.python = header[1];
+  if (header?.[2]) facts.pytest = header[2];
+  const plugins = /^plugins: (?:[^\n]{0,500}?, )?asyncio-(\d+\.\d+(?:\.\d+)?)(?=[,\s]|$)/m.exec(joined);
+  if (plugins?.[1]) facts['pytest-asyncio'] = plugins[1];
   const files = parsed.records.flatMap((r) => r.frames.map((f) => f.file)).join('\n');
   if (/\/fastapi\//.test(files) || /fastapi\./.test(joined)) facts.framework = 'fastapi';
   else if (/\/starlette\//.test(files)) facts.framework = 'starlette';

@@ -81,3 +81,62 @@ describe('names in context', () => {
     expect(dep.error?.type).toBe('PydanticDeprecatedSince20');
   });
 });
+
+describe('pytest session header', () => {
+  // Real headers: Debian 13's pytest 8.3.5 + pytest-asyncio 0.25.1, Debian 12's 7.2.1 + 0.20.3.
+  const scopeMismatch = [
+    '==================================== ERRORS ====================================',
+    '__________________________ ERROR at setup of test_one __________________________',
+    'ScopeMismatch: You tried to access the function scoped fixture event_loop with a session scoped request object. Requesting fixture stack:',
+    'test_a.py:7:  def client()',
+    '=========================== short test summary info ============================',
+    'ERROR test_a.py::test_one - Failed: ScopeMismatch: You tried to access the fu...',
+  ];
+  const trixie = [
+    '============================= test session starts ==============================',
+    'platform linux -- Python 3.13.5, pytest-8.3.5, pluggy-1.5.0',
+    'rootdir: /tmp/pa-x',
+    'configfile: pytest.ini',
+    'plugins: anyio-4.8.0, asyncio-0.25.1',
+    'asyncio: mode=Mode.STRICT, asyncio_default_fixture_loop_scope=function',
+    'collected 1 item',
+    '',
+    ...scopeMismatch,
+  ].join('\n');
+  const bookworm = [
+    '============================= test session starts ==============================',
+    'platform linux -- Python 3.11.2, pytest-7.2.1, pluggy-1.0.0+repack',
+    'rootdir: /tmp/pa, configfile: pytest.ini',
+    'plugins: asyncio-0.20.3, anyio-3.6.2',
+    'asyncio: mode=Mode.STRICT',
+    'collected 1 item',
+    '',
+    ...scopeMismatch,
+  ].join('\n');
+
+  it('reads the pytest-asyncio version from the plugins line, wherever it is listed', () => {
+    expect(engine.diagnose(trixie).facts['pytest-asyncio']).toBe('0.25.1');
+    expect(engine.diagnose(bookworm).facts['pytest-asyncio']).toBe('0.20.3');
+  });
+
+  it('reads pytest and Python from the platform line', () => {
+    const facts = engine.diagnose(trixie).facts;
+    expect(facts.pytest).toBe('8.3.5');
+    expect(facts.python).toBe('3.13');
+  });
+
+  it('does not take another asyncio plugin for pytest-asyncio', () => {
+    const paste = bookworm.replace('plugins: asyncio-0.20.3, anyio-3.6.2', 'plugins: asyncio-cooperative-0.30.0, anyio-3.6.2');
+    expect(engine.diagnose(paste).facts['pytest-asyncio']).toBeUndefined();
+    expect(engine.diagnose(scopeMismatch.join('\n')).facts['pytest-asyncio']).toBeUndefined();
+  });
+
+  it('picks the loop fix spelled for the pytest-asyncio version the header shows', () => {
+    const old = engine.diagnose(bookworm).fixes.find((f) => f.id === 'set-fixture-loop-scope');
+    expect(old?.form).toBe('event-loop-fixture');
+    expect(old?.snippet).toContain('def event_loop():');
+    const current = engine.diagnose(trixie).fixes.find((f) => f.id === 'set-fixture-loop-scope');
+    expect(current?.form).toBeNull();
+    expect(current?.snippet).toContain('loop_scope="session"');
+  });
+});
