@@ -107,7 +107,7 @@ async def untyped_parameter_asyncpg(fix):
     try:
         if fix is None:
             page_size = await conn.fetchval("SELECT $1 AS page_size", limit)
-        elif fix == "type-the-parameter":
+        elif fix == "type-the-parameter/cast-in-sql":  # the asyncpg line both forms print
             page_size = await conn.fetchval("SELECT $1::integer AS page_size", limit)
         else:
             raise labkit.UnknownFix(fix)
