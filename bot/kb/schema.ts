@@ -99,6 +99,8 @@ const labWorldResult = z.strictObject({
 });
 const lab = z.strictObject({
   services: z.array(z.enum(['postgres', 'pgbouncer'])).default([]),
+  // The fault exhausts a limit of the shared server (max_connections): its runs go one at a time.
+  exclusive: z.boolean().optional(),
   // Each scenario runs `python3 knowledge/lab/programs/<library>/<slug>.py <id>` and must fail
   // with this fault, diagnosed as `cause`; each listed fix (`fix-id` or `fix-id/form-id`) runs
   // `... <id> --fix <fix>` and must exit 0.

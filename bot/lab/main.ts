@@ -219,7 +219,7 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
   try {
     let done = 0;
     let lastShown = 0;
-    await pool(ordered, options.jobs, async (job) => {
+    const runJob = async (job: Job): Promise<void> => {
       const place = places.get(job.world) as WorldPlace;
       const wants = job.fault.lab?.services ?? [];
       const args = job.fix ? [job.scenario, '--fix', job.fix] : [job.scenario];
@@ -258,7 +258,11 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
         lastShown = done;
         log(`${done}/${ordered.length} runs (${runs.reused} reused from the result cache)`);
       }
-    });
+    };
+    // A fault that exhausts a server-wide limit (max_connections) would fail the runs beside it,
+    // and they it: its runs go one at a time, after the others.
+    await pool(ordered.filter((j) => !j.fault.lab?.exclusive), options.jobs, runJob);
+    await pool(ordered.filter((j) => j.fault.lab?.exclusive), 1, runJob);
   } finally {
     await cleanUp();
   }

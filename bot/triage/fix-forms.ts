@@ -130,6 +130,7 @@ const NOT_VERIFIED = {
   unreproducible: { en: 'the lab cannot reproduce this fault: ', ja: 'ラボではこの障害を再現できません: ' },
   noScenario: { en: 'no lab scenario runs this fix', ja: 'この修正を実行するラボのシナリオがありません' },
   failed: { en: 'it failed in the lab: ', ja: 'ラボで失敗しました: ' },
+  skipped: { en: 'the lab could not run it: ', ja: 'ラボで実行できませんでした: ' },
 } as const;
 
 const USES_SQLALCHEMY = /\bsqlalchemy\b|\bcreate_(?:async_)?engine\(|\bAsyncSession\b|\bsessionmaker\(/;
@@ -146,14 +147,18 @@ export function verificationOf(fault: Fault, fix: FixSpec, form: FixFormChoice, 
   let measured: Record<string, number> | null = null;
   let failure: string | null = null;
   let library: string | null = null;
+  let skipped: string | null = null;
   for (const [world, result] of Object.entries(lab.results)) {
+    // A failure where the spelling's own `requires` rules it out is the gate working, not news.
+    const admitted = Object.entries(form.requires ?? {}).every(([lib, req]) => !result.versions[lib] || versionSatisfies(req, result.versions[lib] as string));
     let ok = false;
     for (const scenario of Object.values(result.scenarios)) {
       const r = scenario.fixes[form.key];
       if (r?.status === 'verified') {
         ok = true;
         measured ??= r.measured ?? null;
-      } else if (r?.status === 'fails') failure ??= r.detail ?? 'failed';
+      } else if (r?.status === 'fails' && admitted) failure ??= r.detail ?? 'failed';
+      else if (r?.status === 'not-applicable' && admitted) skipped ??= r.detail ?? null;
     }
     if (!ok) continue;
     library ??= libraryKeyFor(fault, form.requires, result.versions);
@@ -165,5 +170,6 @@ export function verificationOf(fault: Fault, fix: FixSpec, form: FixFormChoice, 
     passed.push(alongside ? `${name} ${version} + SQLAlchemy ${alongside} (${WORLD_SYSTEM[world] ?? world})` : `${passed.length ? '' : `${name} `}${version} (${WORLD_SYSTEM[world] ?? world})`);
   }
   if (passed.length) return { verifiedOn: passed.join(', '), notVerified: null, measured };
-  return { verifiedOn: null, notVerified: failure ? `${NOT_VERIFIED.failed[lang]}${failure}` : NOT_VERIFIED.noScenario[lang], measured: null };
+  const reason = failure ? `${NOT_VERIFIED.failed[lang]}${failure}` : skipped ? `${NOT_VERIFIED.skipped[lang]}${skipped}` : NOT_VERIFIED.noScenario[lang];
+  return { verifiedOn: null, notVerified: reason, measured: null };
 }
