@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { packageRoot } from '../kb/load.js';
+import { packageRoot } from '../kb/files.js';
 import { createKeywordScanner } from './keyword-scan.js';
-import { loadRedactionRules, type RedactionRule } from './rule-files.js';
+import { defaultRuleSnapshotPath, loadRedactionRules, type RedactionRule } from './rule-files.js';
 
 export interface RedactionResult {
   text: string;
@@ -125,7 +125,7 @@ let shared: Redactor | null = null;
 
 /** The redactor built from the shipped rule files, loaded on first use. */
 export function defaultRedactor(): Redactor {
-  shared ??= createRedactor(loadRedactionRules(defaultRedactionDir()));
+  shared ??= createRedactor(loadRedactionRules(defaultRedactionDir(), defaultRuleSnapshotPath()));
   return shared;
 }
 

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import { fileURLToPath } from 'node:url';
 import { structuralProblems } from '../kb/regex-safety.js';
 import { CHECKS, SCANNERS, type Scanner } from './scanners.js';
 
@@ -11,49 +11,64 @@ import { CHECKS, SCANNERS, type Scanner } from './scanners.js';
  * assignments by name, user data). Format in knowledge/redaction/README.md.
  */
 
-const example = z.strictObject({
-  input: z.string().min(1),
-  /** Text (or texts) that must be gone after redaction. */
-  secret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  /** Text that must still be there. */
-  keeps: z.array(z.string().min(1)).optional(),
-});
+// yaml and zod cost ~130 ms to load: only a start whose rule files changed since the build pays it
+// (see the snapshot below); createRequire keeps the load synchronous.
+const requireCjs = createRequire(import.meta.url);
 
-const ruleSchema = z
-  .strictObject({
-    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'ids are kebab-case'),
-    title: z.string().min(1),
-    /** Where the format comes from (gitleaks rule id, vendor docs), for a reviewer. */
-    source: z.string().min(1).optional(),
-    /** Literals (any case); the rule runs only on lines holding one (on the whole text for scope text; none: always). */
-    keywords: z.array(z.string().min(1)),
-    pattern: z.string().min(1).optional(),
-    scanner: z.enum(Object.keys(SCANNERS) as [string, ...string[]]).optional(),
-    ignore_case: z.boolean().default(false),
-    /** `line` (default): the match lies within one line. `text`: may span lines. */
-    scope: z.enum(['line', 'text']).default('line'),
-    /** The marker for a whole-match rule: `<redacted:LABEL>`; default the id. */
-    label: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
-    /** A named check the secret must pass (`luhn`, `has-digit`, `looks-random`). */
-    check: z.enum(Object.keys(CHECKS) as [string, ...string[]]).optional(),
-    /** Regexes: a secret matching any of them (anchored) is left alone (placeholders, code). */
-    allow: z.array(z.string().min(1)).default([]),
-    /**
-     * A regex (case-sensitive, anchored at the start) tested on the match together with the
-     * name characters just before it (`telegram.error.InvalidToken: ...`): when it fits, the
-     * match is not a secret at all.
-     */
-    skip_if: z.string().min(1).optional(),
-    examples: z.array(example).min(1),
-    counterexamples: z.array(z.string().min(1)).min(1),
-  })
-  .refine((r) => Boolean(r.pattern) !== Boolean(r.scanner), { message: 'a rule has either a pattern or a scanner' })
-  // Only a text rule may run without keywords (on every text): a line rule would never run.
-  .refine((r) => r.keywords.length > 0 || r.scope === 'text', { message: 'a line rule needs at least one keyword' });
+function makeSchemas(z: typeof import('zod').z) {
+  const example = z.strictObject({
+    input: z.string().min(1),
+    /** Text (or texts) that must be gone after redaction. */
+    secret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /** Text that must still be there. */
+    keeps: z.array(z.string().min(1)).optional(),
+  });
 
-const fileSchema = z.strictObject({ rules: z.array(ruleSchema).min(1) });
+  const ruleSchema = z
+    .strictObject({
+      id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'ids are kebab-case'),
+      title: z.string().min(1),
+      /** Where the format comes from (gitleaks rule id, vendor docs), for a reviewer. */
+      source: z.string().min(1).optional(),
+      /** Literals (any case); the rule runs only on lines holding one (on the whole text for scope text; none: always). */
+      keywords: z.array(z.string().min(1)),
+      pattern: z.string().min(1).optional(),
+      scanner: z.enum(Object.keys(SCANNERS) as [string, ...string[]]).optional(),
+      ignore_case: z.boolean().default(false),
+      /** `line` (default): the match lies within one line. `text`: may span lines. */
+      scope: z.enum(['line', 'text']).default('line'),
+      /** The marker for a whole-match rule: `<redacted:LABEL>`; default the id. */
+      label: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+      /** A named check the secret must pass (`luhn`, `has-digit`, `looks-random`). */
+      check: z.enum(Object.keys(CHECKS) as [string, ...string[]]).optional(),
+      /** Regexes: a secret matching any of them (anchored) is left alone (placeholders, code). */
+      allow: z.array(z.string().min(1)).default([]),
+      /**
+       * A regex (case-sensitive, anchored at the start) tested on the match together with the
+       * name characters just before it (`telegram.error.InvalidToken: ...`): when it fits, the
+       * match is not a secret at all.
+       */
+      skip_if: z.string().min(1).optional(),
+      examples: z.array(example).min(1),
+      counterexamples: z.array(z.string().min(1)).min(1),
+    })
+    .refine((r) => Boolean(r.pattern) !== Boolean(r.scanner), { message: 'a rule has either a pattern or a scanner' })
+    // Only a text rule may run without keywords (on every text): a line rule would never run.
+    .refine((r) => r.keywords.length > 0 || r.scope === 'text', { message: 'a line rule needs at least one keyword' });
 
-export type RuleExample = z.infer<typeof example>;
+  const fileSchema = z.strictObject({ rules: z.array(ruleSchema).min(1) });
+  return { example, ruleSchema, fileSchema };
+}
+
+let schemas: ReturnType<typeof makeSchemas> | null = null;
+function ruleSchemas(): ReturnType<typeof makeSchemas> {
+  schemas ??= makeSchemas((requireCjs('zod') as typeof import('zod')).z);
+  return schemas;
+}
+
+type RuleSpec = import('zod').z.infer<ReturnType<typeof makeSchemas>['ruleSchema']>;
+
+export type RuleExample = import('zod').z.infer<ReturnType<typeof makeSchemas>['example']>;
 
 export interface RedactionRule {
   id: string;
@@ -75,7 +90,7 @@ export class RedactionRulesError extends Error {
 const isNameChar = (c: number) =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 
-function compileRegexRule(spec: z.infer<typeof ruleSchema>, pattern: string): RedactionRule['apply'] {
+function compileRegexRule(spec: RuleSpec, pattern: string): RedactionRule['apply'] {
   const groupNames = [...pattern.matchAll(/\(\?<(secret\d?)>/g)].map((m) => m[1] as string);
   const flags = `gm${spec.ignore_case ? 'i' : ''}${groupNames.length ? 'd' : ''}`;
   const re = new RegExp(pattern, flags);
@@ -129,7 +144,64 @@ function compileScannerRule(scanner: Scanner): RedactionRule['apply'] {
 }
 
 /** Loads and compiles every rule file; throws naming the file and rule on any problem. */
-export function loadRedactionRules(dir: string): RedactionRule[] {
+/** One rule file, parsed and validated; null (with the problems noted) when it is broken. */
+function parseRuleFile(dir: string, file: string, where: string, problems: string[]): RuleSpec[] | null {
+  let data: unknown;
+  try {
+    data = (requireCjs('yaml') as typeof import('yaml')).parse(readFileSync(join(dir, file), 'utf8'));
+  } catch (err) {
+    problems.push(`${where}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    return null;
+  }
+  const parsed = ruleSchemas().fileSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${where}: ${issue.path.join('.')}: ${issue.message}`);
+    return null;
+  }
+  return parsed.data.rules;
+}
+
+interface RuleSnapshot {
+  files: Record<string, { size: number; mtimeMs: number; rules: RuleSpec[] }>;
+}
+
+/** `npm run build` writes the validated rules (without their examples) next to the code. */
+export function defaultRuleSnapshotPath(): string {
+  return fileURLToPath(new URL('../../redaction-snapshot.json', import.meta.url));
+}
+
+function readRuleSnapshot(path: string): RuleSnapshot | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RuleSnapshot;
+  } catch {
+    return null;
+  }
+}
+
+/** A file's rules from the snapshot, when the file is the one the snapshot was made from. */
+function snapshotSpecs(snapshot: RuleSnapshot | null, dir: string, file: string): RuleSpec[] | null {
+  const entry = snapshot?.files[file];
+  if (!entry) return null;
+  const st = statSync(join(dir, file), { throwIfNoEntry: false });
+  return st && st.size === entry.size && st.mtimeMs === entry.mtimeMs ? entry.rules : null;
+}
+
+/** Writes the snapshot of every valid rule file in `dir`; examples stay in the YAML for the checks. */
+export function writeRuleSnapshot(dir: string, path: string = defaultRuleSnapshotPath()): number {
+  const files: RuleSnapshot['files'] = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const specs = parseRuleFile(dir, file, file, []);
+    const regexes = (specs ?? []).flatMap((r) => (r.pattern ? [r.pattern, ...r.allow.map((a) => `^(?:${a})$`), ...(r.skip_if ? [`^(?:${r.skip_if})`] : [])] : []));
+    if (!specs || regexes.some((source) => structuralProblems(source).length > 0)) continue;
+    const st = statSync(join(dir, file));
+    files[file] = { size: st.size, mtimeMs: st.mtimeMs, rules: specs.map((r) => ({ ...r, examples: [], counterexamples: [] })) };
+  }
+  writeFileSync(path, JSON.stringify({ files }));
+  return Object.keys(files).length;
+}
+
+export function loadRedactionRules(dir: string, snapshotPath: string | null = null): RedactionRule[] {
+  const snapshot = snapshotPath ? readRuleSnapshot(snapshotPath) : null;
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   if (!files.length) throw new RedactionRulesError(`no redaction rule files in ${dir}`);
   const rules: RedactionRule[] = [];
@@ -137,19 +209,10 @@ export function loadRedactionRules(dir: string): RedactionRule[] {
   const seen = new Set<string>();
   for (const file of files) {
     const where = `knowledge/redaction/${file}`;
-    let data: unknown;
-    try {
-      data = parse(readFileSync(join(dir, file), 'utf8'));
-    } catch (err) {
-      problems.push(`${where}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
-      continue;
-    }
-    const parsed = fileSchema.safeParse(data);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${where}: ${issue.path.join('.')}: ${issue.message}`);
-      continue;
-    }
-    for (const spec of parsed.data.rules) {
+    const fromSnapshot = snapshotSpecs(snapshot, dir, file);
+    const specs = fromSnapshot ?? parseRuleFile(dir, file, where, problems);
+    if (!specs) continue;
+    for (const spec of specs) {
       const at = `${where}: ${spec.id}`;
       if (seen.has(spec.id)) problems.push(`${at}: duplicate rule id`);
       seen.add(spec.id);
@@ -160,8 +223,11 @@ export function loadRedactionRules(dir: string): RedactionRule[] {
           sources.push({ source: spec.pattern, flags: spec.ignore_case ? 'i' : '' });
           for (const a of spec.allow) sources.push({ source: `^(?:${a})$`, flags: 'i' });
           if (spec.skip_if) sources.push({ source: `^(?:${spec.skip_if})`, flags: '' });
-          for (const s of sources) {
-            for (const p of structuralProblems(s.source)) problems.push(`${at}: ${p}`);
+          // The snapshot holds only files whose every regex passed this check when it was built.
+          if (!fromSnapshot) {
+            for (const s of sources) {
+              for (const p of structuralProblems(s.source)) problems.push(`${at}: ${p}`);
+            }
           }
           apply = compileRegexRule(spec, spec.pattern);
         } else {
