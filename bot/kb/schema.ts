@@ -118,9 +118,12 @@ export const faultFileSchema = z.strictObject({
   match: z.strictObject({
     signatures: z.array(signature).default([]),
     codes: z.array(z.string().regex(/^[a-z0-9_]{2,60}$/)).default([]),
+    // PostgreSQL SQLSTATEs ('42P01'): matched deterministically where the paste carries one, as a
+    // code, a driver's exception class (asyncpg's UndefinedTableError, psycopg's errors.*) or pgcode.
+    sqlstates: z.array(z.string().regex(/^[0-9A-Z]{5}$/, 'must be a five-character SQLSTATE such as 42P01')).default([]),
     phrases: z.array(z.string().min(8).max(120)).min(1),
     priority: z.number().int().min(-10).max(10).default(0),
-  }).refine((m) => m.signatures.length + m.codes.length > 0, 'needs at least one signature or code'),
+  }).refine((m) => m.signatures.length + m.codes.length + m.sqlstates.length > 0, 'needs at least one signature, code or SQLSTATE'),
   causes: z.array(cause).min(1),
   fixes: z.array(fix).min(1),
   placeholders: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.strictObject({ fallback: z.string().min(1), en: z.string().min(1), ja: z.string().min(1) })).default({}),

@@ -158,7 +158,6 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
     packages.set(w.name, await worldPackagesDigest(w));
   }
   const cache = createResultCache(join(process.env.FAULTLINE_LAB_CACHE || DEFAULT_CACHE, 'results'));
-  const shared = sharedLabDigest(labDir);
   const runner = runnerDigest();
   const programs = new Map<string, string>();
   const runs = { executed: 0, reused: 0 };
@@ -225,7 +224,8 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
       const args = job.fix ? [job.scenario, '--fix', job.fix] : [job.scenario];
       const withBouncer = wants.includes('pgbouncer');
       if (!programs.has(job.fault.program)) programs.set(job.fault.program, readFileSync(join(labDir, job.fault.program), 'utf8'));
-      const key = runKey({ world: job.world, worldPackages: packages.get(job.world) as string, runner, shared, program: programs.get(job.fault.program) as string, lab: job.fault.lab, args, withBouncer, timeoutSeconds: options.timeout });
+      const program = programs.get(job.fault.program) as string;
+      const key = runKey({ world: job.world, worldPackages: packages.get(job.world) as string, runner, shared: sharedLabDigest(labDir, program), program, lab: job.fault.lab, args, withBouncer, timeoutSeconds: options.timeout });
       let raw = options.fresh ? null : cache.get(key);
       if (raw) runs.reused++;
       else {

@@ -30,7 +30,7 @@ export interface RunKeyInputs {
   worldPackages: string;
   /** Digest of the runner's own files and RUN_PROTOCOL (`runnerDigest`). */
   runner: string;
-  /** Digest of labkit.py and every file under kits/ (`sharedLabDigest`). */
+  /** Digest of labkit.py and the kits the program imports (`sharedLabDigest`). */
   shared: string;
   /** The program's text. */
   program: string;
@@ -63,13 +63,37 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
+/** Kit modules a Python source imports (`from kits import a, b as c`, `import kits.a`, `from kits.a import x`). */
+export function importedKits(source: string): string[] {
+  const kits = new Set<string>();
+  for (const m of source.matchAll(/^\s*from\s+kits\s+import\s+\(?([^)\n]+)\)?/gm)) {
+    for (const part of (m[1] ?? '').split(',')) {
+      const name = part.trim().split(/\s+/)[0];
+      if (name && /^\w+$/.test(name)) kits.add(name);
+    }
+  }
+  for (const m of source.matchAll(/^\s*(?:from|import)\s+kits\.(\w+)/gm)) if (m[1]) kits.add(m[1]);
+  return [...kits].sort();
+}
+
 /**
- * labkit.py and every file under kits/, names and contents. Any change invalidates every run:
- * which program imports which kit is not tracked, and a kit change is rare enough that
- * re-running all is cheaper than being wrong.
+ * labkit.py and the kits a program imports, transitively (a kit may import another), names and
+ * contents. A kit's change re-runs only the programs that use it. Anything else under kits/
+ * (data files a kit reads) is hashed for every program: what a kit reads is not tracked.
  */
-export function sharedLabDigest(labDir: string): string {
-  const files = [join(labDir, 'labkit.py'), ...filesUnder(join(labDir, 'kits'))];
+export function sharedLabDigest(labDir: string, program = ''): string {
+  const kitsDir = join(labDir, 'kits');
+  const seen = new Set<string>();
+  const queue = importedKits(program);
+  while (queue.length) {
+    const k = queue.shift() as string;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const f = join(kitsDir, `${k}.py`);
+    if (existsSync(f)) queue.push(...importedKits(readFileSync(f, 'utf8')));
+  }
+  const data = filesUnder(kitsDir).filter((f) => !f.endsWith('.py'));
+  const files = [join(labDir, 'labkit.py'), ...[...seen].sort().map((k) => join(kitsDir, `${k}.py`)), ...data];
   const parts: (string | Buffer)[] = [];
   for (const f of files) parts.push(relative(labDir, f), existsSync(f) ? readFileSync(f) : '<missing>');
   return sha256(...parts);

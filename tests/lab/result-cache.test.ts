@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../bot/kb/load.js';
 import { writeLabResults } from '../../bot/lab/record.js';
-import { createResultCache, outcomeOf, runKey, runnerDigest, sharedLabDigest, type RawRun, type RunKeyInputs } from '../../bot/lab/result-cache.js';
+import { createResultCache, importedKits, outcomeOf, runKey, runnerDigest, sharedLabDigest, type RawRun, type RunKeyInputs } from '../../bot/lab/result-cache.js';
 import { FIXTURE_DIR } from './helpers.js';
 
 const repoLab = join(import.meta.dirname, '..', '..', 'knowledge', 'lab');
@@ -30,7 +30,7 @@ function inputs(dir: string, slug: string, args: string[]): RunKeyInputs {
     world: 'bookworm',
     worldPackages: 'packages-digest',
     runner: runnerDigest(),
-    shared: sharedLabDigest(join(dir, 'lab')),
+    shared: sharedLabDigest(join(dir, 'lab'), readFileSync(join(dir, 'lab', 'programs', 'demo', `${slug}.py`), 'utf8')),
     program: readFileSync(join(dir, 'lab', 'programs', 'demo', `${slug}.py`), 'utf8'),
     lab: fault.lab,
     args,
@@ -62,25 +62,32 @@ describe('the lab result cache key', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('changes for every program when labkit.py or any kit file changes', () => {
+  it('changes for every program when labkit.py changes, and for the programs that import a kit when it changes', () => {
     const dir = catalogue();
     const runs: [string, string[]][] = [
       ['zero-division', ['zero-rate']],
       ['zero-division', ['empty-average', '--fix', 'guard-empty']],
       ['undefined-table', ['not-created']],
     ];
-    const before = runs.map(([s, a]) => keyOf(dir, s, a));
     mkdirSync(join(dir, 'lab', 'kits'));
-    writeFileSync(join(dir, 'lab', 'kits', 'orm.py'), 'BASE = 1\n');
-    const withKit = runs.map(([s, a]) => keyOf(dir, s, a));
-    writeFileSync(join(dir, 'lab', 'kits', 'orm.py'), 'BASE = 2\n');
+    writeFileSync(join(dir, 'lab', 'kits', 'orm.py'), 'from kits import base\nBASE = 1\n');
+    writeFileSync(join(dir, 'lab', 'kits', 'base.py'), 'X = 1\n');
+    const zero = join(dir, 'lab', 'programs', 'demo', 'zero-division.py');
+    writeFileSync(zero, `from kits import orm as kit\n${readFileSync(zero, 'utf8')}`);
+    const before = runs.map(([s, a]) => keyOf(dir, s, a));
+    writeFileSync(join(dir, 'lab', 'kits', 'base.py'), 'X = 2\n');
     const kitEdited = runs.map(([s, a]) => keyOf(dir, s, a));
     writeFileSync(join(dir, 'lab', 'labkit.py'), `${readFileSync(join(dir, 'lab', 'labkit.py'), 'utf8')}\n# edited\n`);
     const labkitEdited = runs.map(([s, a]) => keyOf(dir, s, a));
     for (let i = 0; i < runs.length; i++) {
-      const seen = [before[i], withKit[i], kitEdited[i], labkitEdited[i]];
-      expect(new Set(seen).size, runs[i]?.join(' ')).toBe(4);
+      const usesKit = runs[i]?.[0] === 'zero-division';
+      expect(kitEdited[i] !== before[i], runs[i]?.join(' ')).toBe(usesKit);
+      expect(labkitEdited[i], runs[i]?.join(' ')).not.toBe(kitEdited[i]);
     }
+  });
+
+  it('reads the kits a program imports, in every spelling', () => {
+    expect(importedKits('from kits import orm as kit, base\nimport kits.pg\nfrom kits.redis import server\nfrom kitsch import x\n')).toEqual(['base', 'orm', 'pg', 'redis']);
   });
 
   it('ignores Python bytecode caches under kits/', () => {
