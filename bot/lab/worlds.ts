@@ -152,7 +152,7 @@ const VERSION_SCRIPT = `
 import json, sys
 from importlib import metadata
 out = {"python": "%d.%d.%d" % sys.version_info[:3]}
-for dist in ${JSON.stringify(['sqlalchemy', 'pydantic', 'asyncpg', 'psycopg', 'psycopg2', 'fastapi', 'alembic', 'pytest', 'pytest-asyncio', 'greenlet'])}:
+for dist in ${JSON.stringify(['sqlalchemy', 'pydantic', 'asyncpg', 'psycopg', 'psycopg2', 'psycopg-pool', 'fastapi', 'starlette', 'alembic', 'pytest', 'pytest-asyncio', 'greenlet', 'httpx', 'aiohttp', 'requests', 'uvicorn', 'gunicorn', 'python-multipart', 'websockets', 'redis', 'celery', 'kombu', 'django'])}:
     try:
         out[dist] = metadata.version(dist)
     except metadata.PackageNotFoundError:
@@ -173,6 +173,9 @@ export async function worldVersions(world: World): Promise<Record<string, string
   const bouncer = await runCommand(inWorld(world, ['/usr/sbin/pgbouncer', '--version']));
   const b = /PgBouncer (\d+\.\d+(?:\.\d+)?)/.exec(bouncer.stdout);
   if (b) versions.pgbouncer = b[1] as string;
+  const redis = await runCommand(inWorld(world, ['/usr/bin/redis-server', '--version']));
+  const r = /v=(\d+\.\d+(?:\.\d+)?)/.exec(redis.stdout);
+  if (r) versions['redis-server'] = r[1] as string;
   return versions;
 }
 
