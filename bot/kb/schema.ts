@@ -84,7 +84,10 @@ const expect = z.strictObject({
 // `chat: true`: a message that quotes or retypes the error inside chat ("getting \"greenlet_spawn
 // ...\" when I ..."): diagnosed when asked, never answered unasked. Every other example must read
 // as error output (knowledge/README.md, "Error output and chat").
-const example = z.strictObject({ name: z.string().min(1), chat: z.boolean().default(false), input: z.string().min(1), expect: expect.default({}) });
+// `source`: where a real-world example was posted (an issue, a forum thread), as an https URL.
+// Adapted pastes (names, hosts or paths changed, trimmed) say so in `name`. Examples without a
+// source are written or lab-made; a fault needs at least 3 with one (`knowledge check`).
+const example = z.strictObject({ name: z.string().min(1), source: z.url({ protocol: /^https$/ }).optional(), chat: z.boolean().default(false), input: z.string().min(1), expect: expect.default({}) });
 const counterexample = z.strictObject({ name: z.string().min(1), input: z.string().min(1) });
 
 // What `npm run lab` found, per world; written by the lab, never by hand.
