@@ -77,16 +77,31 @@ export interface EvalReport {
   namesCorrect: number;
   misses: { origin: string; expected: string | null; got: string | null; confidence: number | null; detail?: string }[];
   calibration: CalibrationBand[];
+  /**
+   * The same counts per source of cases: each corpus file (one family's blind pastes and its
+   * near-misses), the fault files' examples, the lab's traces. `falsePositives` here are wrong
+   * answers on that source's negatives (near-misses of the family).
+   */
+  groups: Record<string, { positives: number; correct: number; negatives: number; falsePositives: number }>;
+}
+
+/** The source a case belongs to, for the per-source table: its corpus file, or examples / lab traces. */
+export function caseGroup(origin: string): string {
+  if (origin.includes(' examples[')) return 'fault examples';
+  const file = /^([^:\s]+\.jsonl):\d+$/.exec(origin);
+  return file ? (file[1] as string) : 'lab traces';
 }
 
 export const EVAL_TARGETS = { top1: 0.98, falsePositives: 0, names: 0.95 } as const;
 
 export function evaluate(engine: Engine, cases: CorpusCase[]): EvalReport {
   const calibration = CALIBRATION_BANDS.map(([from, to]) => ({ from, to: Math.min(1, to), answers: 0, correct: 0, variantsAsserted: 0, variantsWrong: 0, variantsOpen: 0 }));
-  const report: EvalReport = { positives: 0, correct: 0, negatives: 0, falsePositives: 0, namedCases: 0, namesCorrect: 0, misses: [], calibration };
+  const report: EvalReport = { positives: 0, correct: 0, negatives: 0, falsePositives: 0, namedCases: 0, namesCorrect: 0, misses: [], calibration, groups: {} };
   for (const c of cases) {
     const d = engine.diagnose(c.text);
     const got = d.match?.id ?? null;
+    const key = caseGroup(c.origin);
+    const group = (report.groups[key] ??= { positives: 0, correct: 0, negatives: 0, falsePositives: 0 });
     const top = d.match ?? d.alternatives[0] ?? null;
     if (top) {
       const band = calibration[CALIBRATION_BANDS.findIndex(([from, to]) => top.confidence >= from && top.confidence < to)];
@@ -104,15 +119,21 @@ export function evaluate(engine: Engine, cases: CorpusCase[]): EvalReport {
     }
     if (c.expect === null) {
       report.negatives++;
+      group.negatives++;
       if (got !== null) {
         report.falsePositives++;
+        group.falsePositives++;
         report.misses.push({ origin: c.origin, expected: null, got, confidence: d.match?.confidence ?? null });
       }
       continue;
     }
     report.positives++;
+    group.positives++;
     const wrongCause = got === c.expect && c.cause !== undefined && d.match?.variant !== c.cause;
-    if (got === c.expect && !wrongCause) report.correct++;
+    if (got === c.expect && !wrongCause) {
+      report.correct++;
+      group.correct++;
+    }
     else report.misses.push({ origin: c.origin, expected: c.expect, got, confidence: d.match?.confidence ?? d.alternatives[0]?.confidence ?? null, ...(wrongCause ? { detail: `cause ${d.match?.variant}, expected ${c.cause}` } : {}) });
     const names = c.names ?? {};
     const wanted = Object.entries(names).filter(([, v]) => v && v.length > 0) as [keyof typeof d.entities, string[]][];
@@ -136,12 +157,23 @@ export function formatEval(r: EvalReport): string {
     `false positives on negatives  ${pct(r.falsePositives, r.negatives).padStart(7)}  (${r.falsePositives}/${r.negatives})  target ${EVAL_TARGETS.falsePositives}  ${ok(r.falsePositives <= EVAL_TARGETS.falsePositives)}`,
     `names extracted correctly     ${pct(r.namesCorrect, r.namedCases).padStart(7)}  (${r.namesCorrect}/${r.namedCases})  target >= ${EVAL_TARGETS.names * 100}%  ${ok(names >= EVAL_TARGETS.names)}`,
   ];
+  lines.push('', 'Per source: top-1 on its positives, wrong answers on its negatives (near-misses)', formatGroups(r.groups));
   lines.push('', 'Calibration: how often the top answer was right, per confidence band', formatCalibration(r.calibration));
   if (r.misses.length) {
     lines.push('', 'Confusions and misses:');
     for (const m of r.misses) lines.push(`  ${m.origin}: expected ${m.expected ?? 'no match'}, got ${m.got ?? 'no match'}${m.confidence !== null ? ` (${m.confidence})` : ''}${m.detail ? `; ${m.detail}` : ''}`);
   }
   return lines.join('\n');
+}
+
+export function formatGroups(groups: EvalReport['groups']): string {
+  const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
+  const rows = [['source', 'top-1', 'positives', 'wrong on negatives', 'negatives']];
+  for (const [name, g] of Object.entries(groups).sort(([a], [b]) => a.localeCompare(b))) {
+    rows.push([name, pct(g.correct, g.positives), `${g.correct}/${g.positives}`, pct(g.falsePositives, g.negatives), `${g.falsePositives}/${g.negatives}`]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`).join('\n');
 }
 
 export function formatCalibration(bands: readonly CalibrationBand[]): string {

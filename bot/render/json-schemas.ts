@@ -156,6 +156,7 @@ const evalReport = z
     namedCases: z.number().int(),
     namesCorrect: z.number().int(),
     misses: z.array(z.looseObject({ origin: z.string(), expected: z.string().nullable(), got: z.string().nullable(), confidence: z.number().nullable(), detail: z.string().optional() })),
+    groups: z.record(z.string(), z.strictObject({ positives: z.number().int(), correct: z.number().int(), negatives: z.number().int(), falsePositives: z.number().int() })).describe('per source: each corpus file, the fault examples, the lab traces'),
   })
   .describe('faultline eval --json');
 
