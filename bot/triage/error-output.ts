@@ -11,6 +11,12 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // A Python frame anywhere, whatever prefix a platform put before it (Heroku's
   // `app[worker.1]:   File "/app/.heroku/python/lib/python3.8/site-packages/..."`).
   { gate: (l) => l.includes('File "'), re: /File "[^"]{1,1000}", line \d{1,9}, in / },
+  // A frame whose head was cut off by a copy or a title (`site-packages/sqlalchemy/orm/session.py",
+  // line 601, in _assert_active raise ...`).
+  { gate: (l) => l.includes('.py", line '), re: /\.py", line \d{1,9}, in [\w<]/ },
+  // The source line of the raising frame, left in front of the exception by a copied title
+  // (`raise orm_exc.DetachedInstanceError( sqlalchemy.orm.exc.DetachedInstanceError: ...`).
+  { gate: (l) => l.trimStart().startsWith('raise '), re: /^\s{0,8}raise [\w.]{1,200}\(\s{0,4}[\w.]{1,200}(?:Error|Exception|Warning)\b/ },
   // The repr of Pydantic / FastAPI error lists: `[{'type': 'missing', 'loc': ('body',), ...`.
   { gate: (l) => l.includes('[{'), re: /\[\{\s{0,4}['"](?:type|loc)['"]\s{0,4}:/ },
   // A traceback header anywhere: JSON log records embed it (`"exception": "Traceback (most ...`),
@@ -52,7 +58,7 @@ const MAX_LINES_SCANNED = 400;
  * an inline-code backtick), followed by `:` or nothing: `Type: message` as Python prints it.
  */
 function isTypeAtHead(line: string, type: string): boolean {
-  const body = line.replace(/^`/, '').replace(/^E {1,16}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
+  const body = line.replace(/^`/, '').replace(/^E {1,64}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
   return type !== '' && body.startsWith(type) && (body.length === type.length || body[type.length] === ':');
 }
 
