@@ -54,11 +54,11 @@ const SERVER_ERROR_LINE = /^(?:(?:FATAL|ERROR|PANIC):\s|psql: error:|error: |fat
 const MAX_LINES_SCANNED = 400;
 
 /**
- * The record's type is the first thing on its line (after pytest's `E` or `FAILED path - `, or
- * an inline-code backtick), followed by `:` or nothing: `Type: message` as Python prints it.
+ * The record's type is the first thing on its line (after indentation, pytest's `E` or
+ * `FAILED path - `, or an inline-code backtick), followed by `:` or nothing: `Type: message` as Python prints it.
  */
 function isTypeAtHead(line: string, type: string): boolean {
-  const body = line.replace(/^`/, '').replace(/^E {1,64}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
+  const body = line.replace(/^\s{0,8}/, '').replace(/^`/, '').replace(/^E {1,64}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
   return type !== '' && body.startsWith(type) && (body.length === type.length || body[type.length] === ':');
 }
 
