@@ -34,7 +34,8 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes('ERROR') || l.includes('CRITICAL'), re: /\b(?:ERROR|CRITICAL)\s{1,4}\[[\w.:-]{1,128}\]\s/ },
   // Python's repr of the exception class before its message (mod_wsgi, some loggers):
   // `Error - <class 'sqlalchemy.exc.TimeoutError'>: QueuePool limit ...`.
-  { gate: (l) => l.includes("<class '"), re: /<class '[\w.]{1,200}'>: / },
+  // Or the `sys.exc_info()` pair a handler logged: `<class 'x.UnmappedInstanceError'>, UnmappedInstanceError("...",)`.
+  { gate: (l) => l.includes("<class '"), re: /<class '[\w.]{1,200}'>(?:: |, [\w.]{1,200}\()/ },
   // A timestamped log line other than ISO dashes (Go's log package: `2025/04/09 11:02:17 failed
   // to connect ...`) that reports a failure.
   { gate: (l) => /^\d{4}\//.test(l), re: /^\d{4}\/\d{2}\/\d{2}[ T]\d{2}:\d{2}:\d{2}\S{0,12} [^\n]{0,4000}\b(?:error|failed|refused|fatal|exception|panic)\b/i },
