@@ -30,7 +30,8 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.startsWith('['), re: /^\[[^\]]{0,100}\b(?:ERROR|CRITICAL|FATAL|error|crit|emerg|alert)\b[^\]]{0,100}\]/ },
   // SQLAlchemy's wrapped DBAPI error without the outer class, as a report quotes its message:
   // `(psycopg2.OperationalError) FATAL: sorry, too many clients already (Background on ...)`.
-  { gate: (l) => l.startsWith('('), re: /^\((?:\w{1,64}\.){1,4}\w{0,64}(?:Error|Exception|Violation|Warning)\) \S/ },
+  // A logger's own message may come first: `Error during connection setup: (psycopg2.OperationalError) ...`.
+  { gate: (l) => l.includes('Error) ') || l.includes('Exception) ') || l.includes('Violation) ') || l.includes('Warning) '), re: /(?:^|: )\((?:\w{1,64}\.){1,4}\w{0,64}(?:Error|Exception|Violation|Warning)\) \S/ },
   // Structured logs: JSON `"level": "error"`, logfmt `level=error`.
   { gate: (l) => l.includes('level') || l.includes('severity'), re: /(?:"(?:level|severity|levelname)"\s{0,4}:\s{0,4}"|\blevel=)(?:error|ERROR|Error|critical|CRITICAL|fatal|FATAL)\b/ },
   // Python logging after a prefix normalise does not know: `k8s job x: ERROR [alembic.util.messaging] ...`.
