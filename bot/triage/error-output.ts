@@ -46,6 +46,8 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // HTTP error responses: a status line, or FastAPI's error body (`{"detail":[{"type":"missing", ...`).
   { gate: (l) => l.startsWith('HTTP/'), re: /^HTTP\/\d(?:\.\d)? [45]\d\d\b/ },
   { gate: (l) => l.includes('"detail"'), re: /\{\s{0,8}"detail"\s{0,4}:\s{0,4}[[{"]/ },
+  // A pydantic v2 error line, even when the header was cut off: `  Field required [type=missing, input_value={...}, input_type=dict]`.
+  { gate: (l) => l.includes('[type='), re: /\[type=[a-z_]{1,60}, input_value=/ },
   // Pydantic's printed ValidationError header: `1 validation error for AccountOut`.
   { gate: (l) => l.includes('validation error'), re: /^\d{1,4} validation errors? for [A-Za-z_]/ },
   // pytest's error sections: `____ ERROR at setup of test_x ____`, `==== ERRORS ====`.
