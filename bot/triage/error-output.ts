@@ -11,6 +11,12 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // A Python frame anywhere, whatever prefix a platform put before it (Heroku's
   // `app[worker.1]:   File "/app/.heroku/python/lib/python3.8/site-packages/..."`).
   { gate: (l) => l.includes('File "'), re: /File "[^"]{1,1000}", line \d{1,9}, in / },
+  // A frame whose head was cut off by a copy or a title (`site-packages/sqlalchemy/orm/session.py",
+  // line 601, in _assert_active raise ...`).
+  { gate: (l) => l.includes('.py", line '), re: /\.py", line \d{1,9}, in [\w<]/ },
+  // The source line of the raising frame, left in front of the exception by a copied title
+  // (`raise orm_exc.DetachedInstanceError( sqlalchemy.orm.exc.DetachedInstanceError: ...`).
+  { gate: (l) => l.trimStart().startsWith('raise '), re: /^\s{0,8}raise [\w.]{1,200}\(\s{0,4}[\w.]{1,200}(?:Error|Exception|Warning)\b/ },
   // The repr of Pydantic / FastAPI error lists: `[{'type': 'missing', 'loc': ('body',), ...`.
   { gate: (l) => l.includes('[{'), re: /\[\{\s{0,4}['"](?:type|loc)['"]\s{0,4}:/ },
   // A traceback header anywhere: JSON log records embed it (`"exception": "Traceback (most ...`),
@@ -22,19 +28,26 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // A level in brackets: celery `[2024-05-14 09:12:03,551: ERROR/ForkPoolWorker-2]`, Apache
   // `[error] [client 10.1.2.3]`, nginx `[crit]`.
   { gate: (l) => l.startsWith('['), re: /^\[[^\]]{0,100}\b(?:ERROR|CRITICAL|FATAL|error|crit|emerg|alert)\b[^\]]{0,100}\]/ },
+  // SQLAlchemy's wrapped DBAPI error without the outer class, as a report quotes its message:
+  // `(psycopg2.OperationalError) FATAL: sorry, too many clients already (Background on ...)`.
+  // A logger's own message may come first: `Error during connection setup: (psycopg2.OperationalError) ...`.
+  { gate: (l) => l.includes('Error) ') || l.includes('Exception) ') || l.includes('Violation) ') || l.includes('Warning) '), re: /(?:^|: )\((?:\w{1,64}\.){1,4}\w{0,64}(?:Error|Exception|Violation|Warning)\) \S/ },
   // Structured logs: JSON `"level": "error"`, logfmt `level=error`.
   { gate: (l) => l.includes('level') || l.includes('severity'), re: /(?:"(?:level|severity|levelname)"\s{0,4}:\s{0,4}"|\blevel=)(?:error|ERROR|Error|critical|CRITICAL|fatal|FATAL)\b/ },
   // Python logging after a prefix normalise does not know: `k8s job x: ERROR [alembic.util.messaging] ...`.
   { gate: (l) => l.includes('ERROR') || l.includes('CRITICAL'), re: /\b(?:ERROR|CRITICAL)\s{1,4}\[[\w.:-]{1,128}\]\s/ },
   // Python's repr of the exception class before its message (mod_wsgi, some loggers):
   // `Error - <class 'sqlalchemy.exc.TimeoutError'>: QueuePool limit ...`.
-  { gate: (l) => l.includes("<class '"), re: /<class '[\w.]{1,200}'>: / },
+  // Or the `sys.exc_info()` pair a handler logged: `<class 'x.UnmappedInstanceError'>, UnmappedInstanceError("...",)`.
+  { gate: (l) => l.includes("<class '"), re: /<class '[\w.]{1,200}'>(?:: |, [\w.]{1,200}\()/ },
   // A timestamped log line other than ISO dashes (Go's log package: `2025/04/09 11:02:17 failed
   // to connect ...`) that reports a failure.
   { gate: (l) => /^\d{4}\//.test(l), re: /^\d{4}\/\d{2}\/\d{2}[ T]\d{2}:\d{2}:\d{2}\S{0,12} [^\n]{0,4000}\b(?:error|failed|refused|fatal|exception|panic)\b/i },
   // HTTP error responses: a status line, or FastAPI's error body (`{"detail":[{"type":"missing", ...`).
   { gate: (l) => l.startsWith('HTTP/'), re: /^HTTP\/\d(?:\.\d)? [45]\d\d\b/ },
   { gate: (l) => l.includes('"detail"'), re: /\{\s{0,8}"detail"\s{0,4}:\s{0,4}[[{"]/ },
+  // A pydantic v2 error line, even when the header was cut off: `  Field required [type=missing, input_value={...}, input_type=dict]`.
+  { gate: (l) => l.includes('[type='), re: /\[type=[a-z_]{1,60}, input_value=/ },
   // Pydantic's printed ValidationError header: `1 validation error for AccountOut`.
   { gate: (l) => l.includes('validation error'), re: /^\d{1,4} validation errors? for [A-Za-z_]/ },
   // pytest's error sections: `____ ERROR at setup of test_x ____`, `==== ERRORS ====`.
@@ -48,11 +61,11 @@ const SERVER_ERROR_LINE = /^(?:(?:FATAL|ERROR|PANIC):\s|psql: error:|error: |fat
 const MAX_LINES_SCANNED = 400;
 
 /**
- * The record's type is the first thing on its line (after pytest's `E` or `FAILED path - `, or
- * an inline-code backtick), followed by `:` or nothing: `Type: message` as Python prints it.
+ * The record's type is the first thing on its line (after indentation, pytest's `E` or
+ * `FAILED path - `, or an inline-code backtick), followed by `:` or nothing: `Type: message` as Python prints it.
  */
 function isTypeAtHead(line: string, type: string): boolean {
-  const body = line.replace(/^`/, '').replace(/^E {1,16}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
+  const body = line.replace(/^\s{0,8}/, '').replace(/^`/, '').replace(/^E {1,64}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
   return type !== '' && body.startsWith(type) && (body.length === type.length || body[type.length] === ':');
 }
 
