@@ -18,6 +18,8 @@ export interface CheckReport {
   counterexamples: number;
   regexes: number;
   failures: CheckFailure[];
+  /** Faults below CATALOGUE_BAR (a failure only with `bar`). */
+  belowBar: string[];
 }
 
 /** Extra per-example checks plugged in by other layers (e.g. the Slack renderer's size limits). */
@@ -102,8 +104,11 @@ export function deepRegexProblem(source: string): string | null {
   return verdict || null;
 }
 
-export function checkKnowledge(engine: Engine, faults: Fault[], problems: KnowledgeProblem[], options: { only?: string; extra?: ExampleCheck[]; deep?: boolean; labStrict?: boolean } = {}): CheckReport {
-  const report: CheckReport = { faults: 0, examples: 0, counterexamples: 0, regexes: 0, failures: [] };
+/** What every fault must have (issue 14): real examples with their source, and a near-miss it must not match. */
+export const CATALOGUE_BAR = { sourcedExamples: 3, counterexamples: 1 } as const;
+
+export function checkKnowledge(engine: Engine, faults: Fault[], problems: KnowledgeProblem[], options: { only?: string; extra?: ExampleCheck[]; deep?: boolean; labStrict?: boolean; bar?: boolean } = {}): CheckReport {
+  const report: CheckReport = { faults: 0, examples: 0, counterexamples: 0, regexes: 0, failures: [], belowBar: [] };
   for (const p of problems) {
     if (!options.only || p.file.includes(options.only.replace('.', '/'))) report.failures.push({ faultId: '', file: p.file, what: formatProblem(p) });
   }
@@ -118,6 +123,11 @@ export function checkKnowledge(engine: Engine, faults: Fault[], problems: Knowle
       if (deep) fail(`${field}: regex ${deep}`);
     }
     for (const problem of labProblems(fault, { strict: options.labStrict })) fail(problem);
+    const sourced = fault.examples.filter((e) => e.source !== undefined).length;
+    if (sourced < CATALOGUE_BAR.sourcedExamples || fault.counterexamples.length < CATALOGUE_BAR.counterexamples) {
+      report.belowBar.push(fault.id);
+      if (options.bar) fail(`below the catalogue bar: ${sourced} example(s) with a real-world source (need ${CATALOGUE_BAR.sourcedExamples}), ${fault.counterexamples.length} counterexample(s) (need ${CATALOGUE_BAR.counterexamples})`);
+    }
     fault.examples.forEach((ex, i) => {
       report.examples++;
       for (const lang of ['en', 'ja'] as const) {

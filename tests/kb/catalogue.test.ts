@@ -21,3 +21,17 @@ describe('the shipped catalogue', () => {
     expect(report.examples).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('the catalogue bar (knowledge check --bar)', () => {
+  const sourced = (id: string): number => knowledge.faults.find((f) => f.id === id)?.examples.filter((e) => e.source).length ?? 0;
+
+  it('names exactly the faults with fewer than 3 sourced examples or no counterexample, and fails on them only when asked', () => {
+    const report = checkKnowledge(engine, knowledge.faults, [], { bar: true });
+    const expected = knowledge.faults.filter((f) => sourced(f.id) < 3 || f.counterexamples.length < 1).map((f) => f.id);
+    expect(report.belowBar).toEqual(expected);
+    expect(report.failures.filter((f) => f.what.startsWith('below the catalogue bar')).map((f) => f.faultId)).toEqual(expected);
+    const lenient = checkKnowledge(engine, knowledge.faults, [], {});
+    expect(lenient.belowBar).toEqual(expected);
+    expect(lenient.failures.some((f) => f.what.startsWith('below the catalogue bar'))).toBe(false);
+  });
+});

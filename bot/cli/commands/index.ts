@@ -37,12 +37,13 @@ export const commands: CliCommandSpec[] = [
   {
     name: 'knowledge',
     summary: 'Validate the fault catalogue (check), or draft a fault from a cached AI answer (draft)',
-    usage: 'faultline knowledge check [--only ID] [--dir DIR] [--deep] [--lab-strict] | faultline knowledge draft FINGERPRINT [--out FILE|-] [--force] [--dir DIR]',
+    usage: 'faultline knowledge check [--only ID] [--dir DIR] [--deep] [--lab-strict] [--bar] | faultline knowledge draft FINGERPRINT [--out FILE|-] [--force] [--dir DIR]',
     options: {
       only: { type: 'string', value: 'ID', description: 'check: one fault only (sqlalchemy.missing-greenlet)' },
       dir: { type: 'string', value: 'DIR', description: 'the knowledge folder (default: the bundled knowledge/)' },
       deep: { type: 'boolean', description: 'check: also prove every regex free of backtracking blow-ups (recheck, a dev dependency; slow)' },
       'lab-strict': { type: 'boolean', description: 'check: every fix shown must be verified by the lab in some world, or say why not (unverified)' },
+      bar: { type: 'boolean', description: 'check: every fault must have at least 3 real-world examples with their source and at least 1 counterexample' },
       out: { type: 'string', value: 'FILE|-', description: 'draft: where to write (default knowledge/drafts/<library>/<slug>.yaml)' },
       force: { type: 'boolean', description: 'draft: replace an existing file' },
     },
