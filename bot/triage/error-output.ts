@@ -52,6 +52,33 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes('validation error'), re: /^\d{1,4} validation errors? for [A-Za-z_]/ },
   // pytest's error sections: `____ ERROR at setup of test_x ____`, `==== ERRORS ====`.
   { gate: (l) => l.startsWith('_') || l.startsWith('='), re: /^_{3,} ERROR at (?:setup|teardown) of |^={3,} (?:ERRORS|FAILURES) ={3,}$/ },
+  // The Docker CLI relaying the daemon: `docker: Error response from daemon: driver failed
+  // programming external connectivity on endpoint db (...): Bind for 0.0.0.0:5432 failed: ...`.
+  // Rancher and other orchestrators quote it after their own text: `postgres (Expected state running
+  // but got error: Error response from daemon: ...`. Docker's old logrus fatal: `FATA[0000] Error ...`.
+  { gate: (l) => l.includes('Error response from daemon') || l.includes('FATA['), re: /(?:^\s{0,8}(?:docker: )?|got error: |FATA\[\d{1,6}\] )Error response from daemon: / },
+  // The container runtime failing to start the entrypoint: `exec /usr/local/bin/docker-entrypoint.sh:
+  // exec format error`, runc's older `standard_init_linux.go:175: exec user process caused "exec format error"`.
+  { gate: (l) => l.includes('exec'), re: /^\s{0,8}exec \S{1,300}: (?:exec format error|no such file or directory|permission denied)\s{0,4}$|standard_init_linux\.go:\d{1,5}: exec user process caused/ },
+  // Image pulls and builds: `failed to register layer: Error processing tar file(exit status 1): ...`,
+  // Compose: `dependency failed to start: container db-1 is unhealthy`.
+  { gate: (l) => l.includes('failed to') || l.includes('error creating layer'), re: /^\s{0,8}(?:failed to register layer: |error creating layer with ID |[Dd]ependency failed to start: )/ },
+  // Redis replies raised by other languages' clients: Ruby `Redis::CommandError: OOM command not
+  // allowed ...`, Node `ReplyError: ERR max number of clients reached`.
+  { gate: (l) => l.includes('Error: '), re: /^\s{0,8}(?:[A-Z][A-Za-z0-9]{0,40}::){1,4}[A-Z][A-Za-z0-9]{0,40}(?:Error|Exception): |^\s{0,8}[A-Z][A-Za-z]{1,40}Error: (?:ERR|WRONGTYPE|WRONGPASS|NOAUTH|OOM|MOVED|ASK|READONLY|BUSY|LOADING|NOSCRIPT|EXECABORT|CROSSSLOT)\b/ },
+  // A logger's bracketed prefix, then the level: `[sotoki::MainThread::2025-12-22 23:48:42,874] ERROR:Interrupting ...`.
+  { gate: (l) => l.startsWith('['), re: /^\[[^\]]{1,160}\]\s{0,4}(?:ERROR|CRITICAL|FATAL):/ },
+  // The kernel's OOM killer in dmesg / journal: `java invoked oom-killer: gfp_mask=0xd0, order=0`,
+  // `Memory cgroup out of memory: Killed process 4242 (python)`.
+  { gate: (l) => l.includes('oom-killer') || l.includes('out of memory'), re: /invoked oom-killer: gfp_mask=|(?:Memory cgroup out of memory|Out of memory): Killed process \d/ },
+  // redis-cli: `(error) WRONGTYPE Operation against a key holding the wrong kind of value`.
+  { gate: (l) => l.includes('(error)'), re: /^\s{0,8}\(error\) [A-Z]{2,20} / },
+  // A Celery level in brackets after another prefix: `worker-okteto-55cd[2022-05-19 13:35:26,740:
+  // ERROR/MainProcess] consumer: Cannot connect to amqp://...`, or the bracket's tail alone.
+  { gate: (l) => l.includes('/MainProcess]') || l.includes('/ForkPoolWorker'), re: /\b(?:ERROR|CRITICAL)\/(?:MainProcess|ForkPoolWorker-\d{1,5})\]/ },
+  // kubectl: `hello-pod   0/1   ImagePullBackOff   0   2m55s` (get pods), `Reason:  OOMKilled`
+  // (describe, container state), `Warning  BackOff  21s (x50 over 10m)  kubelet  Back-off restarting ...` (events).
+  { gate: (l) => /BackOff|ErrImagePull|OOMKilled|Warning/.test(l), re: /^\S{1,253}\s{1,80}\d{1,3}\/\d{1,3}\s{1,40}(?:CrashLoopBackOff|ImagePullBackOff|ErrImagePull|OOMKilled|CreateContainerConfigError|RunContainerError)\s{1,40}\d{1,6}|^\s{0,12}Reason:\s{1,30}(?:OOMKilled|CrashLoopBackOff|ErrImagePull|ImagePullBackOff)\s{0,4}$|^\s{0,12}Warning\s{1,12}(?:BackOff|Failed|FailedSync|Unhealthy|FailedMount|OOMKilling)\s{1,40}\S/ },
 ];
 
 // PostgreSQL / libpq / CLI tools print errors under a severity prefix at line start.

@@ -57,4 +57,22 @@ describe('real pastes in the accuracy corpora', () => {
     const text = '> sqlalchemy.exc.NoForeignKeysError: Could not determine join condition between parent/child tables on relationship Order.customer - there are no foreign keys linking these tables.\nthis is because the FK is on the wrong table right?';
     expect(engine.diagnose(text).errorOutput).toBe(true);
   });
+
+  it('count container, Kubernetes and redis-cli output as error output, not sentences about it', () => {
+    const output = [
+      "docker: Error response from daemon: driver failed programming external connectivity on endpoint db (3b84): Bind for 0.0.0.0:5432 failed: port is already allocated.",
+      'exec /usr/local/bin/docker-entrypoint.sh: exec format error',
+      'standard_init_linux.go:207: exec user process caused "exec format error"',
+      'failed to register layer: Error processing tar file(exit status 1): write /usr/lib/x.so: no space left on device',
+      'dependency failed to start: container db-1 is unhealthy',
+      "(error) WRONGTYPE Operation against a key holding the wrong kind of value",
+      'worker-5f7d[2022-05-19 13:35:26,740: ERROR/MainProcess] consumer: Cannot connect to amqp://guest:**@queue:5672//: [Errno 111] Connection refused.',
+      'hello-pod   0/1     ImagePullBackOff   0          2m55s',
+      '    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137',
+      '  Warning  BackOff    21s (x50 over 10m)  kubelet  Back-off restarting failed container',
+    ];
+    for (const text of output) expect(engine.diagnose(text).errorOutput, text).toBe(true);
+    const chat = ['anyone know why the pod shows ImagePullBackOff after the deploy?', 'docker says exec format error on my M1, any idea?'];
+    for (const text of chat) expect(engine.diagnose(text).errorOutput, text).toBe(false);
+  });
 });
