@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 
 import labkit
 
+# The lab runs programs with PATH=/usr/local/bin:/usr/bin:/bin; runuser lives in /usr/sbin.
+RUNUSER = "/usr/sbin/runuser"
+
 
 def admin_sql(*statements: str) -> None:
     """Runs statements on the run's database as the lab's superuser, in autocommit."""
@@ -53,6 +56,31 @@ def database_name() -> str:
 
 def asyncpg_dsn() -> str:
     return labkit.pg_dsn()
+
+
+def mount_tmpfs(target: str, options: str) -> None:
+    """mount -t tmpfs through mount(2): the trixie world has no mount(8) binary."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.mount(b"tmpfs", target.encode(), b"tmpfs", 0, options.encode()) != 0:
+        raise OSError(ctypes.get_errno(), f"mount tmpfs on {target}: {os.strerror(ctypes.get_errno())}")
+
+
+def remount_tmpfs(target: str, options: str) -> None:
+    import ctypes
+
+    ms_remount = 32
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.mount(b"tmpfs", target.encode(), b"tmpfs", ms_remount, options.encode()) != 0:
+        raise OSError(ctypes.get_errno(), f"remount {target}: {os.strerror(ctypes.get_errno())}")
+
+
+def unmount(target: str) -> None:
+    import ctypes
+
+    mnt_detach = 2
+    ctypes.CDLL(None, use_errno=True).umount2(target.encode(), mnt_detach)
 
 
 def pg_bin(tool: str) -> str:
@@ -99,7 +127,7 @@ class PrivateCluster:
 
     def _as_pg(self, argv: List[str], check: bool = True) -> subprocess.CompletedProcess:
         env = {**os.environ, "PGPASSWORD": "lab", "HOME": self.root}
-        r = subprocess.run(["runuser", "-u", "postgres", "--", *argv], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=self.root)
+        r = subprocess.run([RUNUSER, "-u", "postgres", "--", *argv], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=self.root)
         if check and r.returncode != 0:
             raise RuntimeError(f"{os.path.basename(argv[0])} failed ({r.returncode}): {r.stdout.strip()[-500:]}")
         return r
