@@ -185,8 +185,10 @@ class PrivateCluster:
         self._as_pg([pg_bin("pg_ctl"), "-D", self.data, "-m", mode, "-w", "stop"], check=False)
 
     def remove(self) -> None:
-        self.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+        try:
+            self.stop()
+        finally:  # a failed stop (or start) must not leave the data folder behind in /tmp
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def promote(self) -> None:
         self._as_pg([pg_bin("pg_ctl"), "-D", self.data, "-w", "promote"])

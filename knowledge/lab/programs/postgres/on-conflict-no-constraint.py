@@ -49,6 +49,9 @@ async def partial_index(fix):
         raise labkit.UnknownFix(fix)
     logging.basicConfig(stream=sys.stdout, format="%(levelname)s %(name)s %(message)s")
     logging.getLogger("sqlalchemy.engine.Engine").setLevel(logging.INFO)
+    # statements only: the parameter lines carry timings ("[no key 0.00015s]") that vary per run
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: not record.getMessage().startswith("["))
     md = MetaData()
     subscribers = Table("subscribers", md, Column("id", Integer, primary_key=True), Column("email", String), Column("name", String), Column("deleted_at", DateTime))
     Index("uq_subscribers_email_live", subscribers.c.email, unique=True, postgresql_where=subscribers.c.deleted_at.is_(None))
