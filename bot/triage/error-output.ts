@@ -43,6 +43,28 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // A timestamped log line other than ISO dashes (Go's log package: `2025/04/09 11:02:17 failed
   // to connect ...`) that reports a failure.
   { gate: (l) => /^\d{4}\//.test(l), re: /^\d{4}\/\d{2}\/\d{2}[ T]\d{2}:\d{2}:\d{2}\S{0,12} [^\n]{0,4000}\b(?:error|failed|refused|fatal|exception|panic)\b/i },
+  // A PostgreSQL server log line once normalise has taken its timestamp off: what log_line_prefix
+  // leaves before the severity (a time zone, user@database, a pid), `CET ERROR: invalid input ...`,
+  // `postgres@ch_oddb FATAL:  Verbindung ...`; and the server's own two spaces after the severity
+  // anywhere in a tool's log (`3566 ERROR  pgsql.c:1920  [TARGET 9899] ERROR:  cannot drop ...`).
+  { gate: (l) => l.includes('ERROR:') || l.includes('FATAL:') || l.includes('PANIC:'), re: /^\s{0,8}(?:[A-Z]{2,5}|[\w.-]{1,63}@[\w.-]{1,63}) (?:ERROR|FATAL|PANIC):\s{1,4}\S|\b(?:ERROR|FATAL|PANIC): {2}\S/ },
+  // JVM, .NET and PHP exception lines, a namespaced class first: `org.postgresql.util.PSQLException:
+  // ERROR: ...`, `Npgsql.PostgresException (0x80004005): 57P01: ...`, `Doctrine\DBAL\...\DriverException: ...`.
+  { gate: (l) => l.includes('Exception') || l.includes('Error'), re: /^\s{0,8}(?:[A-Za-z_]\w{0,60}(?:\.|\\)){1,8}[A-Z]\w{0,80}(?:Exception|Error)(?: \(0x[0-9A-Fa-f]{8}\))?: \S/ },
+  // PDO's SQLSTATE message, whatever wraps it: `SQLSTATE[22007]: Invalid datetime format: 7 ERROR: ...`.
+  { gate: (l) => l.includes('SQLSTATE['), re: /SQLSTATE\[[0-9A-Z]{5}\]: [A-Z][A-Za-z ]{2,60}: \d{1,4} / },
+  // Python logging's `%(asctime)s - %(levelname)s - %(name)s - ...` once normalise has taken the
+  // time off: `- ERROR - query-exporter - query ... failed: (psycopg2.errors.SyntaxError) ...`.
+  { gate: (l) => l.includes('- ERROR - ') || l.includes('- CRITICAL - '), re: /^\s{0,4}- (?:ERROR|CRITICAL) - \S/ },
+  // Other runtimes' crash lines: Elixir `** (Postgrex.Error) ERROR 42P10 ...`, Go's lib/pq
+  // `...: pq: pg_hba.conf rejects connection ...`, Dart's `Unhandled exception:` header.
+  { gate: (l) => l.includes('(') || l.includes('pq: ') || l.startsWith('Unhandled'), re: /^\s{0,4}\*\*\s?\((?:[A-Z]\w{0,40}\.){0,4}\w{0,60}(?:Error|Exception)\) \S|(?:^|: )pq: [a-z]|^Unhandled exception:\s{0,4}$/ },
+  // A driver error whose SQLAlchemy class was cut off or escaped in Markdown:
+  // `\(psycopg2.errors.DatetimeFieldOverflow) interval out of range`; and an exception's repr at the
+  // head of a line, `ProgrammingError('(psycopg2.errors.DuplicateTable) relation ...')`.
+  { gate: (l) => l.includes('('), re: /^\s{0,4}\\?\((?:psycopg2?|asyncpg)\.[\w.]{1,100}\) \S|^\s{0,4}[A-Z]\w{0,60}(?:Error|Exception)\(['"]\S/ },
+  // A SQL client's error line: `SQL Error: invalid input syntax for type timestamp ...`.
+  { gate: (l) => l.includes('SQL Error'), re: /^\s{0,4}SQL Error(?: \[\d{1,6}\])?: \S/ },
   // HTTP error responses: a status line, or FastAPI's error body (`{"detail":[{"type":"missing", ...`).
   { gate: (l) => l.startsWith('HTTP/'), re: /^HTTP\/\d(?:\.\d)? [45]\d\d\b/ },
   { gate: (l) => l.includes('"detail"'), re: /\{\s{0,8}"detail"\s{0,4}:\s{0,4}[[{"]/ },

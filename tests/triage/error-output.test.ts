@@ -76,3 +76,32 @@ describe('real pastes in the accuracy corpora', () => {
     for (const text of chat) expect(engine.diagnose(text).errorOutput, text).toBe(false);
   });
 });
+
+// Other runtimes' and PostgreSQL's own log formats, from the real pastes in
+// tests/corpus/blind-postgres-b.jsonl (sources there): output, never chat.
+describe('error output from other runtimes and from PostgreSQL logs', () => {
+  const outputs = [
+    'CET ERROR: invalid input syntax for type timestamp: "1364370721"',
+    '2025-07-16 04:41:58.438 UTC [3251405] postgres@ch_oddb FATAL:  Verbindung wird abgebrochen aufgrund von Anweisung des Administrators',
+    '2023-09-22 07:59:42 3566 ERROR  pgsql.c:1920              [TARGET 9899] ERROR:  cannot drop desired object(s) because other objects depend on them',
+    ' org.postgresql.util.PSQLException: ERROR: could not extend file "base/488318210/534150832" with FileFallocate(): No space left on device',
+    'Npgsql.PostgresException (0x80004005): 57P01: terminating connection due to administrator command',
+    'SQLSTATE[42P18]: Indeterminate datatype: 7 FEHLER:  konnte Datentyp von Parameter $1 nicht ermitteln',
+    '2020-01-31 21:00:29,509 - ERROR - query-exporter - query "x" on database "pg" failed: (psycopg2.errors.SyntaxError) syntax error at or near ":"',
+    '**(Postgrex.Error) ERROR 42P10 (invalid_column_reference) there is no unique or exclusion constraint matching the ON CONFLICT specification**',
+    'Error initializing storage of type postgresql: failed to check for native upsert: pq: pg_hba.conf rejects connection for host "10.0.0.1", user "vault", database "vault_db", no encryption',
+    "ProgrammingError('(psycopg2.errors.DuplicateTable) relation \"csmi_idx1\" already exists\\n')",
+    'SQL Error: invalid input syntax for type timestamp with time zone: "Tue Sep 26 2017"',
+  ];
+  it.each(outputs)('reads as output and is answered unasked: %s', (text) => {
+    const d = engine.diagnose(text);
+    expect(d.errorOutput).toBe(true);
+    expect(worthDiagnosing(d, false)).toBe(true);
+  });
+  it('still leaves chat that quotes the same words alone', () => {
+    for (const text of [
+      'anyone seen "ERROR: invalid input syntax for type timestamp" when importing?',
+      'we get pq: pg_hba.conf rejects connection since the RDS change, any idea?',
+    ]) expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+  });
+});
