@@ -41,7 +41,19 @@ export interface CliCommandModule {
   run(ctx: CliContext): Promise<number>;
 }
 
-/** Thrown for wrong usage or unusable input; the CLI prints the message and exits 2. */
+const USAGE_ERROR = Symbol.for('faultline.UsageError');
+
+/**
+ * Thrown for wrong usage or unusable input; the CLI prints the message and exits 2.
+ * `instanceof` goes by a registered symbol, not by class identity: the built CLI
+ * (dist/bot/cli/faultline.cjs) holds its own copy of this module, and commands it loads from
+ * dist/bot/cli/commands/ throw the copy they import.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
+  readonly [USAGE_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[USAGE_ERROR] === true;
+  }
 }

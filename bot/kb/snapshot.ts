@@ -18,48 +18,105 @@ import type { Knowledge } from './load.js';
  *
  * The examples and counterexamples (three quarters of the bytes) are left out: only
  * `knowledge check`, `eval` and drafts use them, and those read the files (loadKnowledge).
+ *
+ * Of what is left (about 1 MB), matching needs only a tenth: ids, titles, signatures, codes and
+ * phrases. Parsing the rest (fixes, causes, lab runs) cost a CLI start ~18 ms of parsing and
+ * garbage collection for the one fault that matched. So the file is still one JSON document,
+ * but `files` (what matching needs) comes first at a byte range the header gives, and each
+ * fault's details sit further on at a byte range its entry gives: a start parses `files` only,
+ * and a fault parses its details the first time one of them is read.
  */
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface JsonRegExp {
   source: string;
   flags: string;
 }
 
-/** A compiled fault as JSON: regexes as source and flags, no examples. */
-type StoredFault = Omit<Fault, 'signatures' | 'causes' | 'examples' | 'counterexamples'> & {
+/** Read only once a fault is shown, searched or checked, not to match. */
+const DETAIL_KEYS = ['stack', 'summary', 'fixOnce', 'causes', 'fixes', 'placeholders', 'lab', 'regexSources'] as const;
+type DetailKey = (typeof DETAIL_KEYS)[number];
+
+/** A compiled fault as JSON: regexes as source and flags, no examples, no details. */
+type StoredFault = Omit<Fault, 'file' | 'signatures' | 'examples' | 'counterexamples' | DetailKey> & {
   signatures: (Omit<CompiledSignature, 'message' | 'context'> & { message: JsonRegExp | null; context: JsonRegExp | null })[];
+};
+
+type StoredDetails = Omit<Pick<Fault, DetailKey>, 'causes'> & {
   causes: (Omit<CompiledCause, 'clues'> & { clues: (Omit<CompiledClue, 're'> & { re: JsonRegExp })[] })[];
 };
 
-interface Snapshot {
-  format: number;
-  /** Path relative to the knowledge folder -> how to recognise the file, and the fault compiled from it. */
-  files: Record<string, { size: number; mtimeMs: number; sha256: string; fault: StoredFault }>;
+interface SnapshotEntry {
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+  fault: StoredFault;
+  /** Byte range of this fault's StoredDetails in the snapshot file. */
+  details: [number, number];
 }
+
+/** Path relative to the knowledge folder -> how to recognise the file, and the fault compiled from it. */
+type SnapshotFiles = Record<string, SnapshotEntry>;
 
 const toJson = (re: RegExp): JsonRegExp => ({ source: re.source, flags: re.flags });
 const fromJson = (re: JsonRegExp): RegExp => new RegExp(re.source, re.flags);
 
-function storeFault(f: Fault): StoredFault {
-  const { examples: _examples, counterexamples: _counterexamples, ...rest } = f;
+function storeFault(f: Fault): { fault: StoredFault; details: StoredDetails } {
+  const { examples: _examples, counterexamples: _counterexamples, file: _file, stack, summary, fixOnce, causes, fixes, placeholders, lab, regexSources, ...rest } = f;
   return {
-    ...rest,
-    signatures: f.signatures.map((s) => ({ ...s, message: s.message && toJson(s.message), context: s.context && toJson(s.context) })),
-    causes: f.causes.map((c) => ({ ...c, clues: c.clues.map((clue) => ({ ...clue, re: toJson(clue.re) })) })),
+    fault: { ...rest, signatures: f.signatures.map((s) => ({ ...s, message: s.message && toJson(s.message), context: s.context && toJson(s.context) })) },
+    details: {
+      stack,
+      summary,
+      fixOnce,
+      causes: causes.map((c) => ({ ...c, clues: c.clues.map((clue) => ({ ...clue, re: toJson(clue.re) })) })),
+      fixes,
+      placeholders,
+      lab,
+      regexSources,
+    },
   };
 }
 
-function restoreFault(f: StoredFault, file: string): Fault {
-  return {
+function restoreDetails(d: StoredDetails): Pick<Fault, DetailKey> {
+  return { ...d, causes: d.causes.map((c) => ({ ...c, clues: c.clues.map((clue) => ({ ...clue, re: fromJson(clue.re) })) })) };
+}
+
+/**
+ * The fault with its details behind getters: the first read of any of them parses them all from
+ * the snapshot bytes read at start-up (kept, so a rebuild meanwhile cannot mix two snapshots)
+ * and turns the getters into plain properties. Writing one also works, as on any object.
+ */
+function restoreFault(f: StoredFault, file: string, bytes: Buffer, [start, end]: [number, number]): Fault {
+  const fault = {
     ...f,
     file,
     signatures: f.signatures.map((s) => ({ ...s, message: s.message && fromJson(s.message), context: s.context && fromJson(s.context) })),
-    causes: f.causes.map((c) => ({ ...c, clues: c.clues.map((clue) => ({ ...clue, re: fromJson(clue.re) })) })),
     examples: [],
     counterexamples: [],
+  } as unknown as Fault;
+  const settle = (values: Partial<Pick<Fault, DetailKey>>): void => {
+    for (const key of DETAIL_KEYS) {
+      if (key in values) Object.defineProperty(fault, key, { value: values[key], writable: true, enumerable: true, configurable: true });
+    }
   };
+  const load = (): void => settle(restoreDetails(JSON.parse(bytes.toString('utf8', start, end)) as StoredDetails));
+  for (const key of DETAIL_KEYS) {
+    Object.defineProperty(fault, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        load();
+        return fault[key];
+      },
+      set: (value: unknown) => {
+        load();
+        settle({ [key]: value });
+      },
+    });
+  }
+  return fault;
 }
 
 /** Next to the compiled code (`dist/knowledge-snapshot.json`); absent when running the sources. */
@@ -71,10 +128,17 @@ function sha256(source: string): string {
   return createHash('sha256').update(source).digest('hex');
 }
 
-function readSnapshot(path: string): Snapshot | null {
+/** The header names the byte range of `files`, in fixed-width numbers so it can be written first. */
+const header = (files: [number, number]): string => `{"format":${FORMAT},"filesAt":[${String(files[0]).padStart(12)},${String(files[1]).padStart(12)}],"files":`;
+const HEADER = /^\{"format":(\d+),"filesAt":\[ *(\d+), *(\d+)\],"files":/;
+
+function readSnapshot(path: string): { files: SnapshotFiles; bytes: Buffer } | null {
   try {
-    const s = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
-    return s.format === FORMAT && s.files && typeof s.files === 'object' ? s : null;
+    const bytes = readFileSync(path);
+    const m = HEADER.exec(bytes.toString('latin1', 0, 80));
+    if (!m || Number(m[1]) !== FORMAT) return null;
+    const files = JSON.parse(bytes.toString('utf8', Number(m[2]), Number(m[3]))) as SnapshotFiles;
+    return files && typeof files === 'object' ? { files, bytes } : null;
   } catch {
     return null;
   }
@@ -94,7 +158,7 @@ export async function loadKnowledgeQuick(root: string = defaultKnowledgeDir(), s
       const st = statSync(file);
       const current = (st.size === entry.size && st.mtimeMs === entry.mtimeMs) || entry.sha256 === sha256((source = readFileSync(file, 'utf8')));
       if (current && entry.fault.id === id) {
-        faults.push(restoreFault(entry.fault, relative(dirname(root), file)));
+        faults.push(restoreFault(entry.fault, relative(dirname(root), file), (snapshot as { bytes: Buffer }).bytes, entry.details));
         continue;
       }
     }
@@ -129,7 +193,7 @@ export async function loadEngineQuick(knowledgeDir?: string): Promise<LoadedEngi
 /** Writes the snapshot of every valid fault file under `root` (the build step). */
 export async function writeKnowledgeSnapshot(root: string = defaultKnowledgeDir(), path: string = defaultSnapshotPath()): Promise<{ files: number; skipped: number }> {
   const { parseFaultFile } = await import('./load.js');
-  const snapshot: Snapshot = { format: FORMAT, files: {} };
+  const entries: [string, Omit<SnapshotEntry, 'details'>, string][] = [];
   let skipped = 0;
   for (const file of listFaultFiles(root)) {
     const source = readFileSync(file, 'utf8');
@@ -139,10 +203,36 @@ export async function writeKnowledgeSnapshot(root: string = defaultKnowledgeDir(
       continue;
     }
     const st = statSync(file);
-    snapshot.files[relative(root, file).split('\\').join('/')] = { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(source), fault: storeFault(parsed.fault) };
+    const { fault, details } = storeFault(parsed.fault);
+    entries.push([relative(root, file).split('\\').join('/'), { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(source), fault }, JSON.stringify(details)]);
   }
+  // {"format":4,"filesAt":[a,b],"files":{...},"details":[{...},...]}: `files` holds the byte
+  // range of each details object, which depends on the length of `files` itself: laid out again
+  // until the ranges stop moving (twice or three times; a range only grows by a digit).
+  const detailsLength = entries.map(([, , d]) => Buffer.byteLength(d));
+  const files: SnapshotFiles = {};
+  const headLength = Buffer.byteLength(header([0, 0]));
+  let filesJson = '';
+  for (let pass = 0; pass < 10; pass++) {
+    let at = headLength + Buffer.byteLength(filesJson) + Buffer.byteLength(',"details":[');
+    entries.forEach(([key, entry], i) => {
+      const length = detailsLength[i] as number;
+      files[key] = { ...entry, details: [at, at + length] };
+      at += length + 1;
+    });
+    const next = JSON.stringify(files);
+    if (next === filesJson) break;
+    filesJson = next;
+  }
+  const head = header([headLength, headLength + Buffer.byteLength(filesJson)]);
+  const text = `${head}${filesJson},"details":[${entries.map(([, , d]) => d).join(',')}]}`;
+  const bytes = Buffer.from(text);
+  entries.forEach(([key, , d]) => {
+    const [start, end] = (files[key] as SnapshotEntry).details;
+    if (bytes.toString('utf8', start, end) !== d) throw new Error(`knowledge snapshot: the byte range of ${key} did not settle`);
+  });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(snapshot));
+  writeFileSync(tmp, bytes);
   renameSync(tmp, path);
-  return { files: Object.keys(snapshot.files).length, skipped };
+  return { files: entries.length, skipped };
 }

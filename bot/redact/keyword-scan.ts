@@ -12,12 +12,26 @@ export interface KeywordScanner {
 }
 
 /**
+ * The automaton as plain data, so the build can store it (dist/redaction-snapshot.json) and a
+ * start need not rebuild it: building costs ~8 ms of interpreted loops, restoring a copy.
+ */
+export interface KeywordAutomaton {
+  keywords: string[];
+  /** Character class of each ASCII code (base64 of a Uint8Array(128)). */
+  classOf: string;
+  /** Transition table, rows pre-multiplied by the class count (base64 of an Int32Array). */
+  table: string;
+  /** [row offset, keyword index...] for every state that ends a keyword. */
+  outputs: number[][];
+}
+
+/**
  * Builds the automaton; keywords are matched case-insensitively (ASCII), and a digit in a
  * keyword stands for any digit (`0000 0000 0000` finds spaced card numbers). The alphabet is
  * the characters the keywords use plus one class for everything else, so the transition table
  * stays small enough to live in the CPU cache.
  */
-export function createKeywordScanner(keywords: readonly string[]): KeywordScanner {
+export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutomaton {
   const lowered = keywords.map((k) => k.toLowerCase());
   // Character classes: 0 for any character no keyword uses; ASCII letters folded.
   const classOf = new Uint8Array(128);
@@ -82,17 +96,31 @@ export function createKeywordScanner(keywords: readonly string[]): KeywordScanne
   }
   // Pre-multiplied rows: the next state's row offset is read directly from the table.
   for (let i = 0; i < table.length; i++) table[i] = (table[i] as number) * classes;
+  const outputRows: number[][] = [];
+  for (let s = 0; s < goto.length; s++) {
+    if ((outputs[s] as number[]).length) outputRows.push([s * classes, ...(outputs[s] as number[])]);
+  }
+  const base64 = (a: Uint8Array | Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  return { keywords: lowered, classOf: base64(classOf), table: base64(table), outputs: outputRows };
+}
+
+/** The scanner for an automaton, built here or restored from the build's copy. */
+export function keywordScannerFrom(automaton: KeywordAutomaton): KeywordScanner {
+  const classOf = new Uint8Array(Buffer.from(automaton.classOf, 'base64'));
+  const bytes = Buffer.from(automaton.table, 'base64');
+  // Copied into its own buffer: a decoded Buffer may sit unaligned in Node's shared pool.
+  const table = new Int32Array(bytes.byteLength / 4);
+  new Uint8Array(table.buffer).set(bytes);
+  if (classOf.length !== 128 || table.length === 0) throw new Error('not a keyword automaton');
   // Indexed by row offset, so the scan loop never divides.
   const hasOutput = new Uint8Array(table.length);
   const outputAt: number[][] = [];
-  for (let s = 0; s < goto.length; s++) {
-    if (!(outputs[s] as number[]).length) continue;
-    hasOutput[s * classes] = 1;
-    outputAt[s * classes] = outputs[s] as number[];
+  for (const [row, ...keywords] of automaton.outputs) {
+    hasOutput[row as number] = 1;
+    outputAt[row as number] = keywords;
   }
-
   return {
-    keywords: lowered,
+    keywords: automaton.keywords,
     scan(text, hit) {
       let row = 0;
       for (let i = 0; i < text.length; i++) {
@@ -102,4 +130,13 @@ export function createKeywordScanner(keywords: readonly string[]): KeywordScanne
       }
     },
   };
+}
+
+/** Every rule's keywords, lower-cased, each once, in rule order: the scanner's keyword indexes. */
+export function distinctKeywords(rules: readonly { keywords: readonly string[] }[]): string[] {
+  return [...new Set(rules.flatMap((r) => r.keywords.map((k) => k.toLowerCase())))];
+}
+
+export function createKeywordScanner(keywords: readonly string[]): KeywordScanner {
+  return keywordScannerFrom(buildKeywordAutomaton(keywords));
 }

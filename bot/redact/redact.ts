@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../kb/files.js';
-import { createKeywordScanner } from './keyword-scan.js';
-import { defaultRuleSnapshotPath, loadRedactionRules, type RedactionRule } from './rule-files.js';
+import { createKeywordScanner, distinctKeywords, keywordScannerFrom, type KeywordAutomaton } from './keyword-scan.js';
+import { defaultRuleSnapshotPath, loadRedactionRuleSet, type RedactionRule } from './rule-files.js';
 
 export interface RedactionResult {
   text: string;
@@ -22,23 +22,16 @@ export interface Redactor {
  * rules (blocks spanning lines) run on the whole text, line rules only on the lines holding one
  * of their keywords. A 40 KB traceback with no secret costs the keyword pass and nothing else.
  */
-export function createRedactor(rules: readonly RedactionRule[]): Redactor {
-  const keywords: string[] = [];
-  const keywordIndex = new Map<string, number>();
-  const rulesOf: number[][] = [];
+export function createRedactor(rules: readonly RedactionRule[], built: KeywordAutomaton | null = null): Redactor {
+  const keywords = distinctKeywords(rules);
+  const keywordIndex = new Map(keywords.map((k, i) => [k, i]));
+  const rulesOf: number[][] = keywords.map(() => []);
   for (const [r, rule] of rules.entries()) {
-    for (const k of rule.keywords) {
-      let i = keywordIndex.get(k);
-      if (i === undefined) {
-        i = keywords.length;
-        keywordIndex.set(k, i);
-        keywords.push(k);
-        rulesOf.push([]);
-      }
-      (rulesOf[i] as number[]).push(r);
-    }
+    for (const k of new Set(rule.keywords.map((w) => w.toLowerCase()))) (rulesOf[keywordIndex.get(k) as number] as number[]).push(r);
   }
-  const scanner = createKeywordScanner(keywords);
+  // The build's automaton is used only for exactly these keywords, in this order.
+  const reusable = built !== null && built.keywords.length === keywords.length && built.keywords.every((k, i) => k === keywords[i]);
+  const scanner = reusable ? keywordScannerFrom(built) : createKeywordScanner(keywords);
   const textRules = rules.map((r, i) => (r.scope === 'text' ? i : -1)).filter((i) => i >= 0);
   const isTextRule = rules.map((r) => r.scope === 'text');
   const alwaysRules = textRules.filter((i) => (rules[i] as RedactionRule).keywords.length === 0);
@@ -125,7 +118,10 @@ let shared: Redactor | null = null;
 
 /** The redactor built from the shipped rule files, loaded on first use. */
 export function defaultRedactor(): Redactor {
-  shared ??= createRedactor(loadRedactionRules(defaultRedactionDir(), defaultRuleSnapshotPath()));
+  if (!shared) {
+    const { rules, automaton } = loadRedactionRuleSet(defaultRedactionDir(), defaultRuleSnapshotPath());
+    shared = createRedactor(rules, automaton);
+  }
   return shared;
 }
 

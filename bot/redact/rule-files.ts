@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { structuralProblems } from '../kb/regex-safety.js';
+import { buildKeywordAutomaton, distinctKeywords, type KeywordAutomaton } from './keyword-scan.js';
 import { CHECKS, SCANNERS, type Scanner } from './scanners.js';
 
 /**
@@ -163,6 +164,8 @@ function parseRuleFile(dir: string, file: string, where: string, problems: strin
 
 interface RuleSnapshot {
   files: Record<string, { size: number; mtimeMs: number; rules: RuleSpec[] }>;
+  /** The keyword automaton of these rules (createRedactor uses it only for the same keywords). */
+  automaton?: KeywordAutomaton;
 }
 
 /** `npm run build` writes the validated rules (without their examples) next to the code. */
@@ -196,11 +199,17 @@ export function writeRuleSnapshot(dir: string, path: string = defaultRuleSnapsho
     const st = statSync(join(dir, file));
     files[file] = { size: st.size, mtimeMs: st.mtimeMs, rules: specs.map((r) => ({ ...r, examples: [], counterexamples: [] })) };
   }
-  writeFileSync(path, JSON.stringify({ files }));
+  const automaton = buildKeywordAutomaton(distinctKeywords(Object.values(files).flatMap((f) => f.rules)));
+  writeFileSync(path, JSON.stringify({ files, automaton } satisfies RuleSnapshot));
   return Object.keys(files).length;
 }
 
 export function loadRedactionRules(dir: string, snapshotPath: string | null = null): RedactionRule[] {
+  return loadRedactionRuleSet(dir, snapshotPath).rules;
+}
+
+/** The rules, and the build's keyword automaton when there is a snapshot. */
+export function loadRedactionRuleSet(dir: string, snapshotPath: string | null = null): { rules: RedactionRule[]; automaton: KeywordAutomaton | null } {
   const snapshot = snapshotPath ? readRuleSnapshot(snapshotPath) : null;
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   if (!files.length) throw new RedactionRulesError(`no redaction rule files in ${dir}`);
@@ -252,5 +261,5 @@ export function loadRedactionRules(dir: string, snapshotPath: string | null = nu
   }
   // Weaker redaction is worse than none starting: a broken rule file stops the process.
   if (problems.length) throw new RedactionRulesError(`redaction rules are broken; fix them before starting:\n${problems.join('\n')}`);
-  return rules;
+  return { rules, automaton: snapshot?.automaton ?? null };
 }

@@ -101,7 +101,8 @@ export default async function (): Promise<BenchResult[]> {
   }
 }
 
-interface BotProcess {
+export interface BotProcess {
+  pid: number;
   port: number;
   /** CPU time the bot process has used so far (user + system), ms; null off Linux. */
   cpuMs(): number | null;
@@ -109,8 +110,9 @@ interface BotProcess {
   stop(): Promise<number | null>;
 }
 
-async function spawnBot(apiUrl: string, dbPath: string): Promise<BotProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')], {
+/** The bot in its own process: the sources through tsx, or `entry` (dist/bot/main.js, built). */
+export async function spawnBot(apiUrl: string, dbPath: string, entry: string[] = ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')]): Promise<BotProcess> {
+  const child: ChildProcess = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl, PORT: '0', FAULTLINE_DB: dbPath },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -133,6 +135,7 @@ async function spawnBot(apiUrl: string, dbPath: string): Promise<BotProcess> {
   });
   let stopping: Promise<number | null> | null = null;
   return {
+    pid: child.pid as number,
     port,
     cpuMs() {
       try {

@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type BenchResult, quick, summarise } from './measure.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist', 'bot', 'cli', 'main.js');
+// The `faultline` executable (package.json bin: the bundled CLI), and the ES modules it is built from.
+const bin = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { faultline: string } }).bin.faultline);
+const modules = join(root, 'dist', 'bot', 'cli', 'main.js');
 const trace60 = join(root, 'tests', 'fixtures', 'bench-60-line-trace.txt');
 
 function wall(args: string[]): number {
@@ -33,24 +36,30 @@ function cpu(args: string[]): number | null {
  * What a user waits for: `faultline diagnose` on a 60-line paste, a fresh process each time
  * (the built CLI, as `npx faultline` runs it), measured side by side with `node -e 0` so the
  * figure can be read on a loaded machine: runs alternate, and the difference is what
- * Faultline itself costs.
+ * Faultline itself costs. The unbundled ES modules (dist/bot/cli/main.js) run in the same
+ * rotation, for comparison.
  */
 export default async function startupBench(): Promise<BenchResult[]> {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
   const n = quick() ? 8 : 40;
   wall([bin, 'diagnose', trace60]);
+  const loadBefore = loadavg()[0] as number;
   const node: number[] = [];
   const diagnose: number[] = [];
+  const esm: number[] = [];
   for (let i = 0; i < n; i++) {
     node.push(wall(['-e', '0']));
     diagnose.push(wall([bin, 'diagnose', trace60]));
+    esm.push(wall([modules, 'diagnose', trace60]));
   }
   const a = summarise(node);
   const b = summarise(diagnose);
+  const e = summarise(esm);
   const results: BenchResult[] = [
-    { name: 'node -e 0, wall: median', value: a.median, unit: 'ms', note: `p99 ${a.p99.toFixed(0)} ms, n=${n}` },
+    { name: 'node -e 0, wall: median', value: a.median, unit: 'ms', note: `p99 ${a.p99.toFixed(0)} ms, n=${n}, load average ${loadBefore.toFixed(1)} -> ${(loadavg()[0] as number).toFixed(1)}` },
     { name: 'faultline diagnose, 60-line trace, wall: median', value: b.median, unit: 'ms', note: `p99 ${b.p99.toFixed(0)} ms; target median <= 150 ms` },
     { name: 'faultline diagnose minus node -e 0 (wall medians)', value: b.median - a.median, unit: 'ms' },
+    { name: 'the same from the ES modules (dist/bot/cli/main.js): median', value: e.median, unit: 'ms', note: `p99 ${e.p99.toFixed(0)} ms` },
   ];
   const cpuNode: number[] = [];
   const cpuDiagnose: number[] = [];

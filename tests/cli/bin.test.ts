@@ -1,16 +1,45 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 // What `npx faultline` runs after `npm ci`: the built file itself, by its shebang and exec bit.
 // `npm test` builds first; run `npm run build` before running this file alone.
-const bin = join(import.meta.dirname, '..', '..', 'dist', 'bot', 'cli', 'main.js');
+const root = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { faultline: string } };
+const bin = join(root, pkg.bin.faultline);
+const SAMPLE = join(root, 'knowledge', 'samples', 'missing-greenlet-pytest.txt');
+const env = { ...process.env, FAULTLINE_LANG: 'en', NO_COLOR: '1' };
 
 describe('the faultline executable', () => {
   it('is built, executable, and answers', () => {
     expect(existsSync(bin), `${bin} is missing: run npm run build`).toBe(true);
-    const out = execFileSync(bin, ['show', 'xd2s'], { encoding: 'utf8', env: { ...process.env, FAULTLINE_LANG: 'en' } });
+    const out = execFileSync(bin, ['show', 'xd2s'], { encoding: 'utf8', env });
     expect(out).toMatch(/^Implicit database IO outside the async context \(MissingGreenlet\)  \[sqlalchemy\.missing-greenlet\]/);
+  });
+
+  it('answers as the ES modules do (the bundled diagnose path)', () => {
+    const bundled = execFileSync(bin, ['diagnose', SAMPLE, '--json'], { encoding: 'utf8', env });
+    const modules = execFileSync(process.execPath, [join(root, 'dist', 'bot', 'cli', 'main.js'), 'diagnose', SAMPLE, '--json'], { encoding: 'utf8', env });
+    expect(JSON.parse(bundled)).toEqual(JSON.parse(modules));
+  });
+
+  describe('in a copy whose compiled files changed after the bundle was built', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'faultline-bin-'));
+    afterAll(() => rmSync(copy, { recursive: true, force: true }));
+    // A copy resets mtimes: the bundle is still used while the content is the same.
+    for (const part of ['package.json', 'dist', 'knowledge']) cpSync(join(root, part), join(copy, part), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+    const copyBin = join(copy, pkg.bin.faultline);
+
+    it('runs what changed, not the bundle', () => {
+      expect(execFileSync(copyBin, ['diagnose', SAMPLE], { encoding: 'utf8', env }).split('\n')).toContain('Cause');
+      const strings = join(copy, 'dist', 'bot', 'render', 'strings.js');
+      writeFileSync(strings, readFileSync(strings, 'utf8').replace("cause: 'Cause',", "cause: 'Root cause',"));
+      const lines = execFileSync(copyBin, ['diagnose', SAMPLE], { encoding: 'utf8', env }).split('\n');
+      expect(lines).toContain('Root cause');
+      expect(lines).not.toContain('Cause');
+    });
   });
 });

@@ -6,7 +6,8 @@ import { cli } from './run.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const SAMPLE = join(root, 'knowledge', 'samples', 'missing-greenlet-pytest.txt');
-const bin = join(root, 'dist', 'bot', 'cli', 'main.js');
+// The `faultline` executable (package.json bin): the bundled CLI.
+const bin = join(root, 'dist', 'bot', 'cli', 'faultline.cjs');
 const ESC = '\x1b[';
 
 /** The prose lines of a diagnosis (the Cause paragraph): what wraps. */

@@ -27,7 +27,7 @@ const OPTIONAL_DEV_IMPORTS: Record<string, string> = {
 };
 
 function jsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : /\.c?js$/.test(e.name) ? [join(dir, e.name)] : []));
 }
 
 function packageName(specifier: string): string | null {
@@ -44,7 +44,8 @@ export function importedPackages(source: string): { static: Set<string>; any: Se
     const name = packageName(m[1] as string);
     if (name) staticOnes.add(name);
   }
-  for (const m of source.matchAll(/(?:import|require)\s*\(\s*['"]([^'"]{1,200})['"]\s*\)|\)\(\s*['"]([^'"]{1,200})['"]\s*\)/g)) {
+  // `createRequire(url)('x')`, but not a bundled call (esbuild writes `(0, mod.fn)("sha256")`).
+  for (const m of source.matchAll(/(?:import|require)\s*\(\s*['"]([^'"]{1,200})['"]\s*\)|(?<!\(0, [\w$.]{1,200})\)\(\s*['"]([^'"]{1,200})['"]\s*\)/g)) {
     const name = packageName((m[1] ?? m[2]) as string);
     if (name) any.add(name);
   }
@@ -74,9 +75,9 @@ describe('dist/ imports only production dependencies', () => {
   });
 
   it('the check sees every form of import', () => {
-    const found = importedPackages(`import a from 'recheck';\nexport { b } from "@slack/bolt/x";\nimport 'zod';\nconst c = await import('openai');\nrequire('yaml');\ncreateRequire(import.meta.url)('fuse.js');\nimport d from './local.js';\nimport e from 'node:fs';`);
+    const found = importedPackages(`import a from 'recheck';\nexport { b } from "@slack/bolt/x";\nimport 'zod';\nconst c = await import('openai');\nrequire('yaml');\ncreateRequire(import.meta.url)('fuse.js');\nconst f = require("croner");\n(0, import_node_crypto.createHash)("sha256");\nimport d from './local.js';\nimport e from 'node:fs';`);
     expect([...found.static].sort()).toEqual(['@slack/bolt', 'recheck', 'zod']);
-    expect([...found.any].sort()).toEqual(['@slack/bolt', 'fuse.js', 'openai', 'recheck', 'yaml', 'zod']);
+    expect([...found.any].sort()).toEqual(['@slack/bolt', 'croner', 'fuse.js', 'openai', 'recheck', 'yaml', 'zod']);
   });
 });
 
@@ -101,7 +102,7 @@ describe('the production install (deploy/Dockerfile: npm ci, build, npm prune --
     const prune = spawnSync('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--offline'], { cwd: app, encoding: 'utf8' });
     expect(prune.status, prune.stderr).toBe(0);
     // Dev tools are gone (a devDependency that a production package also needs, like @types/node, stays).
-    for (const dev of ['recheck', 'vitest', 'typescript', 'tsx']) expect(existsSync(join(app, 'node_modules', dev)), `${dev} survived the prune`).toBe(false);
+    for (const dev of ['recheck', 'vitest', 'typescript', 'tsx', 'esbuild']) expect(existsSync(join(app, 'node_modules', dev)), `${dev} survived the prune`).toBe(false);
   }, 60_000);
 
   afterAll(async () => {
@@ -112,15 +113,18 @@ describe('the production install (deploy/Dockerfile: npm ci, build, npm prune --
 
   const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, NODE_ENV: 'production', FAULTLINE_DB: join(app, 'data', 'faultline.db'), ...extra });
 
-  it('diagnoses the sample', () => {
-    const r = spawnSync(process.execPath, ['dist/bot/cli/main.js', 'diagnose', SAMPLE], { cwd: app, encoding: 'utf8', env: env() });
+  // The executable (package.json bin: the bundled CLI) and the ES modules it is built from.
+  const entries = [(pkg as unknown as { bin: { faultline: string } }).bin.faultline, 'dist/bot/cli/main.js'];
+
+  it.each(entries)('%s diagnoses the sample', (entry) => {
+    const r = spawnSync(process.execPath, [entry, 'diagnose', SAMPLE], { cwd: app, encoding: 'utf8', env: env() });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Implicit database IO outside the async context \(MissingGreenlet\)  \[sqlalchemy\.missing-greenlet\]/);
   });
 
-  it('runs every command that needs no Slack, and knowledge check --deep says what it needs', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, ['dist/bot/cli/main.js', ...args], { cwd: app, encoding: 'utf8', env: env() });
+  it.each(entries)('%s runs every command that needs no Slack, and knowledge check --deep says what it needs', (entry) => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [entry, ...args], { cwd: app, encoding: 'utf8', env: env() });
     expect(run('search', 'lazy', 'load').stdout).toContain('sqlalchemy.missing-greenlet');
     expect(JSON.parse(run('show', 'xd2s', '--json').stdout).faults[0].id).toBe('sqlalchemy.missing-greenlet');
     expect(run('knowledge', 'check', '--only', 'sqlalchemy.missing-greenlet').status).toBe(0);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiagnoser, INLINE_MAX_CHARS, type Diagnoser } from '../../bot/kb/diagnose-pool.js';
@@ -46,6 +46,16 @@ describe('diagnose pool', () => {
     const d = await p.diagnose(big);
     expect(p.offloaded).toBe(1);
     expect(d).toEqual(engine.diagnose(big));
+  }, 60_000);
+
+  it.runIf(existsSync('/proc/thread-self'))('runs the worker at a lower priority than the main thread (Linux)', async () => {
+    const p = pool();
+    await p.diagnose(longLog(INLINE_MAX_CHARS * 2));
+    // /proc/<pid>/task/<tid>/stat, after "pid (comm) ": field 19, nice, is the 17th.
+    const nice = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+    const main = nice(String(process.pid));
+    expect(main).toBeLessThan(10);
+    expect(readdirSync('/proc/self/task').map(nice)).toContain(10);
   }, 60_000);
 
   it('reads only the head and tail of a 30 MB paste, and says so', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../bot/kb/compile.js';
 import { loadKnowledge } from '../../bot/kb/load.js';
 import { loadKnowledgeQuick, writeKnowledgeSnapshot } from '../../bot/kb/snapshot.js';
+import { createEngine } from '../../bot/triage/diagnose.js';
 
 const shipped = join(import.meta.dirname, '..', '..', 'knowledge');
 
@@ -26,6 +27,23 @@ describe('the start-up snapshot of the catalogue', () => {
     expect(quick.problems).toEqual([]);
     expect(quick.faults.map(comparable)).toEqual(full.faults.map(comparable));
     expect(quick.faults.map((f) => f.signatures[0]?.message ?? f.signatures[0]?.type).every((x) => x !== undefined)).toBe(true);
+  });
+
+  it('parses the fixes, causes and lab runs of a fault only when they are read', async () => {
+    await writeKnowledgeSnapshot(knowledge, snapshot);
+    const quick = await loadKnowledgeQuick(knowledge, snapshot);
+    const parsed = (f: Fault): boolean => Object.getOwnPropertyDescriptor(f, 'fixes')?.get === undefined;
+    expect(quick.faults.some(parsed)).toBe(false);
+    const trace = readFileSync(join(knowledge, 'samples', 'missing-greenlet-pytest.txt'), 'utf8');
+    const d = createEngine(quick.faults).diagnose(trace);
+    expect(d.match?.id).toBe('sqlalchemy.missing-greenlet');
+    expect(d.fixes.length).toBeGreaterThan(0);
+    expect(quick.faults.filter(parsed).map((f) => f.id)).toEqual(['sqlalchemy.missing-greenlet']);
+    // Written like any property; the other details stay as parsed.
+    const other = quick.faults.find((f) => f.id === 'sqlalchemy.detached-instance') as Fault;
+    other.fixes = [];
+    expect(other.fixes).toEqual([]);
+    expect(other.causes.length).toBeGreaterThan(0);
   });
 
   it('re-reads a file whose content changed, even when its size and mtime did not', async () => {

@@ -104,7 +104,8 @@ describe('deploy files stay in step with the code', () => {
   });
 
   it('.env.example loads in a shell (set -a; . file), and serve --check accepts its defaults once the credentials are added', () => {
-    const bin = join(root, 'dist', 'bot', 'cli', 'main.js');
+    // The `faultline` executable (package.json bin): the bundled CLI.
+    const bin = join(root, 'dist', 'bot', 'cli', 'faultline.cjs');
     const run = (extra: string) =>
       spawnSync('bash', ['-c', `set -euo pipefail; set -a; . deploy/.env.example; ${extra} set +a; node -e 'process.stdout.write(JSON.stringify(process.env))' && "${process.execPath}" "${bin}" serve --check`], {
         cwd: root,
