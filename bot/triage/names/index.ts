@@ -164,6 +164,12 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
     const table = chosen.get('table');
     if (table && table.source === 'sql') chosen.set('model', { role: 'model', value: classNameForTable(table.value), source: 'derived', confidence: 0.35, guess: true, evidence: table.value });
   }
+  // A foreign key's referenced table names the class the relationship points to, by convention.
+  const relatedTable = chosen.get('related_table');
+  if (!chosen.has('related_model') && relatedTable) {
+    const value = classNameForTable(relatedTable.value);
+    if (value !== chosen.get('model')?.value) chosen.set('related_model', { role: 'related_model', value, source: 'derived', confidence: 0.35, guess: true, evidence: relatedTable.value });
+  }
   const m = chosen.get('model');
   if (m && (chosen.get('variable')?.confidence ?? 0) < 0.3) chosen.set('variable', { role: 'variable', value: snakeName(m.value), source: 'derived', confidence: 0.3, guess: true, evidence: m.value });
   const rel = chosen.get('related_model');

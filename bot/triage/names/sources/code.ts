@@ -32,15 +32,23 @@ export function attributeAccesses(code: string, prose = false): { variable: stri
       /(?<![\w.:/@-])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?![\w.:/([-])/g
     : // `(?!\.[A-Z])` skips module paths of exception types: `asyncpg.exceptions.DataError`.
       /(?<![\w.])([a-z_]\w{0,80})\.([A-Za-z_]\w{0,80})\b(?!\s*\(|\.[A-Z])/g;
+  // `[tag.name for tag in article.tags]`: the iterable is read first; the loop variable's attribute
+  // belongs to what the iterable yields. Reads of a loop target go last.
+  const targets = new Set([...line.matchAll(/\bfor\s+(\w{1,80})\s+in\b/g)].map((t) => t[1]));
+  const deferred: { variable: string; attr: string }[] = [];
   for (const m of line.slice(0, 1000).matchAll(pattern)) {
     const variable = m[1] ?? '';
     const attr = m[2] ?? '';
+    if (targets.has(variable)) {
+      if (!NOT_OBJECTS.has(variable) && !NOT_ATTRIBUTES.has(attr)) deferred.push({ variable, attr });
+      continue;
+    }
     if (NOT_OBJECTS.has(variable) || NOT_ATTRIBUTES.has(attr) || attr.startsWith('__') || variable.length < 1) continue;
     // A capitalised name after a module is a class (`models.User`), not an attribute read.
     if (/^[A-Z]/.test(attr) && !/^[A-Z][a-z]+[A-Z]|^[A-Z]{2,}[a-z]*$|ID$/.test(attr)) continue;
     out.push({ variable, attr });
   }
-  return out;
+  return [...out, ...deferred];
 }
 
 /** Finds the class a variable holds from the source shown in the paste. */
