@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ROLE_NAMES, SOURCE_IDS, type Role } from '../triage/names/roles.js';
+import { ROLE_NAMES, type Role } from '../triage/names/roles.js';
 import type { Engine } from '../triage/diagnose.js';
 
 /** Where a person reads a name off a paste: the places of the issue, one extractor each. */
@@ -106,4 +106,3 @@ export function formatNames(r: NamesReport): string {
   return lines.join('\n');
 }
 
-void SOURCE_IDS;
