@@ -6,6 +6,7 @@ const LOC_PREFIXES = new Set(['body', 'query', 'path', 'response', 'header', 'co
 // `3 validation errors for AppConfig`, `1 validation error for ParsingModel[List[__main__.TeamOut]]`.
 const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?: ([A-Za-z_]\w{0,80}))?\s*(?:\n|$)/;
 // Generic wrappers and typing names around the user's model.
+const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'Any', 'None', 'datetime', 'date', 'UUID', 'Decimal']);
 const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'TypeAdapter']);
 // v2 `results.0.remote_fields`, v1 `response -> msg`, a loc line under the header.
 const LOC_LINE = /^([A-Za-z_0-9][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})$/;
@@ -21,7 +22,8 @@ function lastPart(loc: string): string | undefined {
 
 /** The class inside generic wrappers: `ParsingModel[List[__main__.TeamOut]]` -> `TeamOut`. */
 export function schemaInHeader(header: string): string | null {
-  const names = header.split(/[[\], ]+/).filter(Boolean).map(bareClass).filter((n) => !WRAPPERS.has(n) && /^[A-Za-z_]\w*$/.test(n));
+  // `Output[int]`: the user's generic class around a builtin; `Page[UserOut]`: a wrapper around theirs.
+  const names = header.split(/[[\], ]+/).filter(Boolean).map(bareClass).filter((n) => !WRAPPERS.has(n) && !BUILTINS.has(n) && /^[A-Za-z_]\w*$/.test(n));
   return names[names.length - 1] ?? null;
 }
 
