@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ROLE_NAMES, type Role } from '../triage/names/roles.js';
@@ -14,9 +15,9 @@ const pasteCase = z.strictObject({
   text: z.string().min(1),
   names: z.array(nameLabel).min(1),
 });
-export type NamesCase = z.infer<typeof pasteCase> & { origin: string };
+export type NamesCase = z.infer<typeof pasteCase> & { origin: string; file: string };
 
-/** Reads tests/corpus/names/pastes.yaml: real pastes labelled with the names a person reads off them. */
+/** Reads one file of real pastes labelled with the names a person reads off them (tests/corpus/names/). */
 export function readNamesCorpus(file: string): NamesCase[] {
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return [];
   const data = parse(readFileSync(file, 'utf8')) as unknown;
@@ -24,8 +25,14 @@ export function readNamesCorpus(file: string): NamesCase[] {
   return list.map((item, i) => {
     const parsed = pasteCase.safeParse(item);
     if (!parsed.success) throw new Error(`${file}: entry ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-    return { ...parsed.data, origin: `${parsed.data.source}` };
+    return { ...parsed.data, origin: parsed.data.source, file: basename(file) };
   });
+}
+
+/** Every `*.yaml` of a names corpus folder: the pastes the extractors were built on, and the held-out ones. */
+export function readNamesCorpusDir(dir: string): NamesCase[] {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => readNamesCorpus(join(dir, f)));
 }
 
 interface Tally { pastes: number; pastesAllFound: number; names: number; found: number; wrongRole: number }
@@ -36,6 +43,8 @@ export interface NamesReport extends Tally {
   byPlace: Record<string, Tally>;
   /** Per kind of thread (GitHub issue or pull request, other pages). */
   bySite: Record<string, Tally>;
+  /** Per corpus file: the pastes the extractors were developed on, and those held out. */
+  byFile: Record<string, Tally>;
   byRole: Record<string, Tally>;
   /** Names the answer presented as found (not a guess) that a person does not read off the paste in that role. */
   presentedGuesses: number;
@@ -54,18 +63,19 @@ function siteOf(url: string): string {
  * (the related class named as the model). A paste counts as found when all its names are.
  */
 export function evaluateNames(engine: Engine, cases: NamesCase[]): NamesReport {
-  const report: NamesReport = { ...tally(), byPlace: {}, bySite: {}, byRole: {}, presentedGuesses: 0, misses: [] };
+  const report: NamesReport = { ...tally(), byPlace: {}, bySite: {}, byFile: {}, byRole: {}, presentedGuesses: 0, misses: [] };
   const bucket = (map: Record<string, Tally>, key: string): Tally => (map[key] ??= tally());
   for (const c of cases) {
     const d = engine.diagnose(c.text);
     const names = new Map(d.entities.names.map((n) => [n.role as string, n]));
     const site = bucket(report.bySite, siteOf(c.source));
+    const file = bucket(report.byFile, c.file);
     let all = true;
     for (const label of c.names) {
       const got = names.get(label.role);
       const ok = got?.value === label.name;
       const wrong = d.entities.names.find((n) => n.value === label.name && n.role !== label.role && !n.guess && !c.names.some((l) => l.role === n.role && l.name === n.value));
-      for (const t of [report, bucket(report.byPlace, label.from), site, bucket(report.byRole, label.role)]) {
+      for (const t of [report, bucket(report.byPlace, label.from), site, file, bucket(report.byRole, label.role)]) {
         t.names++;
         if (ok) t.found++;
         if (wrong) t.wrongRole++;
@@ -76,7 +86,7 @@ export function evaluateNames(engine: Engine, cases: NamesCase[]): NamesReport {
       }
     }
     const places = new Set(c.names.map((l) => l.from));
-    for (const t of [report, site, ...[...places].map((p) => bucket(report.byPlace, p))]) {
+    for (const t of [report, site, file, ...[...places].map((p) => bucket(report.byPlace, p))]) {
       t.pastes++;
       if (all) t.pastesAllFound++;
     }
@@ -97,6 +107,7 @@ export function formatNames(r: NamesReport): string {
     `  ${'per place'.padEnd(16)} ${'pastes'.padStart(6)} ${'all found'.padStart(8)} ${'names'.padStart(6)} ${'found'.padStart(8)} ${'wrong'.padStart(8)}`,
     ...NAME_PLACES.filter((p) => r.byPlace[p]).map((p) => row(p, r.byPlace[p] as Tally)),
     ...Object.entries(r.bySite).map(([k, t]) => row(k, t)),
+    ...Object.entries(r.byFile).map(([k, t]) => row(k, t)),
     row('all', r),
   ];
   if (r.misses.length) {

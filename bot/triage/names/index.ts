@@ -41,9 +41,19 @@ function failingLines(ordered: ErrorRecord[]): CodeLine[] {
 // `  File "/app/x.py", line 12, in handler`, `File '/project/db.py', line 112 in init_db`.
 const LOOSE_FRAME = /^\s{0,16}File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
 
+// pytest's long format: `../../conftest.py:74: in db_instance_manager`, the code indented below.
+const PYTEST_LOOSE_FRAME = /^()([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
+
 function looseFrames(lines: readonly string[]): Frame[] {
   const frames: Frame[] = [];
   for (let i = 0; i < lines.length && frames.length < 200; i++) {
+    const p = PYTEST_LOOSE_FRAME.exec(lines[i] ?? '');
+    if (p) {
+      const file = p[2] ?? '';
+      const next = lines[i + 1] ?? '';
+      frames.push({ file, line: Number(p[3]), func: p[4] ?? '', code: /^\s{2,}\S/.test(next) ? next.trim() : '', library: isLibraryPath(file) });
+      continue;
+    }
     const m = LOOSE_FRAME.exec(lines[i] ?? '');
     if (!m) continue;
     const next = lines[i + 1] ?? '';

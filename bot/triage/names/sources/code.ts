@@ -14,7 +14,7 @@ const ADDED_OBJECT = /\.(?:add|merge|add_all)\(\s{0,4}\[?(?:[a-z_]\w{0,40}\.)?([
 const SCHEMA_CALL = /\b([A-Z]\w{0,80})\.(?:from_orm|model_validate(?:_json)?|parse_obj|model_dump|model_construct)\(/g;
 const CLASS_DEF = /\bclass ([A-Z]\w{0,80})\(([^)]{0,200})\)/;
 // `db.session.delete(db_scan)`, `await session.commit()`, `self.session.add(item)`
-const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.)?(?:session|sess|async_session|db_session|db)|self\.db)\.(add|add_all|commit|execute|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin|bulk_\w{1,40})\(\s{0,4}([a-z_]\w{0,80})?/;
+const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.)?(?:session|sess|async_session|db_session|db)|self\.db)\.(add|add_all|commit|execute|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin(?:_nested)?|no_autoflush|bulk_\w{1,40})\b\(?\s{0,4}([a-z_]\w{0,80})?/;
 
 /**
  * `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read.

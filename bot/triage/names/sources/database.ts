@@ -26,7 +26,7 @@ const RULES: { re: RegExp; roles: Role[] }[] = [
   { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'] },
   // For a foreign key, `table` holds the key and `related_table` is the table it references:
   // inserting into the child names the child first; deleting from the parent names it first.
-  { re: /insert or update on table "([^"]{1,126})" violates foreign key constraint "[^"]{1,126}"/, roles: ['table'] },
+  { re: /insert or update on table "([^"]{1,126})" violates foreign key/, roles: ['table'] },
   { re: /update or delete on table "([^"]{1,126})" violates foreign key constraint "[^"]{1,126}" on table "([^"]{1,126})"/, roles: ['related_table', 'table'] },
   { re: /new row for relation "([^"]{1,126})" violates/, roles: ['table'] },
   { re: /\bTable '(?:\w{1,63}\.)?(\w{1,126})' is already defined/, roles: ['table'] },

@@ -37,7 +37,8 @@ export const pythonSource: NameSource = {
       const never = NEVER_AWAITED.exec(text);
       if (never?.[1]) out.push({ role: 'coroutine', value: never[1], source: 'python', confidence: c, evidence: never[0] });
       const noAttr = NO_ATTRIBUTE.exec(text);
-      if (noAttr?.[1] && userType(noAttr[1]) && /^[A-Z]/.test(noAttr[1])) {
+      // `'AsyncioEngine' object has no attribute '_contextual_connect'`: plumbing, not the user's class.
+      if (noAttr?.[1] && userType(noAttr[1]) && /^[A-Z]/.test(noAttr[1]) && !(/(?:Engine|Connection|Session|Cursor|Result|Query|Pool|Loop|Client|Adapter|Dialect)$/.test(noAttr[1]) && /^_(?!sa_)/.test(noAttr[2] ?? ''))) {
         const group = ctx.group();
         out.push({ role: 'model', value: noAttr[1], source: 'python', confidence: c - 0.1, group, evidence: noAttr[0] });
         if (!/^_|^(?:query|objects)$/.test(noAttr[2] ?? '')) out.push({ role: 'attribute', value: noAttr[2] ?? '', source: 'python', confidence: c - 0.1, group, evidence: noAttr[0] });
