@@ -69,7 +69,7 @@ function looseFrames(lines: readonly string[]): Frame[] {
 const REPL = /^\s{0,8}>{2,3} (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
 
-function buildContext(parsed: ParsedPaste, primaryIndex: number): NameContext {
+export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameContext {
   const primary = parsed.records[primaryIndex];
   const ordered = primary ? [primary, ...parsed.records.filter((r) => r !== primary)] : [...parsed.records];
   let records = ordered;
@@ -95,7 +95,8 @@ function buildContext(parsed: ParsedPaste, primaryIndex: number): NameContext {
     for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
   }
   let groups = 0;
-  return { parsed, primary, ordered: records, failing, prose, source: parsed.sourceLines, group: () => ++groups };
+  const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
+  return { parsed, primary, ordered: records, failing, prose, source: parsed.sourceLines, text, group: () => ++groups };
 }
 
 const RELATIONSHIP_HINT = /lazy|relationship/i;

@@ -35,6 +35,8 @@ export interface NameContext {
   prose: boolean;
   /** Every source line shown (pytest source and frame code). */
   source: string[];
+  /** The paste's lines joined (empty past 400 lines: the records carry the messages then). */
+  text: string;
   /** Allocates a group id for findings read from one statement. */
   group(): number;
 }

@@ -56,7 +56,9 @@ export function resolveVariable(variable: string, sources: string[]): string | n
   const v = variable.replace(/[^\w]/g, '');
   const assign = new RegExp(`\\b${v}\\s*(?::\\s*([A-Z]\\w{0,80}))?\\s*=\\s*(.{0,300})`);
   for (let i = 0; i < sources.length; i++) {
-    const m = assign.exec(sources[i] ?? '');
+    const line = sources[i] ?? '';
+    if (!line.includes(v)) continue;
+    const m = assign.exec(line);
     if (!m) continue;
     if (m[1]) return m[1];
     // The value may continue on the next shown lines: `result = (\n await session.execute(select(User)...`
@@ -64,8 +66,10 @@ export function resolveVariable(variable: string, sources: string[]): string | n
     const cls = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,|\.query\(\s*([A-Z]\w{0,80})|^\s*([A-Z]\w{0,80})\(/.exec(multiline);
     if (cls) return cls[1] ?? cls[2] ?? cls[3] ?? cls[4] ?? null;
   }
+  const loopRe = new RegExp(`\\bfor ${v} in (?:await )?\\w{1,80}\\.(\\w{1,80})`);
   for (const line of sources) {
-    const loop = new RegExp(`\\bfor ${v} in (?:await )?\\w{1,80}\\.(\\w{1,80})`).exec(line);
+    if (!line.includes('for ')) continue;
+    const loop = loopRe.exec(line);
     if (loop?.[1]) return pascal(singular(loop[1]));
   }
   return null;
@@ -129,9 +133,12 @@ export const codeSource: NameSource = {
     ctx.failing.forEach((line, rank) => readLine(ctx, line, rank, out));
     // Schemas and models the shown source names: `UserOut.from_orm(user)`, `class ExecResult(SQLModel, table=True)`.
     const all = [...ctx.failing.map((l) => l.code), ...ctx.source];
+    // Cheap word checks first: most shown lines are library code none of these patterns match.
     for (const line of all) {
-      for (const m of line.matchAll(SCHEMA_CALL)) out.push({ role: 'schema', value: m[1] ?? '', source: 'code', confidence: 0.8, evidence: line.trim().slice(0, 160) });
-      const def = CLASS_DEF.exec(line);
+      if (line.includes('from_orm') || line.includes('model_') || line.includes('parse_obj')) {
+        for (const m of line.matchAll(SCHEMA_CALL)) out.push({ role: 'schema', value: m[1] ?? '', source: 'code', confidence: 0.8, evidence: line.trim().slice(0, 160) });
+      }
+      const def = line.includes('class ') ? CLASS_DEF.exec(line) : null;
       if (def?.[1]) {
         const bases = def[2] ?? '';
         const table = /\btable\s*=\s*True/.test(bases);
@@ -141,14 +148,17 @@ export const codeSource: NameSource = {
     }
     // pytest shows the test's source above the failing line: `result = await session.execute(select(User))`.
     for (const line of ctx.source) {
+      if (!line.includes('select(') && !line.includes('.get(') && !line.includes('.query(')) continue;
       const m = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,|\.query\(\s*(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})/.exec(line);
       const name = m ? m[1] ?? m[2] ?? m[3] : undefined;
       if (isModelClass(name)) { out.push({ role: 'model', value: name, source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) }); break; }
     }
     for (const line of ctx.source) {
+      if (!line.includes('.add') && !line.includes('.merge(')) continue;
       for (const m of line.matchAll(ADDED_OBJECT)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) });
     }
     for (const line of ctx.source) {
+      if (!line.includes('sess') && !line.includes('db.')) continue;
       const session = SESSION_CALL.exec(line);
       if (session?.[1]) { out.push({ role: 'session', value: session[1], source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) }); break; }
     }

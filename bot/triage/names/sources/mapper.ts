@@ -17,12 +17,15 @@ const SECONDARY = /via secondary table '(\w{1,126})'/;
 // `Class 'neutron.objects.router.Router' is not mapped`: a class the user meant to be mapped.
 const NOT_MAPPED = /\bClass '([\w.]{1,300})' is not mapped/;
 
+const ANY_WORD = /Mapper|mapped class|relationship|failed to locate|secondary|is not mapped|['"`]|attribute /;
+
 /** Mapper[...] strings, relationship names and the class a relationship() could not find. */
 export const mapperSource: NameSource = {
   id: 'mapper',
   describe: "Mapper[...] / mapped class X->t strings, relationship X.y strings, expression 'Y' failed to locate a name",
   find(ctx: NameContext, out: NameFinding[]): void {
     ctx.ordered.forEach((record, rank) => {
+      if (!ANY_WORD.test(record.message)) return;
       const text = record.message.slice(0, 4000).replace(TYPE_TAGS, '');
       const top = rank === 0 ? 0 : 0.05;
       let mapperGroup: number | undefined;

@@ -44,8 +44,9 @@ export const messageSource: NameSource = {
       }
     });
     // pytest prints the locals of the failing frame: `instance = Person(name='John')`.
-    for (const line of ctx.parsed.lines.length > 400 ? [] : ctx.parsed.lines) {
-      if (!/^\S{1,40} = /.test(line) && !/, instance = /.test(line)) continue;
+    const locals = ctx.text.includes(' = <') || ctx.text.includes('instance = ');
+    for (const line of locals ? ctx.parsed.lines : []) {
+      if (!line.includes(' = ') || (!/^\S{1,40} = /.test(line) && !line.includes(', instance = '))) continue;
       for (const m of line.matchAll(FIELD_REPR)) {
         const name = m[1] ?? m[2];
         if (isModelName(name)) out.push({ role: 'model', value: name, source: 'message', confidence: 0.72, evidence: m[0] });

@@ -15,6 +15,8 @@ const LOC_JSON = /"loc":\s{0,20}\[([^\]]{1,400})\]/g;
 // `check that <class 'app.models.User'> is a valid Pydantic field type`
 const INVALID_FIELD_TYPE = /check that <class '([\w.]{1,300})'> is a valid Pydantic field type/;
 
+const ANY_WORD = /validation error|type=|"loc"|'loc'|Pydantic field type/;
+
 function lastPart(loc: string): string | undefined {
   const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && !LOC_PREFIXES.has(p));
   return parts[parts.length - 1];
@@ -32,10 +34,11 @@ export const pydanticSource: NameSource = {
   id: 'pydantic',
   describe: 'pydantic / FastAPI validation headers (incl. generic wrappers) and the field locations under them',
   find(ctx: NameContext, out: NameFinding[]): void {
+    if (ctx.text && !ANY_WORD.test(ctx.text)) return;
     const texts = ctx.ordered.map((r) => r.message.slice(0, 4000));
-    const joined = ctx.parsed.lines.length <= 400 ? ctx.parsed.lines.join('\n') : '';
-    texts.push(joined);
+    texts.push(ctx.text);
     texts.forEach((text, rank) => {
+      if (!ANY_WORD.test(text)) return;
       const top = rank === 0 ? 0 : 0.03;
       const header = HEADER.exec(text);
       if (header?.[1]) {

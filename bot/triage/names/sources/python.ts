@@ -15,6 +15,8 @@ const MYPY_KWARG = /Unexpected keyword argument "(\w{1,80})" for "([A-Za-z_]\w{0
 const NAME_ERROR = /name '([A-Za-z_]\w{0,80})' is not defined/;
 const NOT_SERIALIZABLE = /Object of type '?([A-Za-z_]\w{0,80})'? is not JSON serializable|Unable to serialize unknown type: <class '([\w.]{1,300})'>/;
 
+const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ/;
+
 function userType(name: string | undefined): name is string {
   return !!name && !PLUMBING_TYPES.has(name) && !/^(?:_|AsyncAdapt)/.test(name);
 }
@@ -24,10 +26,13 @@ export const pythonSource: NameSource = {
   id: 'python',
   describe: "Python's own messages: not awaitable, never awaited, no attribute, invalid keyword, not JSON serializable",
   find(ctx: NameContext, out: NameFinding[]): void {
+    // One scan of the whole paste decides whether any of Python's wordings is there at all.
+    if (ctx.text && !ANY_WORD.test(ctx.text)) return;
     const texts = [...ctx.ordered.map((r) => `${r.shortType}: ${r.message.slice(0, 2000)}`)];
-    if (ctx.parsed.lines.length <= 400) texts.push(ctx.parsed.lines.join('\n'));
+    if (ctx.text) texts.push(ctx.text);
     const registry = ctx.parsed.records.some((r) => r.frames.some((f) => /clsregistry\.py$/.test(f.file)));
     texts.forEach((text, rank) => {
+      if (!ANY_WORD.test(text)) return;
       const c = rank === 0 ? 0.95 : 0.9;
       const awaited = NOT_AWAITABLE.exec(text);
       if (awaited?.[1]) {

@@ -20,7 +20,7 @@ export const sqlSource: NameSource = {
       const m = !ctx.prose && /\b(?:FROM|JOIN|INTO|UPDATE)\s+["`]?[a-z_]/.test(line.code) ? STATEMENT.exec(line.code) : null;
       if (m?.[1]) statements.push({ sql: m[1], c: 0.75 });
     }
-    if (ctx.parsed.lines.length <= 400) {
+    if (ctx.text && /SELECT|INSERT INTO|UPDATE |DELETE FROM|ALTER TABLE|WITH /i.test(ctx.text)) {
       for (const line of ctx.parsed.lines) {
         // DETAIL quotes the failing row, whose values may hold SQL text: not the statement that failed.
         if (/^\s*(?:File |at |\[SQL: |DETAIL:|Detail:)/.test(line)) continue;
