@@ -173,7 +173,7 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   } else if (!chosen.has('model') && !attr) {
     // An error about a table only (no class named anywhere): its class by the usual naming, a guess.
     const table = chosen.get('table');
-    if (table && table.source === 'sql') chosen.set('model', { role: 'model', value: classNameForTable(table.value), source: 'derived', confidence: 0.35, guess: true, evidence: table.value });
+    if (table) chosen.set('model', { role: 'model', value: classNameForTable(table.value), source: 'derived', confidence: 0.35, guess: true, evidence: table.value });
   }
   // A foreign key's referenced table names the class the relationship points to, by convention.
   const relatedTable = chosen.get('related_table');

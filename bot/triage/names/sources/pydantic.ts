@@ -84,6 +84,6 @@ export const pydanticSource: NameSource = {
   examples: [
     { source: 'https://github.com/pydantic/pydantic/issues/9730', input: "pydantic_core._pydantic_core.ValidationError: 1 validation error for PersonFilmRoles\nroles\n  Field required [type=missing, input_value={'id': 'sad', 'name': ['sad']}, input_type=dict]", expect: { schema: 'PersonFilmRoles', field: 'roles' } },
     { source: 'https://github.com/yezz123/FRDP/issues/7', input: 'pydantic.error_wrappers.ValidationError: 1 validation error for Msg\nresponse -> msg\n  field required (type=value_error.missing)', expect: { schema: 'Msg', field: 'msg' } },
-    { source: 'https://github.com/merge-api/merge-python-client/issues/98', input: "pydantic_core._pydantic_core.ValidationError: 100 validation errors for PaginatedContactList\nresults.0.remote_fields\n  Field required [type=missing, input_value={'id': '3d271ee3'}, input_type=dict]", expect: { schema: 'PaginatedContactList', field: 'remote_fields' } },
+    { source: 'https://github.com/merge-api/merge-python-client/issues/98', input: "pydantic_core._pydantic_core.ValidationError: 100 validation errors for PaginatedContactList\nresults.0.remote_fields\n  Field required [type=missing, input_value={'id': '3d271ee3-cd8c-4d7...}}, 'remote_data': None}, input_type=dict]", expect: { schema: 'PaginatedContactList', field: 'remote_fields' } },
   ],
 };

@@ -49,7 +49,7 @@ export const sqlSource: NameSource = {
     }
   },
   examples: [
-    { source: 'https://github.com/ankane/pghero/issues/249', input: 'PG::NotNullViolation: ERROR:  null value in column "id" violates not-null constraint\n: INSERT INTO "pghero_query_stats" ("database","query","total_time") VALUES ($1, $2, $3)', expect: { table: 'pghero_query_stats' } },
+    { source: 'https://github.com/ankane/pghero/issues/249', input: 'PG::NotNullViolation: ERROR:  null value in column "id" violates not-null constraint\n: INSERT INTO "pghero_query_stats" ("database","query","total_time","calls","captured_at","query_hash","user") VALUES (\'primary\', ...', expect: { table: 'pghero_query_stats' } },
     { source: 'https://github.com/pawelsalawa/letos/issues/175', input: 'no such column: traslochi2\n    while executing\n"::database0 eval {SELECT \\\\* FROM [meta] WHERE ROWID = traslochi2} R {', expect: { table: 'meta' } },
   ],
 };
