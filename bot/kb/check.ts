@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Engine } from '../triage/diagnose.js';
 import type { Diagnosis } from '../triage/types.js';
-import type { Fault } from './compile.js';
+import { placeholdersIn, type Fault } from './compile.js';
+import { roleOf } from '../triage/names/roles.js';
 import { labProblems } from './lab-check.js';
 import { formatProblem, type KnowledgeProblem } from './load.js';
 import { structuralProblems } from './regex-safety.js';
@@ -56,6 +57,36 @@ export function checkExample(fault: Fault, expect: Fault['examples'][number]['ex
   if (expect.snippet && !d.fixes.some((f) => [f.snippet, ...f.otherForms.map((o) => o.snippet)].some((s) => s.includes(expect.snippet as string)))) {
     problems.push(`no fix snippet contains '${expect.snippet}'`);
   }
+  return problems;
+}
+
+/** Names a fault's own regexes capture (signatures and clues): they need no role. */
+function capturedNames(fault: Fault): Set<string> {
+  const names = new Set<string>();
+  for (const { source } of fault.regexSources) for (const m of source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)) names.add(m[1] as string);
+  return names;
+}
+
+/**
+ * A snippet may ask for a role only if the fault can fill it: one of its examples, diagnosed,
+ * fills the role; or its own regex captures the name; or it declares the name under
+ * `placeholders` with a fallback (knowledge/README.md, "Placeholders and roles").
+ */
+export function unfillableRoles(fault: Fault, filled: ReadonlySet<string>): string[] {
+  const captured = capturedNames(fault);
+  const problems: string[] = [];
+  fault.fixes.forEach((fix, i) => {
+    const seen = new Set<string>();
+    for (const text of [fix.snippet, ...fix.forms.map((f) => f.snippet)]) {
+      for (const name of placeholdersIn(text)) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const role = roleOf(name);
+        if (!role || captured.has(name) || name in fault.placeholders || filled.has(role)) continue;
+        problems.push(`fixes[${i}].snippet: {{${name}}} asks for the role '${role}', which no example of this fault fills: add an example whose paste shows it, capture it in a signature, or declare '${name}' under placeholders with a fallback`);
+      }
+    }
+  });
   return problems;
 }
 
@@ -128,10 +159,12 @@ export function checkKnowledge(engine: Engine, faults: Fault[], problems: Knowle
       report.belowBar.push(fault.id);
       if (options.bar) fail(`below the catalogue bar: ${sourced} example(s) with a real-world source (need ${CATALOGUE_BAR.sourcedExamples}), ${fault.counterexamples.length} counterexample(s) (need ${CATALOGUE_BAR.counterexamples})`);
     }
+    const filled = new Set<string>();
     fault.examples.forEach((ex, i) => {
       report.examples++;
       for (const lang of ['en', 'ja'] as const) {
         const d = engine.diagnose(ex.input, { lang });
+        if (lang === 'en' && d.match?.id === fault.id) for (const n of d.entities.names) filled.add(n.role);
         const issues = lang === 'en' ? checkExample(fault, ex.expect, d) : [];
         if (lang === 'en' && d.match?.id === fault.id && d.errorOutput === ex.chat) {
           issues.push(ex.chat ? 'marked chat but reads as error output (it would be answered unasked)' : 'does not read as error output, so it would not be answered unasked; mark it `chat: true` if it is a chat message quoting the error');
@@ -141,6 +174,7 @@ export function checkKnowledge(engine: Engine, faults: Fault[], problems: Knowle
         if (lang === 'en' && issues.some((x) => x.startsWith('expected '))) break;
       }
     });
+    for (const problem of unfillableRoles(fault, filled)) fail(problem);
     fault.counterexamples.forEach((cx, i) => {
       report.counterexamples++;
       const d = engine.diagnose(cx.input);

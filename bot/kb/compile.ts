@@ -1,17 +1,14 @@
 import type { CauseSpec, FaultFile, FixSpec, LabSpec, TextSpec } from './schema.js';
 
-/** Placeholders the engine fills from any paste (knowledge/README.md, "Placeholders"). */
+import { ROLE_ALIASES, ROLES } from '../triage/names/roles.js';
+
+/**
+ * Placeholders the engine fills from any paste: the roles of bot/triage/names/roles.ts and their
+ * aliases (knowledge/README.md, "Placeholders and roles").
+ */
 export const KNOWN_PLACEHOLDERS: Record<string, { fallback: string; en: string; ja: string }> = {
-  model: { fallback: 'YourModel', en: 'your ORM model class', ja: 'ORM モデルクラス' },
-  attribute: { fallback: 'your_relationship', en: 'the attribute or relationship', ja: '属性またはリレーションシップ' },
-  related_model: { fallback: 'RelatedModel', en: 'the class the relationship points to', ja: 'リレーション先のクラス' },
-  relationship_annotation: { fallback: '"RelatedModel"', en: 'the Mapped[...] type of the relationship', ja: 'リレーションシップの Mapped[...] 型' },
-  variable: { fallback: 'obj', en: 'the variable holding the object', ja: 'オブジェクトを持つ変数' },
-  table: { fallback: 'your_table', en: 'the table', ja: 'テーブル' },
-  column: { fallback: 'your_column', en: 'the column', ja: 'カラム' },
-  schema: { fallback: 'YourSchema', en: 'your Pydantic model', ja: 'Pydantic モデル' },
-  field: { fallback: 'your_field', en: 'the field', ja: 'フィールド' },
-  function: { fallback: 'your_function', en: 'the failing function', ja: '失敗している関数' },
+  ...ROLES,
+  ...Object.fromEntries(Object.entries(ROLE_ALIASES).map(([alias, role]) => [alias, ROLES[role]])),
 };
 
 export interface CompiledClue {

@@ -3,7 +3,7 @@ import type { Fault } from '../kb/compile.js';
 import type { Diagnosis, RankedFix } from '../triage/types.js';
 import { codeBlock, context, feedbackActions, section, type ReplyContext, type SlackMessage } from './block-kit.js';
 import { ACTION_IDS, SLACK_LIMITS, clip, escapeMrkdwn, fallbackText } from './slack-limits.js';
-import { ui, variantLabel } from './strings.js';
+import { namesWithSources, ui, variantLabel } from './strings.js';
 
 export type { ReplyContext, SlackMessage } from './block-kit.js';
 
@@ -55,6 +55,8 @@ export function buildFaultReply(d: Diagnosis, ctx: ReplyContext = {}): SlackMess
   if (rest.length) {
     blocks.push(section(`*${t.moreFixes}*\n${rest.slice(0, 8).map((f) => fixSummary(f, d)).join('\n')}`));
   }
+  const found = namesWithSources(d);
+  if (found.length) blocks.push(context([`${t.namesFound}: ${escapeMrkdwn(clip(found.join(', '), 600).text)}`]));
   const toReplace = d.placeholders.filter((p) => p.fallback);
   if (toReplace.length) blocks.push(context([`${t.replaceNames} ${toReplace.map((p) => `\`${p.value}\` → ${escapeMrkdwn(p.meaning)}`).join(', ')}`]));
   if (d.others.length) blocks.push(context([`${d.otherDistinct > 1 ? t.otherDistinct.replace('{n}', String(d.otherDistinct)) : t.alsoInPaste} ${d.others.slice(0, 4).map((o) => `\`${escapeMrkdwn(clip(`${o.type}: ${o.message}`, 200).text)}\``).join(' · ')}`]));

@@ -31,7 +31,10 @@ const diagnose = z
       .nullable()
       .describe('The diagnosis when confident enough (the reply threshold); null otherwise'),
     alternatives: z.array(z.looseObject({ id: z.string(), title: z.string(), confidence: z.number(), method })),
-    entities: z.looseObject({ models: z.array(z.string()), attributes: z.array(z.string()), tables: z.array(z.string()), fields: z.array(z.string()), captures: z.record(z.string(), z.string()) }),
+    entities: z.looseObject({
+      models: z.array(z.string()), attributes: z.array(z.string()), tables: z.array(z.string()), fields: z.array(z.string()), captures: z.record(z.string(), z.string()),
+      names: z.array(z.looseObject({ role: z.string(), value: z.string(), source: z.string(), confidence: z.number(), guess: z.boolean(), evidence: z.string().nullable() })).describe('one name per role the paste fills, with the extractor that read it (bot/triage/names/)'),
+    }),
     fixes: z.array(
       z.looseObject({
         id: z.string(),
@@ -56,7 +59,7 @@ const diagnose = z
         variants: z.array(z.string()).nullable().describe('The variants this fix addresses when the variant is open; null: any'),
       }),
     ),
-    placeholders: z.array(z.looseObject({ name: z.string(), value: z.string(), fallback: z.boolean(), meaning: z.string() })),
+    placeholders: z.array(z.looseObject({ name: z.string(), value: z.string(), fallback: z.boolean(), meaning: z.string(), role: z.string().nullable(), source: z.string().nullable(), confidence: z.number(), guess: z.boolean() })),
     error: z.looseObject({ type: z.string(), message: z.string() }).nullable(),
     others: z.array(z.looseObject({ type: z.string(), message: z.string(), faultId: z.string().nullable() })).describe('The last few other errors in the paste'),
     otherDistinct: z.number().int().describe('How many distinct errors besides the diagnosed one the paste holds (numbers and ids replaced, warnings not counted)'),
@@ -157,6 +160,14 @@ const evalReport = z
     namesCorrect: z.number().int(),
     misses: z.array(z.looseObject({ origin: z.string(), expected: z.string().nullable(), got: z.string().nullable(), confidence: z.number().nullable(), detail: z.string().optional() })),
     groups: z.record(z.string(), z.strictObject({ positives: z.number().int(), correct: z.number().int(), negatives: z.number().int(), falsePositives: z.number().int() })).describe('per source: each corpus file, the fault examples, the lab traces'),
+    names: z
+      .looseObject({
+        pastes: z.number().int(), pastesAllFound: z.number().int(), names: z.number().int(), found: z.number().int(), wrongRole: z.number().int(),
+        byFile: z.record(z.string(), z.looseObject({ pastes: z.number().int(), pastesAllFound: z.number().int(), names: z.number().int(), found: z.number().int(), wrongRole: z.number().int() })), byPlace: z.record(z.string(), z.looseObject({ pastes: z.number().int(), pastesAllFound: z.number().int(), names: z.number().int(), found: z.number().int(), wrongRole: z.number().int() })), bySite: z.record(z.string(), z.looseObject({ pastes: z.number().int(), pastesAllFound: z.number().int(), names: z.number().int(), found: z.number().int(), wrongRole: z.number().int() })), byRole: z.record(z.string(), z.looseObject({ pastes: z.number().int(), pastesAllFound: z.number().int(), names: z.number().int(), found: z.number().int(), wrongRole: z.number().int() })),
+        misses: z.array(z.looseObject({ origin: z.string(), role: z.string(), expected: z.string(), got: z.string().nullable() })),
+      })
+      .describe('names by role on the labelled real pastes of tests/corpus/names/ (absent when the corpus has none)')
+      .optional(),
   })
   .describe('faultline eval --json');
 

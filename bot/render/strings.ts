@@ -1,3 +1,4 @@
+import { SOURCE_LABELS, type SourceId } from '../triage/names/roles.js';
 import type { Diagnosis, Lang, MatchMethod } from '../triage/types.js';
 
 /** Every user-facing string of the renderers, in both languages, in one place. */
@@ -13,7 +14,8 @@ const STRINGS = {
     method: { code: 'library error code', signature: 'exception signature', fuzzy: 'fuzzy text match' } as Record<MatchMethod, string>,
     variant: 'variant',
     cause: 'Cause',
-    namesFound: 'names found',
+    namesFound: 'names from your paste',
+    guess: 'guess',
     fixes: 'Fixes, best first for this trace',
     unavailable: 'not available in your version',
     verifiedOn: 'verified on',
@@ -120,7 +122,8 @@ const STRINGS = {
     method: { code: 'ライブラリのエラーコード', signature: '例外シグネチャ', fuzzy: 'あいまい一致' } as Record<MatchMethod, string>,
     variant: 'パターン',
     cause: '原因',
-    namesFound: '検出した名前',
+    namesFound: '貼り付けから読み取った名前',
+    guess: '推定',
     fixes: '対処法 (このトレースに合う順)',
     unavailable: 'お使いのバージョンでは使えません',
     verifiedOn: 'ラボで検証済み:',
@@ -230,4 +233,23 @@ export function variantLabel(d: Diagnosis, ids: readonly string[] | null): strin
   if (!ids) return t.anyVariant;
   const titles = ids.map((id) => d.match?.variants.find((v) => v.id === id)?.title ?? id);
   return `${t.forVariant}: ${titles.join(' / ')}`;
+}
+
+/**
+ * The names the answer uses, each with where it came from: `model Article (your code line, guess)`.
+ * The snippets' own placeholders first; without a match, every role the paste filled.
+ */
+export function namesWithSources(d: Diagnosis): string[] {
+  const t = STRINGS[d.lang];
+  const label = (source: string | null): string => SOURCE_LABELS[source as SourceId]?.[d.lang] ?? source ?? '';
+  const used = d.placeholders.filter((p) => !p.fallback && p.role);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const p of used.length ? used : d.entities.names.map((n) => ({ role: n.role, value: n.value, source: n.source, guess: n.guess }))) {
+    const key = `${p.role}=${p.value}`;
+    if (seen.has(key) || p.role === 'relationship_annotation') continue;
+    seen.add(key);
+    out.push(`${p.role} ${p.value} (${label(p.source)}${p.guess ? `, ${t.guess}` : ''})`);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { Diagnosis, Lang } from '../triage/types.js';
-import { ui, variantLabel } from './strings.js';
+import { namesWithSources, ui, variantLabel } from './strings.js';
 
 export interface TerminalStyle {
   color: boolean;
@@ -64,9 +64,8 @@ export function renderTerminal(d: Diagnosis, style: TerminalStyle): string {
       for (const sign of v.lookFor) out.push(wrap(`${t.lookFor}: ${sign}`, columns, '      '));
     }
   }
-  const { entities: e } = d;
-  const names = [...e.models, ...e.attributes.filter((a) => !e.models.includes(a)), ...e.tables.map((x) => `table ${x}`), ...e.fields.map((x) => `field ${x}`)];
-  if (names.length) out.push('', c('dim', `${t.namesFound}: ${names.join(', ')}`));
+  const names = namesWithSources(d);
+  if (names.length) out.push('', c('dim', wrap(`${t.namesFound}: ${names.join(', ')}`, columns, '')));
 
   const full = style.fullFixes ?? 3;
   out.push('', c('bold', m.variant === null ? t.fixesPerVariant : t.fixes));

@@ -79,7 +79,7 @@ function emptyDiagnosis(input: NormalisedInput, lang: Lang, fingerprint: string)
   return {
     match: null,
     alternatives: [],
-    entities: { models: [], attributes: [], tables: [], fields: [], captures: {} },
+    entities: { models: [], attributes: [], tables: [], fields: [], captures: {}, names: [] },
     fixes: [],
     placeholders: [],
     error: null,
@@ -216,7 +216,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
     const decided = choice.decided ? choice.causes[0] : undefined;
     if (decided) facts.cause = decided.id;
     for (const [k, v] of Object.entries(choice.captures)) entities.captures[k] ??= v;
-    const filler = createFiller(fault, entities.captures, lang);
+    const filler = createFiller(fault, entities.captures, lang, entities.names);
     const fixes = rankFixes(fault, choice.causes, facts, lang, filler);
     const variants = choice.causes.map((c) => ({
       id: c.id,

@@ -1,7 +1,8 @@
 import { KNOWN_PLACEHOLDERS, type CompiledCause, type Fault } from '../kb/compile.js';
 import type { TextSpec, WhenSpec } from '../kb/schema.js';
 import { checkRequirement, chooseForms, describeRequires, verificationOf, type FixFormChoice } from './fix-forms.js';
-import type { ErrorRecord, Facts, Lang, ParsedPaste, Placeholder, RankedFix } from './types.js';
+import { roleOf } from './names/roles.js';
+import type { ErrorRecord, Facts, Lang, ParsedPaste, Placeholder, RankedFix, ResolvedName } from './types.js';
 
 const MAX_TEXT_LINES_FOR_CLUES = 400;
 
@@ -68,20 +69,30 @@ export interface Filler {
   used(): Placeholder[];
 }
 
-/** Substitutes `{{name}}` with names from the paste, or an obvious fallback it remembers. */
-export function createFiller(fault: Fault, captures: Record<string, string>, lang: Lang): Filler {
+/**
+ * Substitutes `{{name}}` with names from the paste, remembering where each came from, or an
+ * obvious fallback it lists for the user to replace. A role's alias (`{{parent}}`) reads the role.
+ */
+export function createFiller(fault: Fault, captures: Record<string, string>, lang: Lang, names: readonly ResolvedName[] = []): Filler {
   const used = new Map<string, Placeholder>();
+  const byRole = new Map(names.map((n) => [n.role as string, n]));
   return {
     fill(text: string): string {
       return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (_m, name: string) => {
-        const value = captures[name];
+        const role = roleOf(name);
+        const value = captures[name] ?? (role ? captures[role] : undefined);
         const decl = fault.placeholders[name] ?? KNOWN_PLACEHOLDERS[name];
+        const meaning = decl ? decl[lang] : name;
         if (value) {
-          if (!used.has(name)) used.set(name, { name, value, fallback: false, meaning: decl ? decl[lang] : name });
+          if (!used.has(name)) {
+            const found = role ? byRole.get(role) : undefined;
+            const fromRole = found && found.value === value;
+            used.set(name, { name, value, fallback: false, meaning, role, source: fromRole ? found.source : 'signature', confidence: fromRole ? found.confidence : 0.99, guess: fromRole ? found.guess : false });
+          }
           return value;
         }
         const fallback = decl?.fallback ?? `<${name}>`;
-        used.set(name, { name, value: fallback, fallback: true, meaning: decl ? decl[lang] : name });
+        used.set(name, { name, value: fallback, fallback: true, meaning, role, source: null, confidence: 0, guess: false });
         return fallback;
       });
     },

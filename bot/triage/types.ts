@@ -1,4 +1,7 @@
 /** Shapes shared by the pure triage pipeline: normalise -> parse -> extract -> match -> rank. */
+import type { ResolvedName } from './names/types.js';
+
+export type { ResolvedName };
 
 export type Lang = 'en' | 'ja';
 export type Text = Record<Lang, string>;
@@ -68,8 +71,10 @@ export interface Entities {
   attributes: string[];
   tables: string[];
   fields: string[];
-  /** Named-capture values from the signature that matched, plus derived names. */
+  /** Named-capture values from the signature that matched, plus the name chosen for each role. */
   captures: Record<string, string>;
+  /** One name per role the paste fills, with where it came from and how sure (bot/triage/names/). */
+  names: ResolvedName[];
 }
 
 export type Facts = Record<string, string>;
@@ -135,6 +140,14 @@ export interface Placeholder {
   /** True when the value is a fallback the user must replace. */
   fallback: boolean;
   meaning: string;
+  /** The role the placeholder asks for (`parent` and `model` both ask for `model`); null: a fault capture. */
+  role: string | null;
+  /** Where the name was read (`message`, `code`, `sql`...); null for a fallback. */
+  source: string | null;
+  /** How sure the name is, 0-1; 0 for a fallback. */
+  confidence: number;
+  /** True when the name is inferred by convention (a table's class), not shown in the paste. */
+  guess: boolean;
 }
 
 /** A variant the paste leaves possible, with what would tell it apart in a full traceback. */

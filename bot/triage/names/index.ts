@@ -1,0 +1,195 @@
+import { isLibraryPath } from '../parse.js';
+import type { ErrorRecord, Frame, ParsedPaste } from '../types.js';
+import { ROLE_NAMES, roleOf, type Role } from './roles.js';
+import { codeSource } from './sources/code.js';
+import { databaseSource } from './sources/database.js';
+import { mapperSource } from './sources/mapper.js';
+import { messageSource } from './sources/message.js';
+import { pathSource } from './sources/path.js';
+import { pydanticSource } from './sources/pydantic.js';
+import { pythonSource } from './sources/python.js';
+import { sqlSource } from './sources/sql.js';
+import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
+import { classNameForTable, isFrameworkPath, isPlural, pascal, singular, snakeName } from './words.js';
+
+/** The declared sources, in the order their findings break ties. */
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource];
+
+/** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
+function failingLines(ordered: ErrorRecord[]): CodeLine[] {
+  const lines: CodeLine[] = [];
+  for (const r of ordered) {
+    for (let i = r.frames.length - 1; i >= 0; i--) {
+      const f = r.frames[i];
+      if (f && !f.library && f.code && !isFrameworkPath(f.file)) { lines.push({ code: f.code, user: true, frame: f }); break; }
+    }
+  }
+  if (lines.length) return lines;
+  // An application installed as a package (an egg, a Docker image's site-packages): its own frames
+  // are still the best code the paste shows, but rank below a user's.
+  for (const r of ordered) {
+    for (let i = r.frames.length - 1; i >= 0; i--) {
+      const f = r.frames[i];
+      if (f && f.code && !isFrameworkPath(f.file) && !/[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-packages)/.test(f.file)) { lines.push({ code: f.code, user: false, frame: f }); break; }
+    }
+  }
+  return lines;
+}
+
+// A frame header the parser did not attach to an exception (the paste stops at a library frame,
+// drops the final line, or prints frames flush left or in its own quoting):
+// `  File "/app/x.py", line 12, in handler`, `File '/project/db.py', line 112 in init_db`.
+const LOOSE_FRAME = /^\s{0,16}File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
+
+// pytest's long format: `../../conftest.py:74: in db_instance_manager`, the code indented below.
+const PYTEST_LOOSE_FRAME = /^()([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
+
+function looseFrames(lines: readonly string[]): Frame[] {
+  const frames: Frame[] = [];
+  for (let i = 0; i < lines.length && frames.length < 200; i++) {
+    const p = PYTEST_LOOSE_FRAME.exec(lines[i] ?? '');
+    if (p) {
+      const file = p[2] ?? '';
+      const next = lines[i + 1] ?? '';
+      frames.push({ file, line: Number(p[3]), func: p[4] ?? '', code: /^\s{2,}\S/.test(next) ? next.trim() : '', library: isLibraryPath(file) });
+      continue;
+    }
+    const m = LOOSE_FRAME.exec(lines[i] ?? '');
+    if (!m) continue;
+    const next = lines[i + 1] ?? '';
+    const code = LOOSE_FRAME.test(next) || /^\S+(?:Error|Exception|Warning)\b|^\s*[~^]+\s*$/.test(next) ? '' : next.trim();
+    const file = m[1] ?? '';
+    frames.push({ file, line: Number(m[2]), func: m[3] ?? '', code, library: isLibraryPath(file) });
+  }
+  return frames;
+}
+
+// Code a paste shows outside frames: a REPL line, a backticked span in the poster's words.
+// (The normaliser reads one `>` as a block quote: a pasted `>>> x` arrives as `>> x`.)
+const REPL = /^\s{0,8}>{2,3} (.{3,400})$/;
+const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
+
+export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameContext {
+  const primary = parsed.records[primaryIndex];
+  const ordered = primary ? [primary, ...parsed.records.filter((r) => r !== primary)] : [...parsed.records];
+  let records = ordered;
+  if (!ordered.some((r) => r.frames.length > 0)) {
+    const frames = looseFrames(parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines);
+    if (frames.length) records = [{ ...(primary ?? { kind: 'line', type: '', shortType: '', message: '', codes: [], sql: null, hadParameters: false, link: null, lineIndex: 0 }), frames } as ErrorRecord, ...ordered.slice(1)];
+  }
+  const failing = failingLines(records);
+  if (failing.length === 0 && parsed.lines.length <= 200) {
+    for (const l of parsed.lines) {
+      const repl = REPL.exec(l);
+      if (repl?.[1]) failing.push({ code: repl[1], user: true, frame: null });
+      for (const m of l.matchAll(BACKTICKED)) failing.push({ code: m[1] ?? '', user: false, frame: null });
+    }
+  }
+  // A short paste with no frames ("getting X when I read user.organization"): read the prose,
+  // but not SQL (`users.id AS users_id` names a table, not a variable).
+  const prose = failing.length === 0 && parsed.lines.length <= 5;
+  if (prose) {
+    // Indented lines and frame headers of a short paste are library code, not the user's words.
+    // The error's own wording names tables and relationships, not variables: `column flow.user_id does
+    // not exist`, `on relationship floatingips.ports` (the message and mapper sources read those).
+    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
+  }
+  let groups = 0;
+  const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
+  return { parsed, primary, ordered: records, failing, prose, source: parsed.sourceLines, text, group: () => ++groups };
+}
+
+const RELATIONSHIP_HINT = /lazy|relationship/i;
+
+/** Only a relationship has a target class; reading a column (`user.email`) has none. */
+function isRelationshipLike(attr: string, ctx: NameContext): boolean {
+  if (!ctx.primary) return false;
+  if (/^(?:id|name|email|title|status|created_at|updated_at|value|data|type)$/.test(attr)) return false;
+  const lazyFrames = ctx.parsed.records.some((r) => r.frames.some((f) => /orm\/strategies\.py/.test(f.file.replace(/\\/g, '/'))));
+  return lazyFrames || RELATIONSHIP_HINT.test(ctx.primary.message) || isPlural(attr);
+}
+
+function toResolved(f: NameFinding): ResolvedName {
+  return { role: f.role, value: f.value, source: f.source, confidence: Math.round(f.confidence * 100) / 100, guess: f.guess === true, evidence: f.evidence ?? null };
+}
+
+export interface ExtractedNames {
+  /** The name chosen for each role the paste fills, with where it came from. */
+  names: ResolvedName[];
+  /** Every finding, best first per role (for the compatibility lists: models, tables, fields). */
+  findings: NameFinding[];
+}
+
+/**
+ * Runs every source and picks one name per role. The fault's own captures (its signature's named
+ * groups) outrank everything; then confidence; ties go to the earlier source and the earlier find.
+ */
+export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatureCaptures: Record<string, string> = {}): ExtractedNames {
+  const ctx = buildContext(parsed, primaryIndex);
+  const findings: NameFinding[] = [];
+  for (const [name, value] of Object.entries(signatureCaptures)) {
+    const role = roleOf(name);
+    if (role && value) findings.push({ role, value, source: 'signature', confidence: 0.99, evidence: value });
+  }
+  for (const source of NAME_SOURCES) source.find(ctx, findings);
+  const order = new Map(findings.map((f, i) => [f, i]));
+  findings.sort((a, b) => b.confidence - a.confidence || (order.get(a) ?? 0) - (order.get(b) ?? 0));
+
+  const best = (role: Role, ok: (f: NameFinding) => boolean = () => true): NameFinding | undefined => findings.find((f) => f.role === role && f.value && ok(f));
+  const chosen = new Map<Role, NameFinding>();
+  // A fault's regex may stop at the first segment of a location (`results` of `results.0.remote_fields`);
+  // the validation source read the whole location, and its last segment is the field.
+  const sigField = best('field', (f) => f.source === 'signature');
+  const fullField = sigField ? best('field', (f) => f.source === 'pydantic' && f.value !== sigField.value && new RegExp(`(?:^|[.'\\s(,>-])${sigField.value.replace(/\W/g, '')}(?:[.'\\s,)]|$)`).test(f.evidence ?? '')) : undefined;
+  if (fullField) chosen.set('field', fullField);
+  const attribute = best('attribute');
+  if (attribute) chosen.set('attribute', attribute);
+  // The model is the attribute's own class when one statement named both (`'Study.user'`, a repr and
+  // its attribute, `user.organization` resolved to User), unless the fault's regex says otherwise
+  // or a far surer name exists.
+  const sigModel = best('model', (f) => f.source === 'signature');
+  const pairModel = attribute?.group !== undefined ? best('model', (f) => f.group === attribute.group) : undefined;
+  const topModel = best('model');
+  const pairWins = pairModel && topModel && pairModel.confidence >= topModel.confidence - 0.15 && (!pairModel.guess || topModel.guess === true);
+  const model = sigModel ?? (pairWins ? pairModel : topModel);
+  if (model) chosen.set('model', model);
+  // The related class is never the model itself: a longer or equal name of the parent is not its target.
+  const related = best('related_model', (f) => f.value !== model?.value);
+  if (related) chosen.set('related_model', related);
+  for (const role of ROLE_NAMES) {
+    if (chosen.has(role) || role === 'relationship_annotation') continue;
+    const f = best(role);
+    if (f) chosen.set(role, f);
+  }
+
+  // Derived names, each marked as a guess: what a relationship points to, the variable a snippet may use.
+  const attr = chosen.get('attribute');
+  if (attr && !chosen.has('related_model') && isRelationshipLike(attr.value, ctx)) {
+    const modelName = chosen.get('model')?.value;
+    const fromTable = findings.filter((f) => f.role === 'table').map((f) => classNameForTable(f.value)).find((c) => c !== modelName);
+    const byName = pascal(singular(attr.value));
+    const value = findings.some((f) => f.role === 'model' && f.value === byName && f.value !== modelName) ? byName : fromTable ?? byName;
+    if (value && value !== modelName) chosen.set('related_model', { role: 'related_model', value, source: 'derived', confidence: 0.4, guess: true, evidence: attr.value });
+  } else if (!chosen.has('model') && !attr) {
+    // An error about a table only (no class named anywhere): its class by the usual naming, a guess.
+    const table = chosen.get('table');
+    if (table) chosen.set('model', { role: 'model', value: classNameForTable(table.value), source: 'derived', confidence: 0.35, guess: true, evidence: table.value });
+  }
+  // A foreign key's referenced table names the class the relationship points to, by convention.
+  const relatedTable = chosen.get('related_table');
+  if (!chosen.has('related_model') && relatedTable) {
+    const value = classNameForTable(relatedTable.value);
+    if (value !== chosen.get('model')?.value) chosen.set('related_model', { role: 'related_model', value, source: 'derived', confidence: 0.35, guess: true, evidence: relatedTable.value });
+  }
+  const m = chosen.get('model');
+  if (m && (chosen.get('variable')?.confidence ?? 0) < 0.3) chosen.set('variable', { role: 'variable', value: snakeName(m.value), source: 'derived', confidence: 0.3, guess: true, evidence: m.value });
+  const rel = chosen.get('related_model');
+  if (rel && attr) {
+    chosen.set('relationship_annotation', { role: 'relationship_annotation', value: isPlural(attr.value) ? `list["${rel.value}"]` : `"${rel.value}"`, source: 'derived', confidence: Math.min(rel.confidence, attr.confidence), guess: rel.guess === true });
+  }
+  const names = ROLE_NAMES.flatMap((role) => {
+    const f = chosen.get(role);
+    return f ? [toResolved(f)] : [];
+  });
+  return { names, findings };
+}

@@ -1,0 +1,171 @@
+import { GENERIC_VARIABLES, LIBRARY_CLASSES, NOT_ATTRIBUTES, NOT_MODEL_SUFFIX, NOT_OBJECTS, pascal, singular } from '../words.js';
+import type { CodeLine, NameContext, NameFinding, NameSource } from '../types.js';
+import { TYPE_TAGS } from './message.js';
+
+// `select(User).where(User.email == body.email)`: a class attribute names the model.
+const CLASS_REF = /(?<![\w.])([A-Z][A-Za-z0-9]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/;
+const SELECT_GET = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g;
+// `db.query(Part)`, `session.query(models.Note)`, `session.bulk_update_mappings(Data, rows)`
+const SESSION_CLASS = /\.(?:query|bulk_update_mappings|bulk_insert_mappings|get)\(\s*(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\b/g;
+// `user_1 = User(username=...)`, `session.merge(Model(analyzer=...))`, `OrderIn(name=..., customer=customer)`
+const CONSTRUCTOR = /(?:^|[=(,]\s{0,4}|return\s{1,4})(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(\s{0,4}(?:\*\*\w|\w{1,40}\s{0,2}=(?!=))/g;
+// `session.add(User(self._access_id, self._username))`: whatever is constructed for the session.
+const ADDED_OBJECT = /\.(?:add|merge|add_all)\(\s{0,4}\[?(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(/g;
+const SCHEMA_CALL = /\b([A-Z]\w{0,80})\.(?:from_orm|model_validate(?:_json)?|parse_obj|model_dump|model_construct)\(/g;
+const CLASS_DEF = /\bclass ([A-Z]\w{0,80})\(([^)]{0,200})\)/;
+// `db.session.delete(db_scan)`, `await session.commit()`, `self.session.add(item)`
+const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.)?(?:session|sess|async_session|db_session|db)|self\.db)\.(add|add_all|commit|execute|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin(?:_nested)?|no_autoflush|bulk_\w{1,40})\b\(?\s{0,4}([a-z_]\w{0,80})?/;
+
+/**
+ * `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read.
+ * In prose (no code line) only a lone `a.b` counts: `staging.internal`, `django.db.utils`,
+ * `pg_hba.conf` and `dialects:postgres.asyncpg` are hosts, modules and files.
+ */
+export function attributeAccesses(code: string, prose = false): { variable: string; attr: string }[] {
+  const out: { variable: string; attr: string }[] = [];
+  const stripped = code.replace(TYPE_TAGS, '').replace(/(["'])(?:(?!\1).){0,300}\1/g, '""');
+  // `iso.DetectorID = detector.DetectorID`: the read on the right failed, not the write on the left.
+  const eq = /(?<![=!<>+\-*/%&|^:])=(?!=)/.exec(stripped);
+  const line = eq && !/^\s*(?:if|elif|while|return|assert)\b|\(/.test(stripped.slice(0, eq.index)) ? `${stripped.slice(eq.index + 1)} ${stripped.slice(0, eq.index)}` : stripped;
+  const pattern = prose
+    ? // `Task reports.build_daily[1f9c...]` is Celery naming a task, not an attribute read.
+      /(?<![\w.:/@-])([a-z_]\w{0,80})\.([a-z_]\w{0,80})\b(?![\w.:/([-])/g
+    : // `(?!\.[A-Z])` skips module paths of exception types: `asyncpg.exceptions.DataError`.
+      /(?<![\w.])([a-z_]\w{0,80})\.([A-Za-z_]\w{0,80})\b(?!\s*\(|\.[A-Z])/g;
+  // `[tag.name for tag in article.tags]`: the iterable is read first; the loop variable's attribute
+  // belongs to what the iterable yields. Reads of a loop target go last.
+  const targets = new Set([...line.matchAll(/\bfor\s+(\w{1,80})\s+in\b/g)].map((t) => t[1]));
+  const deferred: { variable: string; attr: string }[] = [];
+  for (const m of line.slice(0, 1000).matchAll(pattern)) {
+    const variable = m[1] ?? '';
+    const attr = m[2] ?? '';
+    if (targets.has(variable)) {
+      if (!NOT_OBJECTS.has(variable) && !NOT_ATTRIBUTES.has(attr)) deferred.push({ variable, attr });
+      continue;
+    }
+    if (NOT_OBJECTS.has(variable) || NOT_ATTRIBUTES.has(attr) || attr.startsWith('__') || variable.length < 1) continue;
+    // A capitalised name after a module is a class (`models.User`), not an attribute read.
+    if (/^[A-Z]/.test(attr) && !/^[A-Z][a-z]+[A-Z]|^[A-Z]{2,}[a-z]*$|ID$/.test(attr)) continue;
+    out.push({ variable, attr });
+  }
+  return [...out, ...deferred];
+}
+
+/** Finds the class a variable holds from the source shown in the paste. */
+export function resolveVariable(variable: string, sources: string[]): string | null {
+  const v = variable.replace(/[^\w]/g, '');
+  const assign = new RegExp(`\\b${v}\\s*(?::\\s*([A-Z]\\w{0,80}))?\\s*=\\s*(.{0,300})`);
+  for (let i = 0; i < sources.length; i++) {
+    const line = sources[i] ?? '';
+    if (!line.includes(v)) continue;
+    const m = assign.exec(line);
+    if (!m) continue;
+    if (m[1]) return m[1];
+    // The value may continue on the next shown lines: `result = (\n await session.execute(select(User)...`
+    const multiline = [m[2] ?? '', ...sources.slice(i + 1, i + 4)].join(' ');
+    const cls = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,|\.query\(\s*([A-Z]\w{0,80})|^\s*([A-Z]\w{0,80})\(/.exec(multiline);
+    if (cls) return cls[1] ?? cls[2] ?? cls[3] ?? cls[4] ?? null;
+  }
+  const loopRe = new RegExp(`\\bfor ${v} in (?:await )?\\w{1,80}\\.(\\w{1,80})`);
+  for (const line of sources) {
+    if (!line.includes('for ')) continue;
+    const loop = loopRe.exec(line);
+    if (loop?.[1]) return pascal(singular(loop[1]));
+  }
+  return null;
+}
+
+function isModelClass(name: string | undefined): name is string {
+  return !!name && !LIBRARY_CLASSES.has(name) && !/(?:Error|Exception|Warning)$/.test(name) && !NOT_MODEL_SUFFIX.test(name);
+}
+
+function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFinding[]): void {
+  const code = line.code.replace(TYPE_TAGS, '');
+  // The user's own failing line first; a line of another link, or of an installed app, after it.
+  const base = (line.user ? 0.85 : 0.65) - Math.min(rank, 3) * 0.02;
+  const ev = code.trim().slice(0, 160);
+  const classRef = CLASS_REF.exec(code);
+  if (classRef?.[1] && classRef[2] && isModelClass(classRef[1])) {
+    const group = ctx.group();
+    out.push({ role: 'model', value: classRef[1], source: 'code', confidence: base, group, evidence: ev });
+    // `Invoice.query` names the model; `query` is a manager, not one of its attributes.
+    if (!NOT_ATTRIBUTES.has(classRef[2])) out.push({ role: 'attribute', value: classRef[2], source: 'code', confidence: base, group, evidence: ev });
+  }
+  const first = attributeAccesses(code, ctx.prose)[0];
+  if (first) {
+    const group = ctx.group();
+    out.push({ role: 'attribute', value: first.attr, source: 'code', confidence: base - 0.03, group, evidence: ev });
+    out.push({ role: 'variable', value: first.variable, source: 'code', confidence: base - 0.03, evidence: ev });
+    const resolved = resolveVariable(first.variable, ctx.source);
+    if (resolved && isModelClass(resolved)) out.push({ role: 'model', value: resolved, source: 'code', confidence: base - 0.05, group, evidence: ev });
+    // `fleet_model.project`: the variable's name is the usual snake_case of its class, a guess.
+    else if (!GENERIC_VARIABLES.has(first.variable)) out.push({ role: 'model', value: pascal(first.variable), source: 'code', confidence: base - 0.3, group, guess: true, evidence: ev });
+  }
+  // A model's own method reading its relationship: `return self.booking.owner_id` in data_models.py.
+  const own = !first && /models?\b|models?[\\/]/i.test(line.frame?.file ?? '') ? /(?<![\w.])self\.([a-z_]\w{0,80})\b(?!\s*\()/.exec(code) : null;
+  if (own?.[1] && !NOT_OBJECTS.has(own[1]) && !NOT_ATTRIBUTES.has(own[1])) out.push({ role: 'attribute', value: own[1], source: 'code', confidence: base - 0.15, evidence: ev });
+  for (const m of code.matchAll(SELECT_GET)) {
+    const name = m[1] ?? m[2];
+    if (isModelClass(name)) out.push({ role: 'model', value: name, source: 'code', confidence: base - 0.08, evidence: ev });
+  }
+  for (const m of code.matchAll(SESSION_CLASS)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
+  for (const m of code.matchAll(ADDED_OBJECT)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
+  for (const m of code.matchAll(CONSTRUCTOR)) {
+    const name = m[1] ?? '';
+    if (LIBRARY_CLASSES.has(name) || /(?:Error|Exception|Warning)$/.test(name)) continue;
+    if (NOT_MODEL_SUFFIX.test(name)) out.push({ role: 'schema', value: name, source: 'code', confidence: base - 0.12, evidence: ev });
+    else out.push({ role: 'model', value: name, source: 'code', confidence: base - 0.12, evidence: ev });
+  }
+  const session = SESSION_CALL.exec(code);
+  if (session?.[1]) {
+    out.push({ role: 'session', value: session[1], source: 'code', confidence: base - 0.05, evidence: ev });
+    // `db.session.delete(db_scan)`: the object handed to the session. It may be the wrong object
+    // (a schema, a query): a snippet naming a new instance after the model outranks it.
+    if (session[3] && /^(?:add|delete|merge|refresh|expunge)$/.test(session[2] ?? '') && !NOT_OBJECTS.has(session[3])) out.push({ role: 'variable', value: session[3], source: 'code', confidence: 0.25, evidence: ev });
+  }
+}
+
+/** Code lines in the frames: the user's failing line, then the other shown source. */
+export const codeSource: NameSource = {
+  id: 'code',
+  describe: 'code lines in the frames: Class.attr, variable.attr (resolved through the shown source), select(X), X(...), session calls',
+  find(ctx: NameContext, out: NameFinding[]): void {
+    ctx.failing.forEach((line, rank) => readLine(ctx, line, rank, out));
+    // Schemas and models the shown source names: `UserOut.from_orm(user)`, `class ExecResult(SQLModel, table=True)`.
+    const all = [...ctx.failing.map((l) => l.code), ...ctx.source];
+    // Cheap word checks first: most shown lines are library code none of these patterns match.
+    for (const line of all) {
+      if (line.includes('from_orm') || line.includes('model_') || line.includes('parse_obj')) {
+        for (const m of line.matchAll(SCHEMA_CALL)) out.push({ role: 'schema', value: m[1] ?? '', source: 'code', confidence: 0.8, evidence: line.trim().slice(0, 160) });
+      }
+      const def = line.includes('class ') ? CLASS_DEF.exec(line) : null;
+      if (def?.[1]) {
+        const bases = def[2] ?? '';
+        const table = /\btable\s*=\s*True/.test(bases);
+        if (/\b(?:BaseModel|BaseSettings|RootModel)\b/.test(bases) || (/\bSQLModel\b/.test(bases) && !table)) out.push({ role: 'schema', value: def[1], source: 'code', confidence: 0.8, evidence: line.trim() });
+        else if (/\b(?:Base|Model|DeclarativeBase|SQLModel|db\.Model)\b/.test(bases)) out.push({ role: 'model', value: def[1], source: 'code', confidence: 0.8, evidence: line.trim() });
+      }
+    }
+    // pytest shows the test's source above the failing line: `result = await session.execute(select(User))`.
+    for (const line of ctx.source) {
+      if (!line.includes('select(') && !line.includes('.get(') && !line.includes('.query(')) continue;
+      const m = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,|\.query\(\s*(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})/.exec(line);
+      const name = m ? m[1] ?? m[2] ?? m[3] : undefined;
+      if (isModelClass(name)) { out.push({ role: 'model', value: name, source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) }); break; }
+    }
+    for (const line of ctx.source) {
+      if (!line.includes('.add') && !line.includes('.merge(')) continue;
+      for (const m of line.matchAll(ADDED_OBJECT)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) });
+    }
+    for (const line of ctx.source) {
+      if (!line.includes('sess') && !line.includes('db.')) continue;
+      const session = SESSION_CALL.exec(line);
+      if (session?.[1]) { out.push({ role: 'session', value: session[1], source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) }); break; }
+    }
+  },
+  examples: [
+    { source: 'https://github.com/tsatsujnr139/fastapi-role-based-access-control-auth-service/issues/3', input: 'psycopg2.errors.UndefinedColumn: column accounts.plan_id does not exist\n\nTraceback (most recent call last):\n  File "/app/app/crud/crud_account.py", line 11, in get_by_name\n    return db.query(self.model).filter(Account.name == name).first()\n  File "/usr/local/lib/python3.8/site-packages/sqlalchemy/orm/query.py", line 3397, in first\n    ret = list(self[0:1])', expect: { model: 'Account' } },
+    { source: 'https://github.com/dstackai/dstack/issues/3660', input: '  File "/dstack/src/dstack/_internal/server/services/fleets.py", line 863, in fleet_model_to_fleet\n    project_name=fleet_model.project.name,\n  File "/dstack/.venv/lib64/python3.10/site-packages/sqlalchemy/orm/attributes.py", line 566, in __get__\n    return self.impl.get(state, dict_)', expect: { variable: 'fleet_model', attribute: 'project' } },
+    { source: 'https://github.com/TIGRLab/admin/issues/922', input: 'Traceback (most recent call last):\n  File "/archive/code/datman/datman/dashboard.py", line 234, in delete_extra_scans\n    db.session.delete(db_scan)\n  File "/opt/quarantine/python-extras/2.7.10/build/sqlalchemy/orm/session.py", line 1710, in delete\n    raise exc.UnmappedInstanceError(instance)\nsqlalchemy.orm.exc.UnmappedInstanceError: Class \'flask_sqlalchemy.BaseQuery\' is not mapped', expect: { session: 'db.session', variable: 'db_scan' } },
+  ],
+};

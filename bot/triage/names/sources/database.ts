@@ -1,0 +1,75 @@
+import type { NameContext, NameFinding, NameSource } from '../types.js';
+import type { Role } from '../roles.js';
+
+// Each pattern is a database's (or SQLAlchemy's) own wording, with the roles of its groups in order.
+// Quoted names keep their case; a schema prefix (`public.`, `test.`) is dropped.
+const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
+  // PostgreSQL 13+: `null value in column "id" of relation "post" violates not-null constraint`
+  { re: /null value in column "([^"]{1,63})" of relation "([^"]{1,126})"/, roles: ['column', 'table'], needle: 'null value in column' },
+  { re: /null value in column "([^"]{1,63})"/, roles: ['column'], needle: 'null value in column' },
+  { re: /column "([^"]{1,63})" of relation "([^"]{1,126})" does not exist/, roles: ['column', 'table'], needle: 'does not exist' },
+  // `column accounts.plan_id does not exist`, `column "f2xuxt" does not exist`, `column u.id does not exist`
+  { re: /\bcolumn (\w{1,63})\.(\w{1,63}) does not exist/, roles: ['table', 'column'], needle: 'does not exist' },
+  { re: /\bcolumn "([^"]{1,63})" (?:does not exist|contains null values)/, roles: ['column'], needle: 'column "' },
+  // `relation "abbotsley_271.AREA_BUILD_PHASE_BOUNDARIES" does not exist`, German `Relation »info_user« existiert nicht`
+  { re: /[Rr]elation [«»"]?(?:\w{1,63}\.)?(\w{1,63})[«»"]? (?:does not exist|existiert nicht)/, roles: ['table'], needle: 'elation' },
+  { re: /\bno such table: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['table'], needle: 'no such table' },
+  { re: /\bno such column: (?:(\w{1,63})\.)?(\w{1,63})/, roles: ['table', 'column'], needle: 'no such column' },
+  { re: /\bNot found column (\w{1,63}) in block/, roles: ['column'], needle: 'Not found column' },
+  // SQLite: `UNIQUE constraint failed: user.email`, `NOT NULL constraint failed: orders.customer_id`
+  { re: /\b(?:UNIQUE|NOT NULL) constraint failed: (\w{1,63})\.(\w{1,63})/, roles: ['table', 'column'], needle: 'constraint failed' },
+  { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },
+  { re: /unique cons\s{0,2}traint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'unique cons' },
+  { re: /Duplicate entry '[^'\n]{0,200}' for key '(?:\w{1,63}\.)?(\w{1,126})'/, roles: ['constraint'], needle: 'Duplicate entry' },
+  // `Key (email)=(a@b.c) already exists.`, `Key (project)=(0) is not present in table "project".`
+  { re: /\bKey \(([\w"]{1,63})(?:, [^)]{1,300})?\)=\([^\n]{0,300}?\) already exists/, roles: ['column'], needle: 'already exists' },
+  { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'], needle: 'is not present' },
+  // For a foreign key, `table` holds the key and `related_table` is the table it references:
+  // inserting into the child names the child first; deleting from the parent names it first.
+  { re: /insert or update on table "([^"]{1,126})" violates foreign key/, roles: ['table'], needle: 'insert or update' },
+  { re: /update or delete on table "([^"]{1,126})" violates foreign key constraint "[^"]{1,126}" on table "([^"]{1,126})"/, roles: ['related_table', 'table'], needle: 'update or delete' },
+  { re: /new row for relation "([^"]{1,126})" violates/, roles: ['table'], needle: 'new row for' },
+  { re: /\bTable '(?:\w{1,63}\.)?(\w{1,126})' is already defined/, roles: ['table'], needle: 'is already defined' },
+  { re: /\b(?:UPDATE|DELETE) statement on table '(\w{1,126})' expected to/, roles: ['table'], needle: 'statement on table' },
+  { re: /for mapped table '(\w{1,126})'/, roles: ['table'], needle: 'for mapped table' },
+  // `Foreign key associated with column 'data.aa_bbb_id' could not find table 'aaBbb'`
+  { re: /Foreign key associated with column '(\w{1,63})\.(\w{1,63})' could not find table '(?:\w{1,63}\.)?(\w{1,126})'/, roles: ['table', 'column', 'related_table'], needle: 'Foreign key associated' },
+  // `Can't determine join between 'apps' and 'users'`, `Can't find any foreign key relationships between 'a' and 'b'`
+  { re: /between '(\w{1,126})' and '(\w{1,126})'/, roles: ['table', 'related_table'], needle: "between '" },
+];
+
+const ANY_WORD = /column|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+
+/** Database and SQL-layer messages: which table, column and constraint an error is about. */
+export const databaseSource: NameSource = {
+  id: 'message',
+  describe: 'database messages: relation, column, constraint and the table a foreign key points to',
+  find(ctx: NameContext, out: NameFinding[]): void {
+    const texts = ctx.ordered.map((r) => r.message.slice(0, 4000));
+    // A logged statement or a line of prose carries the same wording (`ERROR:  null value in column ...`):
+    // the whole paste is read when the records' messages name nothing.
+    const before = out.length;
+    if (ctx.text) texts.push(ctx.text);
+    texts.forEach((text, rank) => {
+      if (rank === texts.length - 1 && ctx.text && out.length > before) return;
+      // Every rule needs one of these words: most pastes skip them all with one scan.
+      if (!ANY_WORD.test(text)) return;
+      const weight = rank === 0 ? 0.95 : 0.9;
+      for (const rule of RULES) {
+        if (rule.needle && !text.includes(rule.needle)) continue;
+        const m = rule.re.exec(text);
+        if (!m) continue;
+        const group = ctx.group();
+        rule.roles.forEach((role, i) => {
+          const value = m[i + 1]?.replace(/"/g, '');
+          if (value) out.push({ role, value, source: 'message', confidence: weight, group, evidence: m[0].slice(0, 160) });
+        });
+      }
+    });
+  },
+  examples: [
+    { source: 'https://github.com/lorint/AdventureWorks-for-Postgres/issues/9', input: 'ERROR:  insert or update on table "productreview" violates foreign key constraint "FK_ProductReview_Product_ProductID"\nDETAIL:  Key (productid)=(709) is not present in table "product".', expect: { table: 'productreview', constraint: 'FK_ProductReview_Product_ProductID', column: 'productid', related_table: 'product' } },
+    { source: 'https://github.com/tum-ewk/lemlab/issues/24', input: 'psycopg2.errors.UndefinedTable: FEHLER:  Relation »info_user« existiert nicht', expect: { table: 'info_user' } },
+    { source: 'https://github.com/psycopg/psycopg2/issues/1477', input: 'psycopg2.errors.UndefinedColumn: column "temperature" of relation "sensor_data" does not exist', expect: { column: 'temperature', table: 'sensor_data' } },
+  ],
+};

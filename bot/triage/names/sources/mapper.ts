@@ -1,0 +1,79 @@
+import { bareClass, LIBRARY_CLASSES } from '../words.js';
+import type { NameContext, NameFinding, NameSource } from '../types.js';
+import { TYPE_TAGS } from './message.js';
+
+// `Mapper[User(users)]` (2.0), `Mapper|User|users` (1.3), `mapped class User->users` (1.4).
+const MAPPERS = [/Mapper\[([A-Za-z_]\w{0,80})\((\w{1,63})\)\]/g, /Mapper\|([A-Za-z_]\w{0,80})\|(\w{1,63})/g, /mapped class ([A-Za-z_]\w{0,80})->(\w{1,63})/g];
+// `on relationship UserDevice.keys`, `relationship 'Episode.characters' will copy`, `'Study.user' is not available`.
+// After the word "relationship" a lower-case class is accepted too (automap: `floatingips.ports`).
+const RELATIONSHIP = /\brelationship '?([A-Za-z_]\w{0,80})\.([A-Za-z_]\w{0,80})'?/g;
+const QUOTED_ATTR = /(?:['"`]|attribute )([A-Z]\w{0,80})\.([a-z_]\w{0,80})(?=['"`\s,;.]|$)/g;
+const RELATIONSHIP_NAME = /\brelationship '([a-z_]\w{0,80})' expects/;
+// `expression 'Payment' failed to locate a name ("name 'Payment' is not defined")`, curly quotes as pasted.
+const FAILED_NAME = /expression [‘'"]([^'’"]{1,200})[’'"] failed to locate a name(?: \([“"]name [‘']([A-Za-z_]\w{0,80})[’'] is not defined[”"]\))?/;
+// `consider adding this relationship() to the <class 'app.models.user.User'> class`
+const ADD_TO_CLASS = /relationship\(\) to\s{1,3}the <class [‘']([\w.]{1,300})[’']>/;
+const SECONDARY = /via secondary table '(\w{1,126})'/;
+// `Class 'neutron.objects.router.Router' is not mapped`: a class the user meant to be mapped.
+const NOT_MAPPED = /\bClass '([\w.]{1,300})' is not mapped/;
+
+const ANY_WORD = /Mapper|mapped class|relationship|failed to locate|secondary|is not mapped|['"`]|attribute /;
+
+/** Mapper[...] strings, relationship names and the class a relationship() could not find. */
+export const mapperSource: NameSource = {
+  id: 'mapper',
+  describe: "Mapper[...] / mapped class X->t strings, relationship X.y strings, expression 'Y' failed to locate a name",
+  find(ctx: NameContext, out: NameFinding[]): void {
+    ctx.ordered.forEach((record, rank) => {
+      if (!ANY_WORD.test(record.message)) return;
+      const text = record.message.slice(0, 4000).replace(TYPE_TAGS, '');
+      const top = rank === 0 ? 0 : 0.05;
+      let mapperGroup: number | undefined;
+      for (const re of MAPPERS) {
+        for (const m of text.matchAll(re)) {
+          mapperGroup ??= ctx.group();
+          out.push({ role: 'model', value: m[1] ?? '', source: 'mapper', confidence: 0.95 - top, group: mapperGroup, evidence: m[0] });
+          out.push({ role: 'table', value: m[2] ?? '', source: 'mapper', confidence: 0.93 - top, group: mapperGroup, evidence: m[0] });
+        }
+      }
+      const failed = FAILED_NAME.exec(text);
+      if (failed) {
+        // `'Niveau.changed_by_fk == User.id'`: the name Python could not find is the related class.
+        const missing = failed[2] ?? /^([A-Za-z_]\w{0,80})/.exec(failed[1] ?? '')?.[1];
+        if (missing) out.push({ role: 'related_model', value: missing, source: 'mapper', confidence: 0.95 - top, evidence: failed[0].slice(0, 120) });
+      }
+      const add = ADD_TO_CLASS.exec(text);
+      if (add?.[1]) out.push({ role: 'model', value: bareClass(add[1]), source: 'mapper', confidence: 0.9 - top, group: mapperGroup, evidence: add[0] });
+      const seen = new Set<string>();
+      for (const re of [RELATIONSHIP, QUOTED_ATTR]) {
+        for (const m of text.matchAll(re)) {
+          const [model, attr] = [m[1] ?? '', m[2] ?? ''];
+          // `coroutine 'Repo.mark_synced' was never awaited` names a method, not a model attribute.
+          if (LIBRARY_CLASSES.has(model) || seen.has(`${model}.${attr}`) || /coroutine\s?'?$/.test(text.slice(Math.max(0, (m.index ?? 0) - 11), (m.index ?? 0) + 1))) continue;
+          seen.add(`${model}.${attr}`);
+          const group = ctx.group();
+          // The first relationship named is the one the error is about; later ones are what it
+          // conflicts with (`which conflicts with relationship(s): 'Parent.children'`).
+          const conflicting = /conflicts with relationship\(s\):[^\n]{0,40}$/.test(text.slice(Math.max(0, (m.index ?? 0) - 60), (m.index ?? 0) + 1));
+          const first = conflicting ? 0.25 : seen.size === 1 ? 0 : 0.1;
+          out.push({ role: 'model', value: model, source: 'mapper', confidence: 0.92 - top - first, group, evidence: m[0] });
+          out.push({ role: 'attribute', value: attr, source: 'mapper', confidence: 0.92 - top - first, group, evidence: m[0] });
+        }
+      }
+      const relName = RELATIONSHIP_NAME.exec(text);
+      if (relName?.[1]) out.push({ role: 'attribute', value: relName[1], source: 'mapper', confidence: 0.85 - top, evidence: relName[0] });
+      const secondary = SECONDARY.exec(text);
+      if (secondary?.[1]) out.push({ role: 'secondary', value: secondary[1], source: 'mapper', confidence: 0.95 - top, evidence: secondary[0] });
+      const notMapped = NOT_MAPPED.exec(text);
+      if (notMapped?.[1] && !/^(?:builtins|__builtin__|sqlalchemy|flask_sqlalchemy|pydantic)\./.test(notMapped[1])) {
+        const cls = bareClass(notMapped[1]);
+        if (!LIBRARY_CLASSES.has(cls)) out.push({ role: 'model', value: cls, source: 'mapper', confidence: 0.8 - top, evidence: notMapped[0] });
+      }
+    });
+  },
+  examples: [
+    { source: 'https://github.com/dgilland/sqlservice/issues/11', input: 'Could not determine join condition between parent/child tables on relationship UserDevice.keys - there are no foreign keys linking these tables.', expect: { model: 'UserDevice', attribute: 'keys' } },
+    { source: 'https://github.com/timelesslounge/timelessis/issues/256', input: "sqlalchemy.exc.InvalidRequestError: When initializing mapper Mapper|Company|companies, expression ‘Role.id’ failed to locate a name (“name ‘Role’ is not defined”). If this is a class name, consider adding this relationship() to the <class ‘timeless.companies.models.Company’> class after both dependent classes have been defined", expect: { model: 'Company', table: 'companies', related_model: 'Role' } },
+    { source: 'https://github.com/thanethomson/statik/issues/19', input: "sqlalchemy.exc.NoForeignKeysError: Could not determine join condition between parent/child tables on relationship Post.tags - there are no foreign keys linking these tables via secondary table 'PostTag'.", expect: { model: 'Post', attribute: 'tags', secondary: 'PostTag' } },
+  ],
+};

@@ -1,0 +1,62 @@
+import { LIBRARY_CLASSES } from '../words.js';
+import type { NameContext, NameFinding, NameSource } from '../types.js';
+
+// Error-type tags name no model: pydantic v1 `(type=type_error.none.not_allowed)`, v2 `'type': 'missing'`.
+export const TYPE_TAGS = /\(?type=[\w.]{1,120}\)?|'type': '[\w.]{1,120}'/g;
+// `<app.models.Order object at 0x7f..>`, `<Post at 0x10e4fc4d0>`, `<Bleh at (addr)>` (an address the poster elided).
+const REPR = /<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at (?:0x[0-9a-fA-F]{4,16}|\([a-z]{1,12}\))>/g;
+// `Parent instance <Post at 0x..>`, `Instance '<Order at\n0x..>'`: the object the ORM error is about.
+const INSTANCE_REPR = /\b(?:[Pp]arent instance|Instance) '?<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at\s{1,3}(?:0x[0-9a-fA-F]{4,16}|\([a-z]{1,12}\))>/;
+// `Instance AuthorizedUser is not bound`, `DetachedInstanceError: OAuthToken is not bound to a Session`.
+const INSTANCE_BARE = /(?:\bInstance |Error: )([A-Z]\w{0,80}) is not bound to a Session/;
+const OF_ATTRIBUTE = /of attribute '(\w{1,80})'/;
+// `<User(name='ed', fullname='Ed Jones')>` and pytest's locals `instance = Person(name='John')`.
+const FIELD_REPR = /<([A-Z]\w{0,80})\(\w{1,40}=|(?:\b(?:instance|obj|input)|'input')\s?[=:]\s?([A-Z]\w{0,80})\(\w{1,40}=/g;
+const INPUT_TYPE = /input_type=([A-Z]\w{0,80})/g;
+
+function isModelName(name: string | undefined): name is string {
+  return !!name && !LIBRARY_CLASSES.has(name) && !/(?:Error|Exception|Warning)$/.test(name);
+}
+
+/** Exception messages and the reprs inside them: the object an ORM error is about. */
+export const messageSource: NameSource = {
+  id: 'message',
+  describe: 'exception messages and the reprs in them (<Order at 0x..>, Instance X is not bound, of attribute \'y\')',
+  find(ctx: NameContext, out: NameFinding[]): void {
+    ctx.ordered.forEach((record, rank) => {
+      const text = record.message.slice(0, 4000).replace(TYPE_TAGS, '');
+      // The primary error's object outranks one quoted from another link of the chain.
+      const top = rank === 0 ? 0 : 0.05;
+      const inst = INSTANCE_REPR.exec(text) ?? INSTANCE_BARE.exec(text);
+      const attr = OF_ATTRIBUTE.exec(text);
+      const group = ctx.group();
+      if (inst?.[1] && isModelName(inst[1])) out.push({ role: 'model', value: inst[1], source: 'message', confidence: 0.95 - top, group, evidence: inst[0] });
+      if (attr?.[1]) out.push({ role: 'attribute', value: attr[1], source: 'message', confidence: 0.92 - top, group: inst ? group : undefined, evidence: attr[0] });
+      for (const m of text.matchAll(REPR)) {
+        if (isModelName(m[1]) && /^[A-Z]/.test(m[1])) out.push({ role: 'model', value: m[1], source: 'message', confidence: 0.85 - top, evidence: m[0] });
+      }
+      for (const m of text.matchAll(FIELD_REPR)) {
+        const name = m[1] ?? m[2];
+        if (isModelName(name)) out.push({ role: 'model', value: name, source: 'message', confidence: 0.75 - top, evidence: m[0] });
+      }
+      for (const m of text.matchAll(INPUT_TYPE)) {
+        if (isModelName(m[1]) && !/^(?:dict|str|int|list|NoneType|float|bool|tuple)$/.test(m[1])) out.push({ role: 'model', value: m[1], source: 'message', confidence: 0.7 - top, evidence: m[0] });
+      }
+    });
+    // pytest prints the locals of the failing frame: `instance = Person(name='John')`.
+    const locals = ctx.text.includes(' = <') || ctx.text.includes('instance = ');
+    for (const line of locals ? ctx.parsed.lines : []) {
+      if (!line.includes(' = ') || (!/^\S{1,40} = /.test(line) && !line.includes(', instance = '))) continue;
+      for (const m of line.matchAll(FIELD_REPR)) {
+        const name = m[1] ?? m[2];
+        if (isModelName(name)) out.push({ role: 'model', value: name, source: 'message', confidence: 0.72, evidence: m[0] });
+      }
+    }
+  },
+  examples: [
+    { source: 'https://github.com/flaskbb/flaskbb/issues/33', input: "DetachedInstanceError: Parent instance <Post at 0x10e4fc4d0> is not bound to a Session; lazy load operation of attribute 'topic' cannot proceed", expect: { model: 'Post', attribute: 'topic' } },
+    { source: 'https://github.com/ets-berkeley-edu/boac/pull/618', input: 'DetachedInstanceError: Instance AuthorizedUser is not bound to a Session; attribute refresh operation cannot proceed', expect: { model: 'AuthorizedUser' } },
+    { source: 'https://github.com/apache/superset/pull/3159', input: "sqlalchemy.orm.exc.ObjectDeletedError: Instance '<PermissionView at\n0x7f10306b0e90>' has been deleted, or its row is otherwise not present.", expect: { model: 'PermissionView' } },
+    { source: 'https://github.com/sqlalchemy/sqlalchemy/issues/6900', input: 'sqlalchemy.orm.exc.FlushError: Instance <Bleh at (addr)> has a NULL identity key.', expect: { model: 'Bleh' } },
+  ],
+};

@@ -1,0 +1,89 @@
+import { bareClass, LIBRARY_CLASSES } from '../words.js';
+import type { NameContext, NameFinding, NameSource } from '../types.js';
+
+// FastAPI puts where a value came from before the field: ('body', 'email'), ('response', 'id').
+const LOC_PREFIXES = new Set(['body', 'query', 'path', 'response', 'header', 'cookie', '__root__']);
+// `3 validation errors for AppConfig`, `1 validation error for ParsingModel[List[__main__.TeamOut]]`.
+const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?: ([A-Za-z_]\w{0,80}))?\s*(?:\n|$)/;
+// Generic wrappers and typing names around the user's model.
+const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'Any', 'None', 'datetime', 'date', 'UUID', 'Decimal']);
+const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'TypeAdapter']);
+// v2 `results.0.remote_fields`, v1 `response -> msg`, a loc line under the header.
+const LOC_LINE = /^([A-Za-z_0-9][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})$/;
+const LOC_TUPLE = /'loc': \(((?:'\w{1,80}'|\d{1,6})(?:, (?:'\w{1,80}'|\d{1,6})){0,8}),?\)/g;
+const LOC_JSON = /"loc":\s{0,20}\[([^\]]{1,400})\]/g;
+// `check that <class 'app.models.User'> is a valid Pydantic field type`
+const INVALID_FIELD_TYPE = /check that <class '([\w.]{1,300})'> is a valid Pydantic field type/;
+
+const ANY_WORD = /validation error|type=|"loc"|'loc'|Pydantic field type/;
+
+function lastPart(loc: string): string | undefined {
+  const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && !LOC_PREFIXES.has(p));
+  return parts[parts.length - 1];
+}
+
+/** The class inside generic wrappers: `ParsingModel[List[__main__.TeamOut]]` -> `TeamOut`. */
+export function schemaInHeader(header: string): string | null {
+  // `Output[int]`: the user's generic class around a builtin; `Page[UserOut]`: a wrapper around theirs.
+  const names = header.split(/[[\], ]+/).filter(Boolean).map(bareClass).filter((n) => !WRAPPERS.has(n) && !BUILTINS.has(n) && /^[A-Za-z_]\w*$/.test(n));
+  return names[names.length - 1] ?? null;
+}
+
+/** Pydantic and FastAPI validation errors: the model in the header and the fields under it. */
+export const pydanticSource: NameSource = {
+  id: 'pydantic',
+  describe: 'pydantic / FastAPI validation headers (incl. generic wrappers) and the field locations under them',
+  find(ctx: NameContext, out: NameFinding[]): void {
+    if (ctx.text && !ANY_WORD.test(ctx.text)) return;
+    const texts = ctx.ordered.map((r) => r.message.slice(0, 4000));
+    texts.push(ctx.text);
+    texts.forEach((text, rank) => {
+      if (!ANY_WORD.test(text)) return;
+      const top = rank === 0 ? 0 : 0.03;
+      const header = HEADER.exec(text);
+      if (header?.[1]) {
+        const schema = schemaInHeader(header[1]);
+        if (schema) out.push({ role: 'schema', value: schema, source: 'pydantic', confidence: 0.95 - top, evidence: header[0].trim() });
+        // `1 validation error for RSAKey token_gid` (the poster joined two lines): the loc follows.
+        if (header[2]) out.push({ role: 'field', value: header[2], source: 'pydantic', confidence: 0.9 - top, evidence: header[0].trim() });
+        const after = text.slice((header.index ?? 0) + header[0].length, (header.index ?? 0) + header[0].length + 3000).split('\n');
+        for (let i = 0; i < after.length; i++) {
+          const line = after[i] ?? '';
+          if (/^\s/.test(line) || line === '') continue;
+          // The errors end where a line is neither indented nor a location.
+          if (!LOC_LINE.test(line)) break;
+          const field = lastPart(line);
+          if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.9 - top, evidence: line });
+        }
+      } else {
+        // No header shown (a clipped paste): a bare loc line followed by its indented error.
+        const lines = text.split('\n');
+        for (let i = 0; i + 1 < lines.length; i++) {
+          const line = lines[i] ?? '';
+          if (LOC_LINE.test(line) && /^\s{2,}\S.{0,300}(?:\[type=|\(type=)/.test(lines[i + 1] ?? '')) {
+            const field = lastPart(line);
+            if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.85 - top, evidence: line });
+          }
+        }
+      }
+      for (const m of text.matchAll(LOC_TUPLE)) {
+        const field = lastPart(m[1] ?? '');
+        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0] });
+      }
+      for (const m of text.matchAll(LOC_JSON)) {
+        const field = lastPart(m[1] ?? '');
+        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0].replace(/\s+/g, ' ') });
+      }
+      const invalid = INVALID_FIELD_TYPE.exec(text);
+      if (invalid?.[1]) {
+        const cls = bareClass(invalid[1]);
+        if (!LIBRARY_CLASSES.has(cls)) out.push({ role: 'model', value: cls, source: 'pydantic', confidence: 0.85 - top, evidence: invalid[0] });
+      }
+    });
+  },
+  examples: [
+    { source: 'https://github.com/pydantic/pydantic/issues/9730', input: "pydantic_core._pydantic_core.ValidationError: 1 validation error for PersonFilmRoles\nroles\n  Field required [type=missing, input_value={'id': 'sad', 'name': ['sad']}, input_type=dict]", expect: { schema: 'PersonFilmRoles', field: 'roles' } },
+    { source: 'https://github.com/yezz123/FRDP/issues/7', input: 'pydantic.error_wrappers.ValidationError: 1 validation error for Msg\nresponse -> msg\n  field required (type=value_error.missing)', expect: { schema: 'Msg', field: 'msg' } },
+    { source: 'https://github.com/merge-api/merge-python-client/issues/98', input: "pydantic_core._pydantic_core.ValidationError: 100 validation errors for PaginatedContactList\nresults.0.remote_fields\n  Field required [type=missing, input_value={'id': '3d271ee3-cd8c-4d7...}}, 'remote_data': None}, input_type=dict]", expect: { schema: 'PaginatedContactList', field: 'remote_fields' } },
+  ],
+};

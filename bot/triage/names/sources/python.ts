@@ -1,0 +1,71 @@
+import { bareClass, PLUMBING_TYPES } from '../words.js';
+import type { NameContext, NameFinding, NameSource } from '../types.js';
+
+// `TypeError: object Report can't be used in 'await' expression`; without "object" on 3.x builds too.
+const NOT_AWAITABLE = /\b(?:object )?([A-Za-z_]\w{0,80}) can't be used in 'await' expression/;
+const NEVER_AWAITED = /coroutine '([\w.<>]{1,200})' was never awaited/;
+// `'User' object has no attribute 'followers'`, `type object 'Post' has no attribute '_sa_instance_state'`
+const NO_ATTRIBUTE = /(?:type object |^|[\s(:])'([A-Za-z_]\w{0,80})'(?: object)? has no attribute '(\w{1,80})'/m;
+// `'timestamp' is an invalid keyword argument for Post`, `Scene() got an unexpected keyword argument 'studio'`,
+// mypy's `Unexpected keyword argument "title" for "Book"`.
+const INVALID_KWARG = /'?(\w{1,80})'? is an invalid keyword argument for ([A-Za-z_]\w{0,80})/;
+const UNEXPECTED_KWARG = /\b([A-Z]\w{0,80})\(\) got an unexpected keyword argument '(\w{1,80})'/;
+const MYPY_KWARG = /Unexpected keyword argument "(\w{1,80})" for "([A-Za-z_]\w{0,80})"/;
+// `NameError: name 'Room' is not defined` raised inside SQLAlchemy's class registry: a relationship target.
+const NAME_ERROR = /name '([A-Za-z_]\w{0,80})' is not defined/;
+const NOT_SERIALIZABLE = /Object of type '?([A-Za-z_]\w{0,80})'? is not JSON serializable|Unable to serialize unknown type: <class '([\w.]{1,300})'>/;
+
+const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ/;
+
+function userType(name: string | undefined): name is string {
+  return !!name && !PLUMBING_TYPES.has(name) && !/^(?:_|AsyncAdapt)/.test(name);
+}
+
+/** Python's own messages, which name the user's classes and functions in fixed wording. */
+export const pythonSource: NameSource = {
+  id: 'python',
+  describe: "Python's own messages: not awaitable, never awaited, no attribute, invalid keyword, not JSON serializable",
+  find(ctx: NameContext, out: NameFinding[]): void {
+    // One scan of the whole paste decides whether any of Python's wordings is there at all.
+    if (ctx.text && !ANY_WORD.test(ctx.text)) return;
+    const texts = [...ctx.ordered.map((r) => `${r.shortType}: ${r.message.slice(0, 2000)}`)];
+    if (ctx.text) texts.push(ctx.text);
+    const registry = ctx.parsed.records.some((r) => r.frames.some((f) => /clsregistry\.py$/.test(f.file)));
+    texts.forEach((text, rank) => {
+      if (!ANY_WORD.test(text)) return;
+      const c = rank === 0 ? 0.95 : 0.9;
+      const awaited = NOT_AWAITABLE.exec(text);
+      if (awaited?.[1]) {
+        // `object Report can't be used in 'await' expression`: the type that was awaited, the user's or not.
+        out.push({ role: 'awaited_type', value: awaited[1], source: 'python', confidence: c, evidence: awaited[0] });
+      }
+      const never = NEVER_AWAITED.exec(text);
+      if (never?.[1]) out.push({ role: 'coroutine', value: never[1], source: 'python', confidence: c, evidence: never[0] });
+      const noAttr = NO_ATTRIBUTE.exec(text);
+      // `'AsyncioEngine' object has no attribute '_contextual_connect'`: plumbing, not the user's class.
+      if (noAttr?.[1] && userType(noAttr[1]) && /^[A-Z]/.test(noAttr[1]) && !(/(?:Engine|Connection|Session|Cursor|Result|Query|Pool|Loop|Client|Adapter|Dialect)$/.test(noAttr[1]) && /^_(?!sa_)/.test(noAttr[2] ?? ''))) {
+        const group = ctx.group();
+        out.push({ role: 'model', value: noAttr[1], source: 'python', confidence: c - 0.1, group, evidence: noAttr[0] });
+        if (!/^_|^(?:query|objects)$/.test(noAttr[2] ?? '')) out.push({ role: 'attribute', value: noAttr[2] ?? '', source: 'python', confidence: c - 0.1, group, evidence: noAttr[0] });
+      }
+      for (const [re, attrAt, modelAt] of [[INVALID_KWARG, 1, 2], [UNEXPECTED_KWARG, 2, 1], [MYPY_KWARG, 1, 2]] as const) {
+        const m = re.exec(text);
+        if (!m || !userType(m[modelAt])) continue;
+        const group = ctx.group();
+        out.push({ role: 'model', value: m[modelAt] ?? '', source: 'python', confidence: c - 0.1, group, evidence: m[0] });
+        out.push({ role: 'attribute', value: m[attrAt] ?? '', source: 'python', confidence: c - 0.1, group, evidence: m[0] });
+      }
+      const nameError = NAME_ERROR.exec(text);
+      if (nameError?.[1] && registry) out.push({ role: 'related_model', value: nameError[1], source: 'python', confidence: c - 0.1, evidence: nameError[0] });
+      const serial = NOT_SERIALIZABLE.exec(text);
+      const cls = serial ? bareClass(serial[1] ?? serial[2] ?? '') : undefined;
+      if (serial && userType(cls) && !/^(?:Default|RateLimitError|ModelMetaclass)$/.test(cls)) out.push({ role: 'model', value: cls, source: 'python', confidence: c - 0.15, evidence: serial[0] });
+    });
+  },
+  examples: [
+    { source: 'https://github.com/web2py/pydal/issues/653', input: 'Traceback (most recent call last):\n  File "/Users/sugizo/Downloads/blacksheep_pydal/test/exposed/install.py", line 10, in install\n    test_id_1 = await db.test.insert(name = "test1")\nTypeError: object Reference can\'t be used in \'await\' expression', expect: { awaited_type: 'Reference' } },
+    { source: 'https://github.com/miguelgrinberg/microblog/issues/176', input: "Traceback (most recent call last):\n  File \"tests.py\", line 37, in test_follow\n    self.assertEqual(u1.followers.all(), [])\nAttributeError: 'User' object has no attribute 'followers'", expect: { model: 'User', attribute: 'followers' } },
+    { source: 'https://github.com/dano/aioprocessing/issues/24', input: "RuntimeWarning: coroutine 'tick_trading_main' was never awaited", expect: { coroutine: 'tick_trading_main' } },
+    { source: 'https://github.com/miguelgrinberg/flasky/issues/258', input: "p = models.Post(body='my first post', timestamp=datetime.datetime.utcnow(), author=u)\n\nthe result: 'timestamp is an invalid keyword argument for Post'", expect: { model: 'Post', attribute: 'timestamp' } },
+  ],
+};

@@ -1,0 +1,55 @@
+import { classNameForTable, tablesInSql } from '../words.js';
+import type { NameContext, NameFinding, NameSource } from '../types.js';
+
+// A lazy load selects the related rows by the parent's key: `WHERE $1::INTEGER = addresses.user_id`,
+// `WHERE ? = article_tags.article_id AND tags.id = article_tags.tag_id` (many-to-many, through a secondary).
+const PARAM = String.raw`(?:\?|\$\d{1,3}(?:::\w{1,30})?|%\(\w{1,80}\)s|:\w{1,80})`;
+const LAZY = new RegExp(String.raw`WHERE ${PARAM} = "?(\w{1,63})"?\."?(\w{1,63})_id"?(?: AND "?(\w{1,63})"?\.id = "?\1"?\."?\w{1,63}_id"?)?`);
+// SQL statements a paste shows outside SQLAlchemy's [SQL: ...]: a log line, a driver's query, the user's text().
+const STATEMENT = /(?:^|[\s:'"(`{])((?:SELECT|INSERT INTO|UPDATE|DELETE FROM|ALTER TABLE|WITH)\b.{0,600})/i;
+
+/** SQL: the tables it names, and the classes they map to by the usual naming, shown as a guess. */
+export const sqlSource: NameSource = {
+  id: 'sql',
+  describe: 'SQL statements: tables (FROM/JOIN/INTO/UPDATE/ALTER TABLE), lazy-load parent and related class by naming convention (a guess)',
+  find(ctx: NameContext, out: NameFinding[]): void {
+    const statements: { sql: string; c: number }[] = [];
+    ctx.ordered.forEach((r, rank) => { if (r.sql) statements.push({ sql: r.sql, c: rank === 0 ? 0.85 : 0.8 }); });
+    for (const line of ctx.failing) {
+      // Textual SQL in the user's code: `text("SELECT ... FROM schedules")`.
+      const m = !ctx.prose && /\b(?:FROM|JOIN|INTO|UPDATE)\s+["`]?[a-z_]/.test(line.code) ? STATEMENT.exec(line.code) : null;
+      if (m?.[1]) statements.push({ sql: m[1], c: 0.75 });
+    }
+    if (ctx.text && /SELECT|INSERT INTO|UPDATE |DELETE FROM|ALTER TABLE|WITH /i.test(ctx.text)) {
+      for (const line of ctx.parsed.lines) {
+        // DETAIL quotes the failing row, whose values may hold SQL text: not the statement that failed.
+        if (/^\s*(?:File |at |\[SQL: |DETAIL:|Detail:)/.test(line)) continue;
+        const m = STATEMENT.exec(line);
+        // A statement must look like one: a verb followed by a table-ish word and more SQL.
+        if (m?.[1] && /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH \w)/i.test(m[1])) statements.push({ sql: m[1], c: 0.75 });
+      }
+    }
+    for (const { sql, c } of statements) {
+      for (const table of tablesInSql(sql)) out.push({ role: 'table', value: table, source: 'sql', confidence: c, evidence: sql.slice(0, 120) });
+      const lazy = LAZY.exec(sql);
+      if (lazy?.[1] && lazy[2]) {
+        const group = ctx.group();
+        const [target, parent, related] = [lazy[1], lazy[2], lazy[3]];
+        if (related) {
+          // Many-to-many: the secondary holds both keys; the selected table is the related class.
+          out.push({ role: 'secondary', value: target, source: 'sql', confidence: c - 0.1, group, evidence: lazy[0] });
+          out.push({ role: 'related_model', value: classNameForTable(related), source: 'sql', confidence: c - 0.3, group, guess: true, evidence: lazy[0] });
+          out.push({ role: 'attribute', value: related, source: 'sql', confidence: 0.35, group, guess: true, evidence: lazy[0] });
+        } else {
+          out.push({ role: 'related_model', value: classNameForTable(target), source: 'sql', confidence: c - 0.3, group, guess: true, evidence: lazy[0] });
+          out.push({ role: 'attribute', value: target, source: 'sql', confidence: 0.3, group, guess: true, evidence: lazy[0] });
+        }
+        out.push({ role: 'model', value: classNameForTable(parent), source: 'sql', confidence: c - 0.35, group, guess: true, evidence: lazy[0] });
+      }
+    }
+  },
+  examples: [
+    { source: 'https://github.com/ankane/pghero/issues/249', input: 'PG::NotNullViolation: ERROR:  null value in column "id" violates not-null constraint\n: INSERT INTO "pghero_query_stats" ("database","query","total_time","calls","captured_at","query_hash","user") VALUES (\'primary\', ...', expect: { table: 'pghero_query_stats' } },
+    { source: 'https://github.com/pawelsalawa/letos/issues/175', input: 'no such column: traslochi2\n    while executing\n"::database0 eval {SELECT \\\\* FROM [meta] WHERE ROWID = traslochi2} R {', expect: { table: 'meta' } },
+  ],
+};

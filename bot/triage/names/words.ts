@@ -1,0 +1,105 @@
+/** Word lists and naming conventions the extractors share. */
+
+// Names that are variables or modules, never ORM objects: `session.execute`, `self.x`, `os.path`.
+export const NOT_OBJECTS = new Set([
+  'self', 'cls', 'session', 'db', 'conn', 'connection', 'engine', 'sess', 'async_session', 'tx', 'app', 'router',
+  'request', 'response', 'os', 'sys', 'json', 'asyncio', 'sqlalchemy', 'sa', 'orm', 'pytest', 'logging', 'logger', 'log',
+  'datetime', 'typing', 'pydantic', 'fastapi', 'stmt', 'query', 'select', 'func', 'settings', 'config', 'math', 're',
+  'time', 'random', 'uuid', 'alembic', 'op', 'mapped', 'await', 'errors', 'docs', 'www', 'http', 'https', 'github',
+  'metadata', 'base', 'kwargs', 'args', 'super', 'exc', 'util', 'models', 'schemas', 'crud', 'api', 'tests', 'test',
+  'asyncpg', 'psycopg', 'psycopg2', 'socket', 'pydantic_core', 'starlette', 'uvicorn', 'gunicorn', 'greenlet', 'aiosqlite',
+  'aiomysql', 'pymysql', 'builtins', 'collections', 'functools', 'contextlib', 'concurrent', 'anyio', 'httpx', 'requests',
+  'resp', 'client', 'mock', 'mocker', 'monkeypatch', 'caplog', 'capsys', 'tmp_path', 'event', 'ctx', 'context', 'task', 'tasks',
+  'loop', 'future', 'fut', 'pool', 'cursor', 'cur', 'redis', 'cache', 'celery', 'timezone', 'np', 'pd', 'numpy', 'pandas', 'django',
+  'flask', 'env', 'environ', 'path', 'pathlib', 'signal', 'threading', 'subprocess', 'decimal', 'enum', 'dataclasses',
+]);
+// Variables whose name says nothing about the class: resolve them through the shown source.
+export const GENERIC_VARIABLES = new Set([
+  'result', 'res', 'obj', 'row', 'item', 'instance', 'entity', 'record', 'r', 'x', 'o', 'data', 'value', 'ret', 'found',
+  'existing', 'db_obj', 'model', 'target', 'rv', 'out', 'payload', 'body', 'sub', 'params', 'req', 'msg', 'message', 'job',
+  'cfg', 'conf', 'doc', 'rec', 'entry', 'val', 'v', 'k', 'y', 'i', 'e', 'err', 'ex', 'dto', 'form', 'd', 'tmp', 'current',
+  'new', 'old', 'updated', 'created', 'db_item', 'db_user', 'in_data', 'schema', 'resp_data', 'response_data',
+]);
+// Classes that organise code rather than map tables: `UserRepository.get`, `BillingService.charge`.
+export const NOT_MODEL_SUFFIX = /(?:Repository|Repo|Service|Manager|Client|Factory|Handler|Controller|Router|Config|Settings|Mixin|Test|Tests|Case|Schema|Out|In|Create|Update|Read|Response|Request)$/;
+// Library classes that appear where a model would (`coroutine 'AsyncSession.get' was never awaited`).
+export const LIBRARY_CLASSES = new Set([
+  'Session', 'AsyncSession', 'Connection', 'AsyncConnection', 'Engine', 'AsyncEngine', 'Result', 'AsyncResult', 'ScalarResult',
+  'Query', 'Row', 'Mapper', 'Select', 'Insert', 'Update', 'Delete', 'Table', 'Column', 'MetaData', 'Base', 'DeclarativeBase',
+  'BaseModel', 'ValidationError', 'FastAPI', 'APIRouter', 'Request', 'Response', 'HTTPException', 'Depends', 'Mapped', 'List',
+  'Optional', 'Dict', 'Any', 'None', 'NoneType', 'Task', 'Future', 'InstanceState', 'AsyncAdapt_asyncpg_connection',
+  'Field', 'ModelField', 'FieldInfo', 'TypeAdapter', 'Celery', 'Path', 'Body', 'IdentitySet', 'BaseQuery',
+]);
+// Builtins and plumbing Python's own messages name (`'NoneType' object has no attribute`): never a model.
+export const PLUMBING_TYPES = new Set([
+  'NoneType', 'None', 'str', 'int', 'float', 'bool', 'bytes', 'dict', 'list', 'tuple', 'set', 'frozenset', 'object', 'type',
+  'module', 'function', 'method', 'coroutine', 'generator', 'async_generator', 'builtin_function_or_method', 'property',
+  'Session', 'AsyncSession', 'Query', 'BaseQuery', 'Result', 'ScalarResult', 'CursorResult', 'ChunkedIteratorResult', 'AsyncResult',
+  'Row', 'Engine', 'AsyncEngine', 'InstanceState', 'Select', 'LoaderCallableStatus', 'datetime', 'date', 'time', 'timedelta',
+  'Decimal', 'UUID', 'Future', 'Task', 'Mapper', 'Table', 'Column',
+]);
+export const NOT_ATTRIBUTES = new Set([
+  'py', 'pyc', 'com', 'org', 'net', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'md', 'html', 'log', 'sql',
+  'sh', 'env', 'lock', 'local', 'internal', 'svc', 'cluster', 'scalar_one', 'scalars', 'execute', 'commit', 'all', 'first', 'one',
+  // Flask-SQLAlchemy's `User.query` and Django's `User.objects` are managers, not relationships.
+  'query', 'objects', 'metadata', 'c', 'columns', 'table', '__table__',
+]);
+// Frameworks whose frames are plumbing even when installed outside site-packages (a Lambda bundle
+// puts SQLAlchemy in /var/task/sqlalchemy/, an old build in .../build/sqlalchemy/).
+const FRAMEWORK_DIR = /[\\/](?:sqlalchemy|pydantic|pydantic_core|starlette|fastapi|uvicorn|gunicorn|asyncio|flask|werkzeug|celery|kombu|django|asyncpg|psycopg2?|anyio|greenlet|_pytest|pluggy|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|flask_restful|flask_restx|connexion|waitress|pyramid|tornado)[\\/]/;
+
+export function isFrameworkPath(file: string): boolean {
+  return FRAMEWORK_DIR.test(file.replace(/^(?=[a-z_]+[\\/])/, '/'));
+}
+
+export function pascal(snake: string): string {
+  return snake.split(/_+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+}
+
+/** `organizations` -> `organization`, `categories` -> `category`, `addresses` -> `address`. */
+export function singular(word: string): string {
+  const w = word.toLowerCase();
+  if (w === 'people') return word[0] === 'P' ? 'Person' : 'person';
+  if (w === 'children') return word.slice(0, -3);
+  if (/(?:ss|us|is)$/.test(w)) return word;
+  if (/ies$/.test(w)) return word.slice(0, -3) + 'y';
+  if (/(?:sses|shes|ches|xes|zzes)$/.test(w)) return word.slice(0, -2);
+  if (/[^s]s$/.test(w)) return word.slice(0, -1);
+  return word;
+}
+
+export function isPlural(word: string): boolean {
+  const w = word.toLowerCase();
+  if (/(?:_list|_set|_ids|children|people)$/.test(w)) return true;
+  return singular(w) !== w;
+}
+
+/** `organizations` / `order_items` -> `Organization` / `OrderItem`: the usual declarative naming. */
+export function classNameForTable(table: string): string {
+  const bare = table.replace(/^["`[]|["`\]]$/g, '').split('.').pop() ?? table;
+  const parts = bare.split('_');
+  parts[parts.length - 1] = singular(parts[parts.length - 1] ?? '');
+  return pascal(parts.join('_'));
+}
+
+/** `Order` -> `order`, `OrderItem` -> `order_item`: the variable a snippet may call it. */
+export function snakeName(cls: string): string {
+  return cls.replace(/^[A-Z]/, (ch) => ch.toLowerCase()).replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+}
+
+// `FROM users`, `JOIN "public"."orders"`, `INSERT INTO [GRUPPI]`, `ALTER TABLE event_copyrights`.
+const SQL_TABLE = /\b(?:FROM|JOIN|INTO|UPDATE|ALTER TABLE)\s+(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?([A-Za-z_]\w{0,62})["`\]]?/gi;
+
+export function tablesInSql(sql: string): string[] {
+  const out: string[] = [];
+  for (const m of sql.slice(0, 3000).matchAll(SQL_TABLE)) {
+    const t = m[1];
+    if (t && !/^(?:select|where|values|set|lateral|unnest|only|column)$/i.test(t) && !out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+/** Drops a module path: `app.models.user.User` -> `User`, `__main__.TeamOut` -> `TeamOut`. */
+export function bareClass(dotted: string): string {
+  return dotted.slice(dotted.lastIndexOf('.') + 1);
+}
