@@ -25,7 +25,8 @@ describe('faultline search: the words people use', () => {
     ['raiseload', 'sqlalchemy.lazy-raise', 1],
     ['from_orm', 'pydantic.orm-mode-renamed', 1],
     ['model_validate', 'pydantic.orm-mode-renamed', 2],
-    ['on_conflict_do_nothing', 'sqlalchemy.integrity-unique', 1],
+    // Second since postgres.on-conflict-no-constraint (the ON CONFLICT error itself) joined the catalogue.
+    ['on_conflict_do_nothing', 'sqlalchemy.integrity-unique', 2],
     ['QueuePool overflow', 'sqlalchemy.queue-pool-timeout', 1],
     ['alembic stamp', 'alembic.multiple-heads', 3],
     ['DetachedInstanceError', 'sqlalchemy.detached-instance', 1],
