@@ -1,0 +1,105 @@
+"""Shared pieces for the web-serving and test-runner programs: uvicorn, gunicorn, pytest.
+
+Servers run for real on a free loopback port (never a fixed one: runs go in parallel), their log
+output is this program's output (what users paste), and every process a program starts is stopped
+before it returns.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from typing import Any, Dict, List, Optional
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class uvicorn_in_thread:
+    """`with uvicorn_in_thread(app) as port:` serves an ASGI app with the real uvicorn (h11)."""
+
+    def __init__(self, app: Any, **config: Any) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, http="h11",
+                                                    log_level="info", **config))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> int:
+        self.thread.start()
+        deadline = time.time() + 20
+        while not self.server.started:
+            if time.time() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        return self.port
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def write_files(files: Dict[str, str], root: str = ".") -> None:
+    for name, text in files.items():
+        path = os.path.join(root, name)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write(textwrap.dedent(text).lstrip())
+
+
+def run_command(argv: List[str], timeout: float = 60, cwd: Optional[str] = None,
+                env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+    """Runs a command (its output becomes ours, merged in order) and returns the finished process."""
+    proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **(env or {})))
+    sys.stdout.write(proc.stdout)
+    sys.stdout.flush()
+    return proc
+
+
+def pytest_project(files: Dict[str, str], *args: str) -> None:
+    """Writes a project into the working folder and runs the real pytest; a failed session exits 1."""
+    write_files(files)
+    proc = run_command([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], timeout=120)
+    if proc.returncode != 0:
+        sys.exit(1)
+
+
+def wait_for_port(port: int, timeout: float = 20) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class _FixedDir:
+    """Stands in for TemporaryDirectory so a project's paths (printed in messages) are the same every run."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        os.makedirs(name)
+
+
+def alembic_project(url: Optional[str] = None, folder: str = "project") -> Any:
+    """kits.app_stack.AlembicProject rooted at <working folder>/<folder> instead of a random /tmp name."""
+    import tempfile
+
+    from kits import app_stack
+
+    original = tempfile.TemporaryDirectory
+    tempfile.TemporaryDirectory = lambda: _FixedDir(os.path.join(os.getcwd(), folder))  # type: ignore[assignment]
+    try:
+        return app_stack.AlembicProject(url=url)
+    finally:
+        tempfile.TemporaryDirectory = original  # type: ignore[assignment]
