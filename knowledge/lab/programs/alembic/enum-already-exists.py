@@ -1,9 +1,14 @@
 """`alembic upgrade` creates a PostgreSQL ENUM type that already exists (two migrations, or twice in one)."""
+import logging
 import os
 
 import labkit
 from kits import app_stack as kit
 from kits import web_stack
+
+# alembic.ini's default logging: the INFO lines users paste with the error
+logging.basicConfig(format="%(levelname)-5.5s [%(name)s] %(message)s", level=logging.INFO)
+logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
 
 STATUS = "sa.Enum('pending', 'paid', name='status')"
 STATUS_REUSED = "postgresql.ENUM('pending', 'paid', name='status', create_type=False)"
@@ -20,13 +25,14 @@ def write(project, rev, down, body, undo="pass"):
 
 
 def reused_in_later_migration(fix):
-    """The second migration's op.create_table repeats sa.Enum(name='status') for a type the first created."""
+    """A later migration's op.create_table repeats sa.Enum(name='status'), a type an earlier deploy created."""
     kit.expect_fix(fix, "create-type-false")
     project = web_stack.alembic_project(url=labkit.pg_url("psycopg2"))
     write(project, "a1", None, f"op.create_table('orders', sa.Column('id', sa.Integer, primary_key=True), sa.Column('status', {STATUS}))")
     column = STATUS_REUSED if fix == "create-type-false" else STATUS
     write(project, "b2", "a1", f"op.create_table('invoices', sa.Column('id', sa.Integer, primary_key=True), sa.Column('status', {column}))")
-    project.cli("upgrade", "head")
+    project.cli("upgrade", "a1")     # an earlier deploy
+    project.cli("upgrade", "head")   # this deploy (in one run, SQLAlchemy remembers the type and skips it)
     assert project.current() == ["b2"]
 
 
