@@ -103,3 +103,19 @@ def alembic_project(url: Optional[str] = None, folder: str = "project") -> Any:
         return app_stack.AlembicProject(url=url)
     finally:
         tempfile.TemporaryDirectory = original  # type: ignore[assignment]
+
+
+def pytest_session(files: Dict[str, str], *args: str, quiet: bool = False) -> subprocess.CompletedProcess:
+    """Writes a project into the working folder and runs the real pytest with its header (plugins,
+    asyncio mode) as users paste it; returns the finished process for the caller to judge."""
+    write_files(files)
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", *args]
+    if quiet:
+        argv.append("-q")
+    return run_command(argv, timeout=120)
+
+
+def fail_unless_clean(proc: subprocess.CompletedProcess) -> None:
+    """A CI gate: a failed session, or one that skipped tests, exits 1."""
+    if proc.returncode != 0 or " skipped" in proc.stdout.splitlines()[-1]:
+        sys.exit(1)
