@@ -29,8 +29,8 @@ class uvicorn_in_thread:
         import uvicorn
 
         self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, http="h11",
-                                                    log_level="info", **config))
+        config = {"http": "h11", "log_level": "info", **config}
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, **config))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> int:
@@ -56,11 +56,11 @@ def write_files(files: Dict[str, str], root: str = ".") -> None:
 
 
 def run_command(argv: List[str], timeout: float = 60, cwd: Optional[str] = None,
-                env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
-    """Runs a command (its output becomes ours, merged in order) and returns the finished process."""
+                env: Optional[Dict[str, str]] = None, transform: Any = None) -> subprocess.CompletedProcess:
+    """Runs a command (its output becomes ours, merged in order, through transform) and returns it."""
     proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           timeout=timeout, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **(env or {})))
-    sys.stdout.write(proc.stdout)
+    sys.stdout.write(transform(proc.stdout) if transform else proc.stdout)
     sys.stdout.flush()
     return proc
 
@@ -73,11 +73,11 @@ def pytest_project(files: Dict[str, str], *args: str) -> None:
         sys.exit(1)
 
 
-def wait_for_port(port: int, timeout: float = 20) -> None:
+def wait_for_port(port: int, timeout: float = 20, host: str = "127.0.0.1") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
+            if s.connect_ex((host, port)) == 0:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on {port}")
@@ -119,3 +119,35 @@ def fail_unless_clean(proc: subprocess.CompletedProcess) -> None:
     """A CI gate: a failed session, or one that skipped tests, exits 1."""
     if proc.returncode != 0 or " skipped" in proc.stdout.splitlines()[-1]:
         sys.exit(1)
+
+
+def fixed_address(scenario: str) -> str:
+    """A loopback address of this world and scenario, so a recorded trace names the same host:port every
+    run while runs of both worlds and every scenario can listen on port 8000 at the same time."""
+    import zlib
+
+    world = 1 if os.environ.get("LAB_WORLD", "bookworm") == "bookworm" else 2
+    return f"127.0.{world}.{zlib.crc32(scenario.encode()) % 200 + 20}"
+
+
+def block_import(*names: str) -> None:
+    """Makes `import <name>` fail as if the distribution were not installed (the world has it)."""
+    import importlib.abc
+
+    class Blocker(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+            if fullname.split(".")[0] in names:
+                raise ModuleNotFoundError(f"No module named '{fullname}'", name=fullname)
+            return None
+
+    for name in list(sys.modules):
+        if name.split(".")[0] in names:
+            del sys.modules[name]
+    sys.meta_path.insert(0, Blocker())
+
+
+def normalise_gunicorn_times(text: str) -> str:
+    """gunicorn stamps every log line with the time; a recorded trace must not change between runs."""
+    import re
+
+    return re.sub(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\]", "[2026-01-01 00:00:00 +0000]", text, flags=re.M)
