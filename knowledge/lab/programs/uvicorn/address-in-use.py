@@ -24,6 +24,8 @@ def holder(host):
 
 
 def serve(argv, host, fix):
+    # a fix run goes on at the same time as its scenario's run: give it its own address
+    host = host if fix is None else web_stack.fixed_address(f"{host}/{fix}")
     web_stack.write_files({"main.py": APP})
     taken = holder(host)
     port = PORT
