@@ -28,6 +28,8 @@ def make_app():
 def form_sent_to_json_body(fix):
     """The client posts form-encoded data (requests' data=) to a JSON body parameter."""
     kit.expect_fix(fix, "send-json")
+    if kit.pydantic2():
+        raise labkit.NotApplicable("pydantic 2 reports this as model_attributes_type, which pydantic.from-attributes (cause string-input) answers")
     client = kit.test_client(make_app())
     payload = {"email": "ana@example.com", "age": 31}
     response = client.post("/users", json=payload) if fix == "send-json" else client.post("/users", data=payload)
