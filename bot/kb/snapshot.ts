@@ -20,7 +20,7 @@ import type { Knowledge } from './load.js';
  * `knowledge check`, `eval` and drafts use them, and those read the files (loadKnowledge).
  */
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface JsonRegExp {
   source: string;
