@@ -1,4 +1,4 @@
-import { sqlstatesOf } from './sqlstate.js';
+import { isSqlstateClass, sqlstatesOf } from './sqlstate.js';
 import type { ErrorRecord, Frame, NormalisedInput, ParsedPaste } from './types.js';
 
 export const MAX_MESSAGE_CHARS = 4000;
@@ -70,6 +70,8 @@ function isPlausibleType(type: string, knownTypes: ReadonlySet<string>, inTraceb
   const short = type.slice(type.lastIndexOf('.') + 1);
   if (knownTypes.has(short) || knownTypes.has(type)) return short.length >= 3;
   if (LOWERCASE_TYPES.has(short)) return type.includes('.');
+  // psycopg's classes carry no Error suffix (`psycopg2.errors.UndefinedTable`, `InFailedSqlTransaction`).
+  if (isSqlstateClass(type)) return true;
   if (!/^[A-Z]/.test(short) || short.length < 3) return false;
   if (TYPE_SUFFIX.test(short)) return true;
   // After a traceback any class-like name is an exception (`asyncpg.exceptions.DataError`, `Abort`).

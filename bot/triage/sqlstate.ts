@@ -74,6 +74,11 @@ export function sqlstatesOf(type: string, message: string): string[] {
   return [...out];
 }
 
+/** True for a driver's per-SQLSTATE exception class (`psycopg2.errors.UndefinedTable`, `UndefinedTableError`). */
+export function isSqlstateClass(type: string): boolean {
+  return sqlstatesOf(type, '').length > 0;
+}
+
 /** A SQLSTATE PostgreSQL raises for unrelated conditions: it corroborates a signature, never matches alone. */
 export function isBroadSqlstate(code: string): boolean {
   return BROAD.has(code);
