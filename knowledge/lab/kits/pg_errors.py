@@ -47,6 +47,11 @@ class Session:
 
             self.conn = psycopg2.connect(dsn, **connect_args)
             self.loop = None
+        elif driver == "psycopg":  # psycopg 3: same transaction behaviour as psycopg2 here
+            import psycopg
+
+            self.conn = psycopg.connect(dsn, **connect_args)
+            self.loop = None
         elif driver == "asyncpg":
             import asyncpg
 

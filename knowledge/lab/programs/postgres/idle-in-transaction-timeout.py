@@ -2,10 +2,14 @@
 
 slow-work-in-transaction: the request opens a transaction, then calls a slow service (1 s) before
 its next statement; idle_in_transaction_session_timeout (300ms here) ends the session.
+
+Run through psycopg 3 only: psycopg2 and asyncpg report just the closed connection ("server closed
+the connection unexpectedly", ConnectionDoesNotExistError), not the server's reason (the lab saw
+that on both worlds); psycopg reports the FATAL itself from 3.2.4 (psycopg/psycopg#988).
 """
 import time
 
-from kits.pg_errors import Session, admin, both_drivers, expect_fix
+from kits.pg_errors import Session, admin, expect_fix
 
 import labkit
 
@@ -22,7 +26,7 @@ def slow_work_in_transaction(driver, fix):
     try:
         timeout = "10s" if fix == "raise-idle-timeout" else "300ms"
         main.execute(f"SET idle_in_transaction_session_timeout = '{timeout}'")  # usually set on the role or server
-        if driver == "psycopg2":
+        if driver != "asyncpg":
             main.commit()
         begin(main)
         order_id = main.execute("INSERT INTO orders (state) VALUES ('new') RETURNING id")[0][0]
@@ -40,4 +44,4 @@ def slow_work_in_transaction(driver, fix):
             pass
 
 
-labkit.run(both_drivers({"slow-work-in-transaction": slow_work_in_transaction}))
+labkit.run({"slow-work-in-transaction": lambda fix: slow_work_in_transaction("psycopg", fix)})
