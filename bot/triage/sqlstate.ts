@@ -39,9 +39,9 @@ const EXPLICIT = /\b(?:SQLSTATE|[Ss]qlstate|SQLState|sqlState|sql_state|pgcode|S
 const VERBOSE = /(?:^|\s)(?:ERROR|FATAL|PANIC):\s{1,3}([0-9A-Z]{5}):\s/g;
 // The same line once the log prefix and level are taken off (normalise.ts): `42P01: relation ...`.
 const VERBOSE_HEAD = /^\s{0,3}([0-9A-Z]{5}):\s/;
-// node-postgres prints the error object: `severity: 'ERROR', code: '42703',` (quoted, so a port
-// or a count is never read as one).
-const NODE_PG = /\bcode: '([0-9A-Z]{5})'/g;
+// node-postgres prints the error object: `severity: 'ERROR', code: '42703',`, and JSON loggers
+// `"code": "23P01"` (quoted, so a port or a count is never read as one).
+const NODE_PG = /\bcode['"]?:\s{0,2}['"]([0-9A-Z]{5})['"]/g;
 
 function classCode(driver: string, name: string): string | null {
   const key: Driver = driver.startsWith('asyncpg') ? 'asyncpg' : driver.startsWith('psycopg2') ? 'psycopg2' : 'psycopg';
