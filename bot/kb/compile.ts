@@ -46,6 +46,8 @@ export interface Fault {
   fixOnce: TextSpec | null;
   signatures: CompiledSignature[];
   codes: string[];
+  /** PostgreSQL SQLSTATEs this fault is (`42P01`), matched like codes (knowledge/README.md, "SQLSTATEs"). */
+  sqlstates: string[];
   phrases: string[];
   priority: number;
   causes: CompiledCause[];
@@ -262,6 +264,7 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
       fixOnce: spec.fix_once ?? null,
       signatures,
       codes: spec.match.codes,
+      sqlstates: spec.match.sqlstates,
       phrases: spec.match.phrases,
       priority: spec.match.priority,
       causes,

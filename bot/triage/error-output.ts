@@ -25,6 +25,17 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // PostgreSQL / libpq / psql and CLI tools: `FATAL:  sorry, too many clients`, alembic's
   // `  FAILED: Multiple heads are present`, `error: ...`.
   { gate: (l) => /^\s{0,8}[EFPefp]/.test(l), re: /^\s{0,8}(?:(?:FATAL|ERROR|PANIC|FAILED):\s|psql: error:|error: |fatal: )/ },
+  // PostgreSQL's own severity inside a line, as libpq formats it (two spaces after the colon),
+  // behind whatever a tool or logger put first: `2023-10-23 09:52:01 UTC [2982438] app@db ERROR:  could
+  // not serialize access`, `PG::UndefinedColumn: ERROR:  column ...`, `SQLSTATE[42703]: ...: 7 ERROR:  ...`.
+  { gate: (l) => l.includes('ERROR:  ') || l.includes('FATAL:  ') || l.includes('PANIC:  '), re: /\b(?:ERROR|FATAL|PANIC): {2}\S/ },
+  // A PostgreSQL SQLSTATE as drivers and loggers print it: PHP's `SQLSTATE[55P03]: Lock not
+  // available`, pgx's `(SQLSTATE 42703)`, node-postgres' `code: '42P01'` and JSON `"errorCode": "55P03"`.
+  { gate: (l) => l.includes('SQLSTATE') || /code/i.test(l), re: /SQLSTATE\[[0-9A-Z]{5}\]|\(SQLSTATE [0-9A-Z]{5}\)|\b(?:code|errorCode|sqlState)['"]?:\s{0,2}['"][0-9A-Z]{5}['"]/ },
+  // A driver's exception as other stacks print PostgreSQL's errors: SQLAlchemy's message without
+  // its type (`(psycopg2.errors.UndefinedObject) type "vector" does not exist`), Ruby's pg gem
+  // (`PG::InFailedSqlTransaction: ERROR: ...`), JDBC (`PSQLException: ERROR: type ...`).
+  { gate: (l) => l.includes('(psycopg') || l.includes('(asyncpg') || l.includes('PG::') || l.includes('PSQLException'), re: /^\s{0,8}\((?:psycopg2?|asyncpg)\.[\w.]{1,100}\) |\bPG::[A-Z]\w{1,60}: (?:ERROR|FATAL):|\bPSQLException: (?:ERROR|FATAL):/ },
   // A level in brackets: celery `[2024-05-14 09:12:03,551: ERROR/ForkPoolWorker-2]`, Apache
   // `[error] [client 10.1.2.3]`, nginx `[crit]`.
   { gate: (l) => l.startsWith('['), re: /^\[[^\]]{0,100}\b(?:ERROR|CRITICAL|FATAL|error|crit|emerg|alert)\b[^\]]{0,100}\]/ },

@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import type { CompiledSignature, Fault } from '../kb/compile.js';
+import { isBroadSqlstate } from './sqlstate.js';
 import type { Candidate, ErrorRecord, MatchMethod } from './types.js';
 
 /** At or above this confidence the bot replies unasked (knowledge/README.md, "Matching"). */
@@ -59,6 +60,7 @@ export class FaultIndex {
   private readonly byType = new Map<string, CompiledSignature[]>();
   private readonly byAnchor = new Map<string, CompiledSignature[]>();
   private readonly byCode = new Map<string, string[]>();
+  private readonly bySqlstate = new Map<string, string[]>();
   private readonly phrases: Phrase[] = [];
   private readonly byToken = new Map<string, number[]>();
 
@@ -76,6 +78,7 @@ export class FaultIndex {
         if (sig.code && !sig.typeShort && !sig.message) push(this.byCode, sig.code, fault.id);
       }
       for (const code of fault.codes) if (!this.byCode.get(code)?.includes(fault.id)) push(this.byCode, code, fault.id);
+      for (const state of fault.sqlstates) if (!this.bySqlstate.get(state)?.includes(fault.id)) push(this.bySqlstate, state, fault.id);
       for (const text of fault.phrases) {
         const idx = this.phrases.length;
         const tokens = phraseTokens(text);
@@ -121,7 +124,7 @@ export class FaultIndex {
       }
       const base = sig.typeShort && sig.message ? CONFIDENCE.typeAndMessage : sig.message ? CONFIDENCE.messageOnly : CONFIDENCE.typeOnly;
       const fault = this.faults.get(sig.faultId);
-      const hasCode = (fault?.codes ?? []).some((c) => record.codes.includes(c)) || Boolean(sig.code);
+      const hasCode = (fault?.codes ?? []).some((c) => record.codes.includes(c)) || (fault?.sqlstates ?? []).some((s) => record.sqlstates.includes(s)) || Boolean(sig.code);
       offer(sig.faultId, Math.min(0.99, base + (hasCode ? CONFIDENCE.codeBoost : 0)), hasCode ? 'code' : 'signature', captures, position);
     };
 
@@ -132,6 +135,16 @@ export class FaultIndex {
     }
     for (const code of record.codes) {
       const ids = this.byCode.get(code) ?? [];
+      for (const id of ids) {
+        if (best.has(id)) continue;
+        offer(id, ids.length === 1 ? CONFIDENCE.uniqueCode : CONFIDENCE.sharedCodeTotal / ids.length, 'code', {}, record.message.length);
+      }
+    }
+    // A SQLSTATE is a code too: deterministic where one fault carries it, whatever the message's
+    // language or wording. A broad one (28000) only corroborates a signature, above.
+    for (const state of record.sqlstates) {
+      if (isBroadSqlstate(state)) continue;
+      const ids = this.bySqlstate.get(state) ?? [];
       for (const id of ids) {
         if (best.has(id)) continue;
         offer(id, ids.length === 1 ? CONFIDENCE.uniqueCode : CONFIDENCE.sharedCodeTotal / ids.length, 'code', {}, record.message.length);
@@ -216,7 +229,7 @@ export class FaultIndex {
   }
 
   faultsForCode(code: string): Fault[] {
-    return (this.byCode.get(code) ?? []).flatMap((id) => this.faults.get(id) ?? []);
+    return (this.byCode.get(code) ?? this.bySqlstate.get(code.toUpperCase()) ?? []).flatMap((id) => this.faults.get(id) ?? []);
   }
 }
 

@@ -1,3 +1,4 @@
+import { isSqlstateClass, sqlstatesOf } from './sqlstate.js';
 import type { ErrorRecord, Frame, NormalisedInput, ParsedPaste } from './types.js';
 
 export const MAX_MESSAGE_CHARS = 4000;
@@ -38,12 +39,13 @@ export function isLibraryPath(file: string): boolean {
 
 function emptyRecord(kind: ErrorRecord['kind'], type: string, message: string, lineIndex: number): ErrorRecord {
   const shortType = type.includes('.') ? type.slice(type.lastIndexOf('.') + 1) : type;
-  return { kind, type, shortType, message, frames: [], codes: [], sql: null, hadParameters: false, link: null, lineIndex };
+  return { kind, type, shortType, message, frames: [], codes: [], sqlstates: [], sql: null, hadParameters: false, link: null, lineIndex };
 }
 
 /** Splits SQLAlchemy's trailers out of a message and collects library error codes. */
 export function finishMessage(record: ErrorRecord, raw: string): void {
   let message = raw.length > MAX_MESSAGE_CHARS * 2 ? raw.slice(0, MAX_MESSAGE_CHARS * 2) : raw;
+  record.sqlstates = sqlstatesOf(record.type, message);
   const codes = new Set(record.codes);
   for (const m of message.matchAll(BACKGROUND)) if (m[2]) codes.add(m[2]);
   for (const m of message.matchAll(PYDANTIC_LINK)) if (m[1]) codes.add(m[1]);
@@ -68,6 +70,8 @@ function isPlausibleType(type: string, knownTypes: ReadonlySet<string>, inTraceb
   const short = type.slice(type.lastIndexOf('.') + 1);
   if (knownTypes.has(short) || knownTypes.has(type)) return short.length >= 3;
   if (LOWERCASE_TYPES.has(short)) return type.includes('.');
+  // psycopg's classes carry no Error suffix (`psycopg2.errors.UndefinedTable`, `InFailedSqlTransaction`).
+  if (isSqlstateClass(type)) return true;
   if (!/^[A-Z]/.test(short) || short.length < 3) return false;
   if (TYPE_SUFFIX.test(short)) return true;
   // After a traceback any class-like name is an exception (`asyncpg.exceptions.DataError`, `Abort`).

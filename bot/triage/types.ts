@@ -32,6 +32,8 @@ export interface ErrorRecord {
   frames: Frame[];
   /** Library error codes on this record (`xd2s` from sqlalche.me/e/20/xd2s, pydantic's `missing`). */
   codes: string[];
+  /** PostgreSQL SQLSTATEs the record carries: explicit (`SQLSTATE 42P01`, `pgcode`) or a driver's class (`UndefinedTableError`). */
+  sqlstates: string[];
   sql: string | null;
   /** True when a [parameters: ...] trailer was present (its values are user data and are dropped). */
   hadParameters: boolean;

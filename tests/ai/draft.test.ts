@@ -38,8 +38,8 @@ describe('faultline knowledge draft', () => {
     const r = await run(['knowledge', 'draft', fingerprint], env, dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const file = join(dir, 'knowledge', 'drafts', 'sqlalchemy', 'check-constraint-violated-on-insert.yaml');
-    expect(r.stdout).toContain('Wrote a DRAFT for review: knowledge/drafts/sqlalchemy/check-constraint-violated-on-insert.yaml');
+    const file = join(dir, 'knowledge', 'drafts', 'sqlalchemy', 'trigger-rejected-the-order-total.yaml');
+    expect(r.stdout).toContain('Wrote a DRAFT for review: knowledge/drafts/sqlalchemy/trigger-rejected-the-order-total.yaml');
     expect(r.stdout).toContain('Schema: valid. Its example matches the draft');
 
     const yaml = readFileSync(file, 'utf8');
@@ -49,12 +49,12 @@ describe('faultline knowledge draft', () => {
     expect(leakedSecrets(yaml)).toEqual([]);
     expect(yaml).not.toContain(HOST);
     const data = faultFileSchema.parse(parseYaml(yaml));
-    expect(data.match.signatures[0]).toEqual({ type: 'sqlalchemy.exc.IntegrityError', message: 'violates check constraint' });
-    expect(data.match.codes).toEqual(['gkpj']);
+    expect(data.match.signatures[0]).toEqual({ type: 'sqlalchemy.exc.InternalError', message: 'order total must not be negative' });
+    expect(data.match.codes).toEqual(['2j85']);
     expect(data.fixes.map((f) => f.id)).toEqual(['validate-total-before-the-insert', 'map-integrityerror-to-a-422']);
-    expect(data.fixes[0]!.docs).toEqual(['https://sqlalche.me/e/20/gkpj']);
+    expect(data.fixes[0]!.docs).toEqual(['https://sqlalche.me/e/20/2j85']);
     expect(data.title.ja).toContain(TODO);
-    expect(data.examples[0]!.input).toContain('violates check constraint "orders_total_check"');
+    expect(data.examples[0]!.input).toContain('(psycopg2.errors.RaiseException) order total must not be negative');
 
     // Never overwrites a draft someone may be editing.
     const again = await run(['knowledge', 'draft', fingerprint], env, dir);
@@ -85,7 +85,7 @@ describe('faultline knowledge draft', () => {
     store.close();
     const r = await run(['knowledge', 'draft', fingerprint, '--out', '-'], env, dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('violates check constraint "orders_total_check"');
+    expect(r.stdout).toContain('(psycopg2.errors.RaiseException) order total must not be negative');
     expect(leakedSecrets(r.stdout)).toEqual([]);
     expect(r.stdout).not.toContain(HOST);
   });

@@ -1,7 +1,7 @@
 /**
- * An error the catalogue does not know (a CHECK constraint; the catalogue has the NOT NULL,
- * foreign key and unique violations, which come back as the nearest faults), pasted with the
- * things people paste along with it.
+ * An error the catalogue does not know (a PL/pgSQL trigger's RAISE EXCEPTION, P0001: the
+ * catalogue has the constraint violations, CHECK included since issue 14, which come back as the
+ * nearest faults), pasted with the things people paste along with it.
  */
 export const SECRETS = {
   dsnPassword: 'Sup3rS3cretPw',
@@ -21,11 +21,12 @@ export const UNKNOWN_ERROR = `Traceback (most recent call last):
     await session.commit()
   File "/srv/acme/.venv/lib/python3.12/site-packages/sqlalchemy/ext/asyncio/session.py", line 1012, in commit
     await greenlet_spawn(self.sync_session.commit)
-sqlalchemy.exc.IntegrityError: (psycopg2.errors.CheckViolation) new row for relation "orders" violates check constraint "orders_total_check"
-DETAIL:  Failing row contains (42, ${SECRETS.email}, ${SECRETS.sqlParameter}, -5).
+sqlalchemy.exc.InternalError: (psycopg2.errors.RaiseException) order total must not be negative
+DETAIL:  order for ${SECRETS.email}: total -5
+CONTEXT:  PL/pgSQL function orders_check_total() line 4 at RAISE
 [SQL: INSERT INTO orders (customer_email, street, total) VALUES (%(customer_email)s, %(street)s, %(total)s) RETURNING orders.id]
 [parameters: {'customer_email': '${SECRETS.email}', 'street': '${SECRETS.sqlParameter}', 'total': -5}]
-(Background on this error at: https://sqlalche.me/e/20/gkpj)
+(Background on this error at: https://sqlalche.me/e/20/2j85)
 engine url: postgresql+psycopg2://billing:${SECRETS.dsnPassword}@${HOST}:5432/billing
 OPENAI_API_KEY=${SECRETS.openaiKey}
 SLACK_BOT_TOKEN=${SECRETS.slackToken}

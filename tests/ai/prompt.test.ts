@@ -15,8 +15,8 @@ describe('the prompt', () => {
     expect(leakedSecrets(text)).toEqual([]);
     expect(text).not.toContain(HOST);
     expect(text).not.toContain('/srv/acme');
-    expect(text).toContain('The error to explain: sqlalchemy.exc.IntegrityError: (psycopg2.errors.CheckViolation) new row for relation "orders" violates check constraint "orders_total_check"');
-    expect(text).toContain('Failing row contains (<redacted>).');
+    expect(text).toContain('The error to explain: sqlalchemy.exc.InternalError: (psycopg2.errors.RaiseException) order total must not be negative');
+    expect(text).toContain('CONTEXT:  PL/pgSQL function orders_check_total() line 4 at RAISE');
     expect(text).toContain('[SQL: INSERT INTO orders (customer_email, street, total)');
     expect(text).not.toContain('[parameters:');
     expect(text).toContain('driver: psycopg2');

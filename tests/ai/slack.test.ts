@@ -89,7 +89,8 @@ describe('the LLM fallback in Slack', () => {
 
     expect(openai.requests).toHaveLength(1);
     expect(leakedSecrets(openai.requests[0]!.body)).toEqual([]);
-    expect(openai.requests[0]!.body).toContain('sqlalchemy.integrity-not-null');
+    const near = shippedEngine().index.search('InternalError (psycopg2.errors.RaiseException) order total must not be negative', 1)[0]!.fault;
+    expect(openai.requests[0]!.body).toContain(near.id);
     expect(leakedSecrets(JSON.stringify(bot.slack.calls))).toEqual([]);
     expect(leakedSecrets(bot.logs.join('\n'))).toEqual([]);
 

@@ -49,8 +49,8 @@ function listen(handle: (req: RecordedRequest, res: ServerResponse) => void | Pr
 
 /** What the stand-in model says unless told otherwise: it uses the host placeholder it was given. */
 export const MODEL_ANSWER = {
-  title: 'CHECK constraint violated on insert',
-  cause: 'The INSERT into orders wrote a total that the CHECK constraint orders_total_check rejects (a negative total). The database at <HOST_1> refused the row; SQLAlchemy wrapped it in IntegrityError.',
+  title: 'Trigger rejected the order total',
+  cause: 'The INSERT into orders fired the trigger function orders_check_total, which raised an exception for a negative total. The database at <HOST_1> refused the row; SQLAlchemy wrapped it in InternalError.',
   library: 'sqlalchemy',
   confidence: 0.72,
   fixes: [

@@ -5,7 +5,7 @@ import type { Lang } from '../../triage/types.js';
 import { UsageError, type CliCommandModule } from '../command.js';
 import { resolveLang } from './diagnose.js';
 
-/** Finds a fault by id or by a library error code (`xd2s`). */
+/** Finds a fault by id, a library error code (`xd2s`) or a SQLSTATE (`42P01`). */
 export function findFault(engine: Engine, key: string): Fault[] {
   const exact = engine.fault(key.trim());
   if (exact) return [exact];
@@ -15,7 +15,7 @@ export function findFault(engine: Engine, key: string): Fault[] {
 export function describeFault(fault: Fault, lang: Lang): string {
   const lines = [`${fault.title[lang]}  [${fault.id}]`, '', fault.summary[lang], ''];
   const sigs = fault.signatures.map((s) => [s.type, s.message?.source].filter(Boolean).join(': '));
-  lines.push(`Recognised by: ${[...sigs, ...fault.codes.map((c) => `code ${c}`)].join(' | ')}`, '');
+  lines.push(`Recognised by: ${[...sigs, ...fault.codes.map((c) => `code ${c}`), ...fault.sqlstates.map((c) => `SQLSTATE ${c}`)].join(' | ')}`, '');
   lines.push(lang === 'ja' ? '原因のパターン:' : 'Variants:');
   for (const c of fault.causes) lines.push(`  - ${c.title[lang]} (${c.id})`);
   lines.push('', lang === 'ja' ? '対処法:' : 'Fixes:');
