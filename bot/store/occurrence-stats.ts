@@ -59,8 +59,8 @@ function unionOf(slices: PeriodSlices, workspace: string | null | undefined, rol
   return { sql: parts.join('\nUNION ALL\n'), params };
 }
 
-// Not `:ws IS NULL OR ...`: PostgreSQL cannot type a parameter first seen in `IS NULL`.
-const IN_WORKSPACE = `workspace = coalesce(:ws, workspace)`;
+// The CAST lets PostgreSQL type a parameter first seen in `IS NULL`; SQLite reads it as is.
+const IN_WORKSPACE = `(CAST(:ws AS TEXT) IS NULL OR workspace = :ws)`;
 
 // Raw edge rows name only columns of the covering index `occurrences_at`, so they are read
 // from the index alone. An edge row offers its own id as a link candidate; candidates without
@@ -227,7 +227,7 @@ export function createOccurrenceStats(query: ReadQuery): OccurrenceStats {
       query<FeedbackCount>(
         `SELECT o.fault_id AS "faultId", f.kind, f.fix_id AS "fixId", count(*) AS n
          FROM feedback f JOIN occurrences o ON o.id = f.occurrence_id
-         WHERE f.at >= :from AND f.at < :to AND o.workspace = coalesce(:ws, o.workspace)
+         WHERE f.at >= :from AND f.at < :to AND (CAST(:ws AS TEXT) IS NULL OR o.workspace = :ws)
          GROUP BY o.fault_id, f.kind, f.fix_id`,
         { from: p.from, to: p.to, ws: p.workspace ?? null },
       ),

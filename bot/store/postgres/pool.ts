@@ -39,6 +39,12 @@ export function createPool(options: PoolOptions): pg.Pool {
   // An idle connection dropped by the server emits here; without a listener it would crash the
   // process. The next query reconnects.
   pool.on('error', () => {});
+  // The digest's queries are short aggregations over rollups: JIT compilation (on by default
+  // since PostgreSQL 12, triggered by their estimated cost) costs more than it saves, and the
+  // DISTINCT over a week of (fault, user) pairs must not spill to disk at the 4 MB default.
+  pool.on('connect', (client) => {
+    client.query(`SET jit = off; SET work_mem = '32MB'`).catch(() => {});
+  });
   return pool;
 }
 
