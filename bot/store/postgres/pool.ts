@@ -34,17 +34,16 @@ export function createPool(options: PoolOptions): pg.Pool {
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     lock_timeout: options.lockTimeoutMs ?? 2000,
     application_name: 'faultline',
+    // Session settings sent at connect. The digest's queries are short aggregations over
+    // rollups: JIT compilation (on by default since PostgreSQL 12, triggered by their estimated
+    // cost) costs more than it saves, and the DISTINCT over a week of (fault, user) pairs must
+    // not spill to disk at the 4 MB default.
+    options: '-c jit=off -c work_mem=32MB',
     types,
   });
   // An idle connection dropped by the server emits here; without a listener it would crash the
   // process. The next query reconnects.
   pool.on('error', () => {});
-  // The digest's queries are short aggregations over rollups: JIT compilation (on by default
-  // since PostgreSQL 12, triggered by their estimated cost) costs more than it saves, and the
-  // DISTINCT over a week of (fault, user) pairs must not spill to disk at the 4 MB default.
-  pool.on('connect', (client) => {
-    client.query(`SET jit = off; SET work_mem = '32MB'`).catch(() => {});
-  });
   return pool;
 }
 
@@ -74,10 +73,11 @@ export function toPositional(sql: string, params: NamedParams): { text: string; 
  * instead of treating them as bugs.
  */
 export function asStoreError(err: unknown): unknown {
-  if (err instanceof pg.DatabaseError) return err;
-  if (err instanceof StoreUnavailableError) return err;
-  if (err instanceof TypeError || err instanceof RangeError) return err;
-  return new StoreUnavailableError('database unreachable', { cause: err });
+  // The client's own connection failures are plain Errors (a refused or reset socket, "Connection
+  // terminated", a pool timeout), or an AggregateError when every address of a host refused.
+  // Anything of another class (pg.DatabaseError, SchemaTooNewError, TypeError...) is passed on.
+  const plain = err instanceof Error && (err.constructor === Error || err instanceof AggregateError);
+  return plain ? new StoreUnavailableError('database unreachable', { cause: err }) : err;
 }
 
 export async function query<T>(db: Queryable, text: string, values: readonly unknown[] = []): Promise<T[]> {
