@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One throwaway PostgreSQL for the run (tests/global-setup.ts): the store's contract suite
+    // and the multi-process tests use it.
+    globalSetup: ['tests/global-setup.ts'],
   },
 });

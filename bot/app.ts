@@ -64,7 +64,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   // in the database, makes sure it never produces a second reply, even across a restart.
   app.use(async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !services.store.slack.markEventSeen(eventId)) {
+    if (typeof eventId === 'string' && !(await services.store.slack.markEventSeen(eventId))) {
       logger.info('faultline.duplicate_event', { event: eventId, retry: context.retryNum ?? 0, reason: context.retryReason ?? null });
       return;
     }

@@ -19,7 +19,8 @@ import { errorFields, platformError } from './listeners/slack-errors.js';
 import { createSnippetReader } from './listeners/snippet-files.js';
 import { defaultRedactor } from './redact/redact.js';
 import { RedactionRulesError } from './redact/rule-files.js';
-import { openStore } from './store/open-store.js';
+import { connectStore } from './store/connect-store.js';
+import { StoreUnavailableError } from './store/store-health.js';
 import { UserKeyError } from './store/user-key.js';
 import { isEntryPoint } from './entry-point.js';
 
@@ -60,7 +61,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const { engine, problems } = await loadEngineQuick(options.knowledgeDir);
   if (problems.length) log.warn('faultline.knowledge_problems', { count: problems.length, detail: describeProblems(problems) });
 
-  const store = openStore({ path: config.store.dbPath, userKey: config.store.userKey, userKeyFile: config.store.userKeyFile, storeRawUserIds: config.store.storeRawUserIds, now: options.now });
+  const store = await connectStore(config.store, { nonBlocking: true, now: options.now, log: (event, fields) => log.warn(`faultline.${event}`, fields) });
   let shuttingDown = false;
   const services: Services = {
     engine,
@@ -78,13 +79,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
   const health = (): HealthReport => {
     if (shuttingDown) return { ok: false, reason: 'shutting down', inFlight: services.inFlight.size };
-    try {
-      // A cheap read proves the database file is open and readable.
-      store.occurrences.get(0);
-      return { ok: true, inFlight: services.inFlight.size };
-    } catch {
-      return { ok: false, reason: 'database unavailable', inFlight: services.inFlight.size };
-    }
+    // The store's own probe and every write keep this current (a disk that fills shows here
+    // within a probe interval); the bot keeps answering meanwhile.
+    const report = store.health();
+    return report.ok ? { ok: true, inFlight: services.inFlight.size } : { ok: false, reason: `store: ${report.reason}`, inFlight: services.inFlight.size };
   };
 
   const app = createSlackApp({ slack: config.slack, services, logger: log, health });
@@ -126,7 +124,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         await digest.start();
       }
     }
-    log.info('faultline.started', { mode: config.slack.socketMode ? 'socket' : 'http', port, db: store.path });
+    log.info('faultline.started', { mode: config.slack.socketMode ? 'socket' : 'http', port, store: store.backend, db: store.location });
 
     let stopping: Promise<void> | null = null;
     return {
@@ -141,7 +139,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
           const drained = await services.inFlight.drain(graceMs);
           if (!drained) log.warn('faultline.shutdown_unfinished', { inFlight: services.inFlight.size });
           await services.diagnoser.close();
-          store.close();
+          await store.close();
           log.info('faultline.stopped', { drained });
         })();
         return stopping;
@@ -149,7 +147,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     };
   } catch (err) {
     for (const stop of stopJobs) stop();
-    store.close();
+    await store.close();
     throw err;
   }
 }
@@ -173,7 +171,7 @@ export async function runBot(env: NodeJS.ProcessEnv, io: { stderr: NodeJS.Writab
   try {
     bot = await startBot(config);
   } catch (err) {
-    if (err instanceof StartupError || err instanceof UserKeyError || err instanceof RedactionRulesError) {
+    if (err instanceof StartupError || err instanceof UserKeyError || err instanceof RedactionRulesError || err instanceof StoreUnavailableError) {
       io.stderr.write(`Faultline cannot start: ${err.message}\n`);
       return 1;
     }

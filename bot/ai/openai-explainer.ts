@@ -153,19 +153,19 @@ export function createOpenAiExplainer(options: OpenAiExplainerOptions): Fallback
     return out;
   };
 
-  const readCache = (key: AiCacheKey): CachedAnswerEntry | null => {
-    const hit = store.get(key, now());
+  const readCache = async (key: AiCacheKey): Promise<CachedAnswerEntry | null> => {
+    const hit = await store.get(key, now());
     if (!hit) return null;
     const parsed = cachedAnswerSchema.safeParse(hit.value);
     return parsed.success ? parsed.data : null;
   };
 
   /** Null when the workspace may call now (and the call is counted), else the bound that tripped. */
-  const takeBudget = (workspace: string): ExplainOutcome | null => {
+  const takeBudget = async (workspace: string): Promise<ExplainOutcome | null> => {
     const at = now();
-    if (store.used(workspace, 'day', at) >= options.dailyBudget) return 'over-budget';
-    if (!store.consume(workspace, 'minute', options.ratePerMinute, at).allowed) return 'rate-limited';
-    if (!store.consume(workspace, 'day', options.dailyBudget, at).allowed) return 'over-budget';
+    if ((await store.used(workspace, 'day', at)) >= options.dailyBudget) return 'over-budget';
+    if (!(await store.consume(workspace, 'minute', options.ratePerMinute, at)).allowed) return 'rate-limited';
+    if (!(await store.consume(workspace, 'day', options.dailyBudget, at)).allowed) return 'over-budget';
     return null;
   };
 
@@ -215,7 +215,7 @@ export function createOpenAiExplainer(options: OpenAiExplainerOptions): Fallback
         nearest,
         example: prompt.example,
       };
-      store.put(key, entry, ttl, now());
+      await store.put(key, entry, ttl, now());
       log?.info('faultline.ai_answered', { ...fields(), confidence: answer.confidence, fixes: answer.fixes.length });
       return { answer, outcome: 'answered' };
     } catch (err) {
@@ -244,7 +244,7 @@ export function createOpenAiExplainer(options: OpenAiExplainerOptions): Fallback
       const nearest = grounding(d);
       const prompt = buildPrompt(input, nearest);
 
-      const hit = readCache(key);
+      const hit = await readCache(key);
       if (hit) {
         log?.info('faultline.ai_cached', { fp: key.fingerprint, model, prompt: key.promptVersion });
         return { answer: toAnswer(hit.answer, prompt.restore, model, true), outcome: 'cached' };
@@ -258,14 +258,21 @@ export function createOpenAiExplainer(options: OpenAiExplainerOptions): Fallback
       let flight = inFlight.get(flightKey);
       if (!flight) {
         const workspace = input.workspace || CLI_WORKSPACE;
-        const bound = takeBudget(workspace);
-        if (bound) {
-          log?.info('faultline.ai_bound', { fp: key.fingerprint, workspace, outcome: bound });
-          return { answer: null, outcome: bound };
-        }
-        flight = callWithin(prompt, key, input, nearest.map((g) => g.id));
+        // The flight is registered before the budget is read (an await), so a second paste of
+        // the same error arriving meanwhile joins it instead of paying for its own call.
+        const started = (async (): Promise<ModelResult | ExplainOutcome> => {
+          const bound = await takeBudget(workspace);
+          if (bound) return bound;
+          return callWithin(prompt, key, input, nearest.map((g) => g.id));
+        })();
+        flight = started.then((r) => (typeof r === 'string' ? { answer: null, outcome: r } : r));
         inFlight.set(flightKey, flight);
         void flight.finally(() => inFlight.delete(flightKey));
+        const first = await started;
+        if (typeof first === 'string') {
+          log?.info('faultline.ai_bound', { fp: key.fingerprint, workspace, outcome: first });
+          return { answer: null, outcome: first };
+        }
       }
       const result = await flight;
       return result.answer ? { answer: toAnswer(result.answer, prompt.restore, model, false), outcome: 'answered' } : { answer: null, outcome: result.outcome };

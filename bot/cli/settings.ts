@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type CoreConfig } from '../config.js';
-import { openStore, type Store } from '../store/open-store.js';
+import { connectStore } from '../store/connect-store.js';
+import { describeDatabaseUrl, type Store } from '../store/store.js';
 import type { CliContext } from './command.js';
 
 /**
@@ -16,18 +17,27 @@ export function loadCliConfig(ctx: CliContext, consequence = ''): CoreConfig | n
   }
 }
 
-/** Opens the configured database (or another path, e.g. ':memory:'), as the bot does. */
-export function openConfiguredStore(config: CoreConfig, path: string = config.store.dbPath): Store {
-  return openStore({ path, userKey: config.store.userKey, userKeyFile: config.store.userKeyFile, storeRawUserIds: config.store.storeRawUserIds });
+/**
+ * Opens the configured store as the bot does: PostgreSQL when DATABASE_URL is set, else the
+ * SQLite file (or another path, e.g. ':memory:').
+ */
+export function openConfiguredStore(config: CoreConfig, path?: string): Promise<Store> {
+  return connectStore(config.store, path === undefined || path === config.store.dbPath ? {} : { path });
+}
+
+/** Where the store is, for messages: the SQLite file or the PostgreSQL URL without its password. */
+export function storeLocation(config: CoreConfig): string {
+  return config.store.databaseUrl ? describeDatabaseUrl(config.store.databaseUrl) : config.store.dbPath;
 }
 
 /** openConfiguredStore that reports an unusable file instead of throwing. */
-export function tryOpenStore(ctx: CliContext, config: CoreConfig, consequence: string): Store | null {
+export async function tryOpenStore(ctx: CliContext, config: CoreConfig, consequence: string): Promise<Store | null> {
   try {
-    return openConfiguredStore(config);
+    return await openConfiguredStore(config);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
-    ctx.stderr.write(`faultline: cannot open ${config.store.dbPath} (${reason}); ${consequence}. Set FAULTLINE_DB to a writable file.\n`);
+    const fix = config.store.databaseUrl ? 'Check DATABASE_URL and that PostgreSQL is running.' : 'Set FAULTLINE_DB to a writable file.';
+    ctx.stderr.write(`faultline: cannot open ${storeLocation(config)} (${reason}); ${consequence}. ${fix}\n`);
     return null;
   }
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { KnownBlock } from '@slack/types';
 import { Cron } from 'croner';
 import { redact } from '../redact/redact.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import type { Lang } from '../triage/types.js';
 import { computeDigest, isEmptyDigest, type DigestCatalogue } from './digest.js';
 import { renderDigestBlocks } from './digest-render.js';
@@ -88,21 +88,21 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
     if (!period || at - period.to > catchUpMs) return { status: 'not-due' };
     const key = digestPeriodKey(options.channel, options.workspace, period.to);
     const { store } = options;
-    if (!store.digests.claim({ key, from: period.from, to: period.to, channel: options.channel, owner, at })) {
+    if (!(await store.digests.claim({ key, from: period.from, to: period.to, channel: options.channel, owner, at }))) {
       log('digest.claimed-elsewhere', { key });
       return { status: 'claimed-elsewhere', key };
     }
     try {
-      const digest = computeDigest(store.stats, { ...period, workspace: options.workspace, lang: options.lang, catalogue: options.catalogue });
+      const digest = await computeDigest(store.stats, { ...period, workspace: options.workspace, lang: options.lang, catalogue: options.catalogue });
       if (isEmptyDigest(digest)) {
-        store.digests.markEmpty(key);
+        await store.digests.markEmpty(key);
         log('digest.empty', { key });
         return { status: 'empty', key };
       }
       const message = renderDigestBlocks(digest, { lang: options.lang, timeZone: options.timeZone });
       const posted = await options.post(options.channel, message.blocks, message.text);
       const ts = (posted && posted.ts) || null;
-      store.digests.markPosted(key, ts);
+      await store.digests.markPosted(key, ts);
       log('digest.posted', { key, ts, total: digest.total });
       return { status: 'posted', key, ts };
     } catch (err) {
@@ -110,7 +110,7 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
       // is worse than once late by hand (`/faultline digest`).
       // Stored and logged, so redacted like everything else (an HTTP error can echo a header).
       const error = redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).text;
-      store.digests.markFailed(key, error);
+      await store.digests.markFailed(key, error).catch(() => undefined);
       log('digest.failed', { key, error });
       return { status: 'failed', key, error };
     }

@@ -142,7 +142,7 @@ function feedbackByFault(rows: FeedbackCount[]) {
  * Figures come from the store's rollups; the previous period is the one of equal length
  * just before.
  */
-export function computeDigest(stats: OccurrenceStats, options: DigestOptions): Digest {
+export async function computeDigest(stats: OccurrenceStats, options: DigestOptions): Promise<Digest> {
   const { from, to } = options;
   if (!(to > from)) throw new RangeError('digest period must end after it starts');
   const lang = options.lang ?? 'en';
@@ -153,8 +153,14 @@ export function computeDigest(stats: OccurrenceStats, options: DigestOptions): D
   const catalogue = options.catalogue;
   const faultTitle = (id: string) => catalogue?.faultTitle(id, lang) ?? null;
 
-  const hours = stats.faultHours(current);
-  const previousCounts = stats.faultCounts(before);
+  // Independent reads: on PostgreSQL they run side by side on the pool's connections.
+  const [hours, previousCounts, people, feedbackNowRows, feedbackBeforeRows] = await Promise.all([
+    stats.faultHours(current),
+    stats.faultCounts(before),
+    stats.people(current),
+    stats.feedback(current),
+    stats.feedback(before),
+  ]);
   const slices = daySlices(from, to);
   const counts = new Map<string, number>();
   const daily = new Map<string, number[]>();
@@ -171,9 +177,8 @@ export function computeDigest(stats: OccurrenceStats, options: DigestOptions): D
   const unmatchedCount = counts.get('') ?? 0;
   const matched = total - unmatchedCount;
 
-  const people = stats.people(current);
-  const feedbackNow = feedbackByFault(stats.feedback(current));
-  const feedbackBefore = feedbackByFault(stats.feedback(before));
+  const feedbackNow = feedbackByFault(feedbackNowRows);
+  const feedbackBefore = feedbackByFault(feedbackBeforeRows);
 
   const ranked = [...counts.entries()]
     .filter(([key]) => key !== '')
@@ -188,7 +193,7 @@ export function computeDigest(stats: OccurrenceStats, options: DigestOptions): D
     if (list.length < limits.links * 4) list.push(h.lastLinkId);
     candidates.set(h.faultKey, list);
   }
-  const permalinks = stats.permalinks(ranked.flatMap(([id]) => candidates.get(id) ?? []));
+  const permalinks = await stats.permalinks(ranked.flatMap(([id]) => candidates.get(id) ?? []));
   const linksOf = (ids: readonly number[]) =>
     ids.map((id) => permalinks.get(id)).filter((l): l is string => l !== undefined).slice(0, limits.links);
   const faults: DigestFault[] = ranked.map(([id, count]) => {
@@ -222,7 +227,7 @@ export function computeDigest(stats: OccurrenceStats, options: DigestOptions): D
     .map(([id, previous]) => ({ id, title: faultTitle(id), previous }));
 
   // Unknown errors: all of them, and those the LLM answered, by fingerprint.
-  const unmatchedRows = total > 0 ? stats.unmatched(current) : [];
+  const unmatchedRows = total > 0 ? await stats.unmatched(current) : [];
   const byFingerprint = (rows: typeof unmatchedRows) => {
     const out = new Map<string, { n: number; lastId: number; lastLinkId: number | null }>();
     for (const r of rows) {
@@ -237,9 +242,11 @@ export function computeDigest(stats: OccurrenceStats, options: DigestOptions): D
   const topUnmatched = byFingerprint(unmatchedRows).slice(0, limits.unmatched);
   const topAi = byFingerprint(unmatchedRows.filter((r) => r.method === 'ai')).slice(0, limits.ai);
   const shown = [...topUnmatched, ...topAi];
-  const previousUnmatched = stats.unmatchedCounts(before, [...new Set(shown.map(([f]) => f))]);
-  const excerpts = stats.excerpts(shown.map(([, e]) => e.lastId));
-  const unmatchedLinks = stats.permalinks(shown.flatMap(([, e]) => (e.lastLinkId === null ? [] : [e.lastLinkId])));
+  const [previousUnmatched, excerpts, unmatchedLinks] = await Promise.all([
+    stats.unmatchedCounts(before, [...new Set(shown.map(([f]) => f))]),
+    stats.excerpts(shown.map(([, e]) => e.lastId)),
+    stats.permalinks(shown.flatMap(([, e]) => (e.lastLinkId === null ? [] : [e.lastLinkId]))),
+  ]);
   const fingerprintRow = ([fingerprint, e]: (typeof shown)[number]): DigestFingerprint => {
     const link = e.lastLinkId === null ? undefined : unmatchedLinks.get(e.lastLinkId);
     return {

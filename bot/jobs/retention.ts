@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { PurgeResult, Store } from '../store/open-store.js';
+import type { PurgeResult, Store } from '../store/store.js';
 
 export interface RetentionJobOptions {
   store: Store;
@@ -11,16 +11,16 @@ export interface RetentionJobOptions {
 }
 
 /** Purges old excerpts and delivery state daily (and once at start). */
-export function startRetentionJob(options: RetentionJobOptions): { stop(): void; runNow(): PurgeResult } {
+export function startRetentionJob(options: RetentionJobOptions): { stop(): void; runNow(): Promise<PurgeResult> } {
   const log = options.log ?? (() => {});
-  const runNow = () => {
-    const result = options.store.purge(options.retentionDays);
+  const runNow = async () => {
+    const result = await options.store.purge(options.retentionDays);
     log('retention.purged', { ...result });
     return result;
   };
-  const job = new Cron(options.cron ?? '0 4 * * *', { timezone: options.timeZone, protect: true, catch: (err) => log('retention.error', { error: String(err) }) }, () => {
-    runNow();
+  const job = new Cron(options.cron ?? '0 4 * * *', { timezone: options.timeZone, protect: true, catch: (err) => log('retention.error', { error: String(err) }) }, async () => {
+    await runNow();
   });
-  runNow();
+  void runNow().catch((err: unknown) => log('retention.error', { error: String(err) }));
   return { stop: () => job.stop(), runNow };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { Explainer } from '../ai/explainer.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import type { ChannelMode } from '../store/slack-state.js';
 import type { Diagnoser } from '../kb/diagnose-pool.js';
 import type { Engine } from '../triage/diagnose.js';

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { AiAnswer, ExplainInput } from '../ai/explainer.js';
-import { DAY_MS, isRecordable, occurrenceFromDiagnosis, type OccurrenceSource } from '../store/occurrences.js';
+import { DAY_MS, isRecordable, occurrenceFromDiagnosis, type NewOccurrence, type OccurrenceSource } from '../store/occurrences.js';
+import { storeFailureReason } from '../store/store-health.js';
 import type { ReplyKey } from '../store/slack-state.js';
 import { buildAiReply } from '../render/ai-blocks.js';
 import { buildFaultReply, buildLookingIntoIt, buildNoMatchReply, buildUnansweredReply, type SlackMessage } from '../render/blocks.js';
@@ -65,10 +66,49 @@ export async function explainSafely(services: Services, input: ExplainInput): Pr
   }
 }
 
-/** How often the workspace hit a fault in the last 7 days (this occurrence included). */
-export function weekCount(services: Services, workspace: string, faultId: string): number {
+/** How often the workspace hit a fault in the last 7 days (this occurrence included); 1 when the store cannot say. */
+export async function weekCount(services: Services, workspace: string, faultId: string): Promise<number> {
   const now = services.now();
-  return services.store.stats.faultCounts({ from: now - 7 * DAY_MS, to: now + 1, workspace }).get(faultId) ?? 1;
+  try {
+    return (await services.store.stats.faultCounts({ from: now - 7 * DAY_MS, to: now + 1, workspace })).get(faultId) ?? 1;
+  } catch (err) {
+    if (storeFailureReason(err) === null) throw err;
+    return 1;
+  }
+}
+
+/** An occurrence's id, or why it was not recorded (the store is unavailable). */
+export interface RecordOutcome {
+  id: number | null;
+  /** The store's reason when the occurrence could not be recorded; the answer says so. */
+  unrecorded: string | null;
+}
+
+/**
+ * Records an occurrence without ever costing the person their answer: when the store is
+ * unavailable (disk full, locked, unreachable) or its queue is full, the answer goes out
+ * anyway, with a note that it was not recorded.
+ */
+export async function recordOccurrence(services: Services, occurrence: NewOccurrence): Promise<RecordOutcome> {
+  try {
+    return { id: await services.store.occurrences.record(occurrence), unrecorded: null };
+  } catch (err) {
+    const reason = storeFailureReason(err);
+    if (reason === null) throw err;
+    services.log.warn('faultline.not_recorded', { fp: occurrence.fingerprint, reason });
+    return { id: null, unrecorded: reason };
+  }
+}
+
+/** Adds the "not recorded" note before the buttons (there are none without an occurrence). */
+export function withUnrecordedNote(msg: SlackMessage, lang: Diagnosis['lang'], reason: string | null): SlackMessage {
+  if (reason === null) return msg;
+  const note = ui(lang).storeUnavailable.replace('{reason}', reason);
+  const blocks = [...msg.blocks];
+  if (blocks.length >= SLACK_LIMITS.blocksPerMessage) return msg;
+  const actions = blocks.findIndex((b) => b.type === 'actions');
+  blocks.splice(actions < 0 ? blocks.length : actions, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: clip(note, SLACK_LIMITS.contextText).text }] });
+  return { ...msg, blocks };
 }
 
 async function react(services: Services, client: webApi.WebClient, channel: string, ts: string, name: string, remove = false): Promise<void> {
@@ -115,9 +155,10 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
   const worth = worthDiagnosing(d, req.asked);
   const explain = !d.match && worth && services.explainer.enabled;
 
+  let unrecorded: string | null = null;
   const record = async (permalink: string | null, method?: 'ai'): Promise<number | null> => {
     if (!worth || !isRecordable(d)) return null;
-    return services.store.occurrences.record({
+    const outcome = await recordOccurrence(services, {
       ...occurrenceFromDiagnosis(d),
       ...(method ? { method } : {}),
       source: req.source,
@@ -127,7 +168,10 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
       text: req.text,
       permalink,
     });
+    unrecorded = outcome.unrecorded;
+    return outcome.id;
   };
+  const noted = (msg: SlackMessage) => withUnrecordedNote(withNotes(msg, d, req.skippedFiles), d.lang, unrecorded);
 
   if (!d.match && !req.asked && !explain) {
     // An error nobody asked about and nobody knows: no reply, but the digest counts it as a
@@ -137,7 +181,7 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
   }
 
   const key: ReplyKey = { workspace, channel, threadTs: req.threadTs, faultKey: d.match?.id ?? d.fingerprint };
-  if (!services.store.slack.claimReply(key)) {
+  if (!(await services.store.slack.claimReply(key))) {
     services.log.info('faultline.duplicate_reply_skipped', { channel, thread: req.threadTs, fault: key.faultKey });
     return { kind: 'duplicate' };
   }
@@ -147,7 +191,7 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
   const post = async (msg: SlackMessage): Promise<string | null> => {
     const res = await client.chat.postMessage({ channel, thread_ts: req.threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false });
     posted = true;
-    if (res.ts) services.store.slack.setReplyTs(key, res.ts);
+    if (res.ts) await services.store.slack.setReplyTs(key, res.ts).catch((err: unknown) => services.log.warn('faultline.reply_ts_not_saved', { channel, ...errorFields(err) }));
     return res.ts ?? null;
   };
 
@@ -159,31 +203,31 @@ export async function answerInThread(services: Services, req: ThreadRequest): Pr
     if (d.match) {
       occurrenceId = await record(await permalink);
       if (occurrenceId !== null) services.recent.put(occurrenceId, d);
-      const msg = buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: weekCount(services, workspace, d.match.id) });
-      ts = await post(withNotes(msg, d, req.skippedFiles));
+      const msg = buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: await weekCount(services, workspace, d.match.id) });
+      ts = await post(noted(msg));
     } else if (explain) {
       ts = await post(buildLookingIntoIt(lang));
       const answer = await explainSafely(services, { text: req.text, diagnosis: d, lang, workspace });
       occurrenceId = await record(await permalink, answer ? 'ai' : undefined);
       const msg = answer ? buildAiReply(d, answer, { occurrenceId: occurrenceId ?? undefined }) : buildNoMatchReply(d);
       if (!answer) done = 'grey_question';
-      if (ts) await client.chat.update({ channel, ts, text: msg.text, blocks: withNotes(msg, d, req.skippedFiles).blocks });
+      if (ts) await client.chat.update({ channel, ts, text: msg.text, blocks: noted(msg).blocks });
     } else {
       occurrenceId = await record(await permalink);
       done = 'grey_question';
-      ts = await post(withNotes(buildUnansweredReply(d, services.explainer.enabled), d, req.skippedFiles));
+      ts = await post(noted(buildUnansweredReply(d, services.explainer.enabled)));
     }
     await Promise.all([react(services, client, channel, req.messageTs, 'eyes', true), react(services, client, channel, req.messageTs, done)]);
     services.log.info('faultline.replied', { source: req.source, channel, thread: req.threadTs, fault: d.match?.id ?? null, fp: d.fingerprint, occurrence: occurrenceId, ms: Math.round(performance.now() - started) });
     return { kind: 'replied', ts, faultKey: key.faultKey, occurrenceId };
   } catch (err) {
-    if (!posted) services.store.slack.releaseReply(key);
+    if (!posted) await services.store.slack.releaseReply(key).catch(() => undefined);
     await react(services, client, channel, req.messageTs, 'eyes', true);
     if (!posted && req.deliverPrivately && cannotPostThere(err)) {
       // The shortcut works on any message, also where the bot is not a member: answer the
       // person privately instead.
-      const msg = d.match ? buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: weekCount(services, workspace, d.match.id) }) : buildUnansweredReply(d, services.explainer.enabled);
-      await req.deliverPrivately(withNotes(msg, d, req.skippedFiles));
+      const msg = d.match ? buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: await weekCount(services, workspace, d.match.id) }) : buildUnansweredReply(d, services.explainer.enabled);
+      await req.deliverPrivately(noted(msg));
       return { kind: 'private', occurrenceId };
     }
     throw err;

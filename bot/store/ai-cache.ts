@@ -16,21 +16,21 @@ export type BudgetPeriod = 'day' | 'minute';
 
 export interface AiStore {
   /** The cached answer, or null when absent or expired. The value is parsed JSON: validate it. */
-  get(key: AiCacheKey, at?: number): CachedAnswer | null;
-  put(key: AiCacheKey, value: unknown, ttlMs: number, at?: number): void;
+  get(key: AiCacheKey, at?: number): Promise<CachedAnswer | null>;
+  put(key: AiCacheKey, value: unknown, ttlMs: number, at?: number): Promise<void>;
   /** The newest unexpired answer for a fingerprint, any model (for `knowledge draft`). */
-  latestFor(fingerprint: string, at?: number): (CachedAnswer & { model: string; promptVersion: string }) | null;
+  latestFor(fingerprint: string, at?: number): Promise<(CachedAnswer & { model: string; promptVersion: string }) | null>;
   /**
    * Counts one call against a workspace's budget for the current UTC day (or minute) if it is
    * under `limit`; atomic across processes. `allowed: false` means do not call the model.
    */
-  consume(workspace: string, period: BudgetPeriod, limit: number, at?: number): { allowed: boolean; used: number };
-  used(workspace: string, period: BudgetPeriod, at?: number): number;
+  consume(workspace: string, period: BudgetPeriod, limit: number, at?: number): Promise<{ allowed: boolean; used: number }>;
+  used(workspace: string, period: BudgetPeriod, at?: number): Promise<number>;
   /** Drops expired answers and budget buckets older than `before`. */
-  purge(before: number, at?: number): { answers: number; buckets: number };
+  purge(before: number, at?: number): Promise<{ answers: number; buckets: number }>;
 }
 
-const BUCKET_MS: Record<BudgetPeriod, number> = { day: 86_400_000, minute: 60_000 };
+export const BUCKET_MS: Record<BudgetPeriod, number> = { day: 86_400_000, minute: 60_000 };
 
 export function createAiStore(db: Db, now: () => number): AiStore {
   const get = db.prepare(`SELECT value, created_at AS createdAt, expires_at AS expiresAt FROM ai_answers WHERE fingerprint = ? AND model = ? AND prompt_version = ? AND expires_at > ?`);
@@ -54,21 +54,21 @@ export function createAiStore(db: Db, now: () => number): AiStore {
   const bucket = (period: BudgetPeriod, at: number) => Math.floor(at / BUCKET_MS[period]);
 
   return {
-    get: (k, at) => parse(get.get(k.fingerprint, k.model, k.promptVersion, at ?? now()) as Row | undefined),
-    put(k, value, ttlMs, at) {
+    get: async (k, at) => parse(get.get(k.fingerprint, k.model, k.promptVersion, at ?? now()) as Row | undefined),
+    async put(k, value, ttlMs, at) {
       const t = at ?? now();
       put.run(k.fingerprint, k.model, k.promptVersion, JSON.stringify(value), t, t + Math.max(0, ttlMs));
     },
-    latestFor: (fingerprint, at) =>
+    latestFor: async (fingerprint, at) =>
       parse(latest.get(fingerprint, at ?? now()) as (Row & { model: string; promptVersion: string }) | undefined),
-    consume(workspace, period, limit, at) {
+    async consume(workspace, period, limit, at) {
       const b = bucket(period, at ?? now());
       if (limit <= 0) return { allowed: false, used: (used.get(workspace, period, b) as number | undefined) ?? 0 };
       const allowed = consume.run(workspace, period, b, limit).changes === 1;
       return { allowed, used: (used.get(workspace, period, b) as number | undefined) ?? 0 };
     },
-    used: (workspace, period, at) => (used.get(workspace, period, bucket(period, at ?? now())) as number | undefined) ?? 0,
-    purge(before, at) {
+    used: async (workspace, period, at) => (used.get(workspace, period, bucket(period, at ?? now())) as number | undefined) ?? 0,
+    async purge(before, at) {
       return {
         answers: purgeAnswers.run(at ?? now()).changes,
         buckets: purgeBuckets.run(bucket('day', before), bucket('minute', before)).changes,

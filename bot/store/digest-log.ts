@@ -21,16 +21,16 @@ export interface DigestLog {
    * processes race and however often they restart; the claim is committed before this returns,
    * so post only after it and a crash afterwards means "maybe posted", never "post again".
    */
-  claim(period: { key: string; from: number; to: number; channel: string | null; owner: string; at?: number }): boolean;
-  markPosted(key: string, messageTs: string | null, at?: number): void;
+  claim(period: { key: string; from: number; to: number; channel: string | null; owner: string; at?: number }): Promise<boolean>;
+  markPosted(key: string, messageTs: string | null, at?: number): Promise<void>;
   /** Nothing happened in the period, so nothing was posted. */
-  markEmpty(key: string): void;
+  markEmpty(key: string): Promise<void>;
   /** Posting failed; the period stays claimed (at most once), the error is kept for the operator. */
-  markFailed(key: string, error: string): void;
-  get(key: string): DigestRecord | null;
+  markFailed(key: string, error: string): Promise<void>;
+  get(key: string): Promise<DigestRecord | null>;
 }
 
-interface DigestRow {
+export interface DigestRow {
   period_key: string;
   period_from: number;
   period_to: number;
@@ -51,25 +51,28 @@ export function createDigestLog(db: Db, now: () => number): DigestLog {
   const get = db.prepare(`SELECT * FROM digests WHERE period_key = ?`);
 
   return {
-    claim: (p) => claim.run(p.key, p.from, p.to, p.channel, p.at ?? now(), p.owner).changes === 1,
-    markPosted: (key, ts, at) => void setStatus.run('posted', at ?? now(), ts, null, key),
-    markEmpty: (key) => void setStatus.run('empty', null, null, null, key),
-    markFailed: (key, error) => void setStatus.run('failed', null, null, error.slice(0, 1000), key),
-    get(key) {
+    claim: async (p) => claim.run(p.key, p.from, p.to, p.channel, p.at ?? now(), p.owner).changes === 1,
+    markPosted: async (key, ts, at) => void setStatus.run('posted', at ?? now(), ts, null, key),
+    markEmpty: async (key) => void setStatus.run('empty', null, null, null, key),
+    markFailed: async (key, error) => void setStatus.run('failed', null, null, error.slice(0, 1000), key),
+    async get(key) {
       const r = get.get(key) as DigestRow | undefined;
-      if (!r) return null;
-      return {
-        periodKey: r.period_key,
-        from: r.period_from,
-        to: r.period_to,
-        channel: r.channel,
-        status: r.status,
-        claimedAt: r.claimed_at,
-        claimedBy: r.claimed_by,
-        postedAt: r.posted_at,
-        messageTs: r.message_ts,
-        error: r.error,
-      };
+      return r ? digestFromRow(r) : null;
     },
+  };
+}
+
+export function digestFromRow(r: DigestRow): DigestRecord {
+  return {
+    periodKey: r.period_key,
+    from: r.period_from,
+    to: r.period_to,
+    channel: r.channel,
+    status: r.status,
+    claimedAt: r.claimed_at,
+    claimedBy: r.claimed_by,
+    postedAt: r.posted_at,
+    messageTs: r.message_ts,
+    error: r.error,
   };
 }

@@ -19,11 +19,19 @@ export interface FeedbackStore {
    * Records a click. One opinion per person per diagnosis: a second click replaces the first.
    * Null when the occurrence does not exist (a stale or forged button value).
    */
-  record(feedback: NewFeedback): { id: number; replaced: boolean } | null;
-  forOccurrence(occurrenceId: number): { kind: FeedbackKind; fixId: string | null; at: number }[];
+  record(feedback: NewFeedback): Promise<{ id: number; replaced: boolean } | null>;
+  forOccurrence(occurrenceId: number): Promise<{ kind: FeedbackKind; fixId: string | null; at: number }[]>;
 }
 
 const KINDS = new Set<string>(FEEDBACK_KINDS);
+
+/** Checks a click before it reaches a backend; returns the stored user key. */
+export function validateFeedback(f: NewFeedback, userKey: UserKeyFn): string {
+  if (!KINDS.has(f.kind)) throw new TypeError(`feedback kind must be one of ${FEEDBACK_KINDS.join(', ')}, got ${String(f.kind)}`);
+  const key = userKey(f.user);
+  if (!key) throw new TypeError('feedback needs the user who gave it');
+  return key;
+}
 
 export function createFeedbackStore(db: Db, userKey: UserKeyFn, now: () => number): FeedbackStore {
   const exists = db.prepare(`SELECT 1 FROM occurrences WHERE id = ?`).pluck();
@@ -42,12 +50,10 @@ export function createFeedbackStore(db: Db, userKey: UserKeyFn, now: () => numbe
   });
 
   return {
-    record(f) {
-      if (!KINDS.has(f.kind)) throw new TypeError(`feedback kind must be one of ${FEEDBACK_KINDS.join(', ')}, got ${String(f.kind)}`);
-      const key = userKey(f.user);
-      if (!key) throw new TypeError('feedback needs the user who gave it');
+    async record(f) {
+      const key = validateFeedback(f, userKey);
       return record.immediate(f, key, Math.floor(f.at ?? now()));
     },
-    forOccurrence: (id) => list.all(id) as { kind: FeedbackKind; fixId: string | null; at: number }[],
+    forOccurrence: async (id) => list.all(id) as { kind: FeedbackKind; fixId: string | null; at: number }[],
   };
 }

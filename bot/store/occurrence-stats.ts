@@ -1,4 +1,3 @@
-import type { Db } from './database.js';
 import type { FeedbackKind } from './feedback.js';
 import { DAY_MS, HOUR_MS } from './occurrences.js';
 
@@ -32,7 +31,7 @@ export function sliceByBuckets(from: number, to: number, bucketMs: number): Peri
   return { buckets: { first, end }, raw };
 }
 
-type Params = Record<string, number | string | null>;
+export type Params = Record<string, number | string | null>;
 interface Source {
   sql: string;
   params: Params;
@@ -60,7 +59,8 @@ function unionOf(slices: PeriodSlices, workspace: string | null | undefined, rol
   return { sql: parts.join('\nUNION ALL\n'), params };
 }
 
-const IN_WORKSPACE = `(:ws IS NULL OR workspace = :ws)`;
+// The CAST lets PostgreSQL type a parameter first seen in `IS NULL`; SQLite reads it as is.
+const IN_WORKSPACE = `(CAST(:ws AS TEXT) IS NULL OR workspace = :ws)`;
 
 // Raw edge rows name only columns of the covering index `occurrences_at`, so they are read
 // from the index alone. An edge row offers its own id as a link candidate; candidates without
@@ -102,15 +102,15 @@ function peopleQuery(p: PeriodFilter, column: 'user_key' | 'channel'): Source {
   const sql = `
     WITH edge AS MATERIALIZED (
       SELECT DISTINCT coalesce(fault_id, '') AS fault_key, ${column} AS who FROM occurrences
-      WHERE (${edges.length ? edges.join(' OR ') : '0'}) AND ${column} IS NOT NULL AND ${IN_WORKSPACE}
+      WHERE (${edges.length ? edges.join(' OR ') : 'FALSE'}) AND ${column} IS NOT NULL AND ${IN_WORKSPACE}
     )
-    SELECT fault_key AS faultKey, count(*) AS n FROM (
+    SELECT fault_key AS "faultKey", count(*) AS n FROM (
       SELECT DISTINCT fault_key, who FROM (
         SELECT fault_key, ${column} AS who FROM ${table} WHERE day >= :b0 AND day < :b1 AND ${IN_WORKSPACE}
         UNION ALL SELECT fault_key, who FROM edge
         UNION ALL SELECT '*', who FROM edge
-      )
-    ) GROUP BY fault_key`;
+      ) AS everyone
+    ) AS distinct_people GROUP BY fault_key`;
   return { sql, params };
 }
 
@@ -135,75 +135,66 @@ export interface UnmatchedCount {
 /** The aggregate queries behind the digest and App Home. A fault key of '' means no curated match. */
 export interface OccurrenceStats {
   /** Occurrences per fault and hour (ms of the hour's start), with a recent link candidate. */
-  faultHours(p: PeriodFilter): { hour: number; faultKey: string; n: number; lastLinkId: number | null }[];
+  faultHours(p: PeriodFilter): Promise<{ hour: number; faultKey: string; n: number; lastLinkId: number | null }[]>;
   /** Occurrences per fault. */
-  faultCounts(p: PeriodFilter): Map<string, number>;
+  faultCounts(p: PeriodFilter): Promise<Map<string, number>>;
   /** Distinct users and channels per fault, and over all faults under '*'. */
-  people(p: PeriodFilter): Map<string, { users: number; channels: number }>;
+  people(p: PeriodFilter): Promise<Map<string, { users: number; channels: number }>>;
   /**
    * Errors without a curated match, per fingerprint and method, most frequent first (every
    * fingerprint of the period: bounded by how many distinct unknown errors there were).
    */
-  unmatched(p: PeriodFilter): UnmatchedCount[];
+  unmatched(p: PeriodFilter): Promise<UnmatchedCount[]>;
   /** Counts of some fingerprints among errors without a curated match (for the previous period). */
-  unmatchedCounts(p: PeriodFilter, fingerprints: readonly string[]): Map<string, number>;
+  unmatchedCounts(p: PeriodFilter, fingerprints: readonly string[]): Promise<Map<string, number>>;
   /** Feedback given during the period, by the diagnosed fault, kind and fix. */
-  feedback(p: PeriodFilter): FeedbackCount[];
+  feedback(p: PeriodFilter): Promise<FeedbackCount[]>;
   /** Permalinks of occurrences, by id; ids without one are absent. */
-  permalinks(ids: readonly number[]): Map<number, string>;
+  permalinks(ids: readonly number[]): Promise<Map<number, string>>;
   /** Redacted excerpts of occurrences, by id; purged ones are absent. */
-  excerpts(ids: readonly number[]): Map<number, string>;
+  excerpts(ids: readonly number[]): Promise<Map<number, string>>;
 }
 
-export function createOccurrenceStats(db: Db): OccurrenceStats {
-  // The SQL depends on how the period splits into buckets; statements are cached by text.
-  const cache = new Map<string, ReturnType<Db['prepare']>>();
-  const prepared = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      if (cache.size > 200) cache.clear();
-      cache.set(sql, s);
-    }
-    return s;
-  };
-  const feedbackStmt = db.prepare(`
-    SELECT o.fault_id AS faultId, f.kind, f.fix_id AS fixId, count(*) AS n
-    FROM feedback f JOIN occurrences o ON o.id = f.occurrence_id
-    WHERE f.at >= :from AND f.at < :to AND (:ws IS NULL OR o.workspace = :ws)
-    GROUP BY 1, 2, 3`);
-  const byIds = (column: 'permalink' | 'excerpt', ids: readonly number[]): Map<number, string> => {
+/**
+ * Runs one read with named parameters (`:name`); each backend supplies its own (SQLite:
+ * cached prepared statements; PostgreSQL: `$n` placeholders). Counts come back as numbers.
+ */
+export type ReadQuery = <T>(sql: string, params: Params) => Promise<T[]>;
+
+/** The same SQL on both backends: aliased subqueries, quoted camelCase names, FALSE. */
+export function createOccurrenceStats(query: ReadQuery): OccurrenceStats {
+  const byIds = async (column: 'permalink' | 'excerpt', ids: readonly number[]): Promise<Map<number, string>> => {
     const out = new Map<number, string>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500);
-      const sql = `SELECT id, ${column} AS value FROM occurrences WHERE id IN (${chunk.map(() => '?').join(', ')}) AND ${column} IS NOT NULL`;
-      for (const r of prepared(sql).all(chunk) as { id: number; value: string }[]) out.set(r.id, r.value);
+      const params: Params = {};
+      chunk.forEach((id, k) => (params[`i${k}`] = id));
+      const sql = `SELECT id, ${column} AS value FROM occurrences WHERE id IN (${chunk.map((_, k) => `:i${k}`).join(', ')}) AND ${column} IS NOT NULL`;
+      for (const r of await query<{ id: number; value: string }>(sql, params)) out.set(r.id, r.value);
     }
     return out;
   };
 
   return {
-    faultHours(p) {
+    async faultHours(p) {
       const src = faultSource(p);
-      const rows = prepared(
-        `SELECT hour, fault_key AS faultKey, sum(n) AS n, max(last_link_id) AS lastLinkId FROM (${src.sql}) GROUP BY hour, fault_key`,
-      ).all(src.params) as { hour: number; faultKey: string; n: number; lastLinkId: number | null }[];
+      const rows = await query<{ hour: number; faultKey: string; n: number; lastLinkId: number | null }>(
+        `SELECT hour, fault_key AS "faultKey", sum(n) AS n, max(last_link_id) AS "lastLinkId" FROM (${src.sql}) AS src GROUP BY hour, fault_key`,
+        src.params,
+      );
       return rows.map((r) => ({ ...r, hour: r.hour * HOUR_MS }));
     },
-    faultCounts(p) {
+    async faultCounts(p) {
       const src = faultSource(p);
-      const rows = prepared(`SELECT fault_key AS faultKey, sum(n) AS n FROM (${src.sql}) GROUP BY fault_key`).all(src.params) as {
-        faultKey: string;
-        n: number;
-      }[];
+      const rows = await query<{ faultKey: string; n: number }>(`SELECT fault_key AS "faultKey", sum(n) AS n FROM (${src.sql}) AS src GROUP BY fault_key`, src.params);
       return new Map(rows.map((r) => [r.faultKey, r.n]));
     },
-    people(p) {
+    async people(p) {
       const out = new Map<string, { users: number; channels: number }>();
       for (const column of ['user_key', 'channel'] as const) {
         const q = peopleQuery(p, column);
-        const rows = prepared(q.sql).all(q.params) as { faultKey: string; n: number }[];
+        const rows = await query<{ faultKey: string; n: number }>(q.sql, q.params);
         for (const r of rows) {
           const entry = out.get(r.faultKey) ?? { users: 0, channels: 0 };
           entry[column === 'user_key' ? 'users' : 'channels'] = r.n;
@@ -214,23 +205,32 @@ export function createOccurrenceStats(db: Db): OccurrenceStats {
     },
     unmatched(p) {
       const src = unmatchedSource(p);
-      return prepared(
-        `SELECT fingerprint, method_key AS method, sum(n) AS n, max(last_id) AS lastId, max(last_link_id) AS lastLinkId
-         FROM (${src.sql}) GROUP BY fingerprint, method_key ORDER BY n DESC, fingerprint`,
-      ).all(src.params) as UnmatchedCount[];
+      return query<UnmatchedCount>(
+        `SELECT fingerprint, method_key AS method, sum(n) AS n, max(last_id) AS "lastId", max(last_link_id) AS "lastLinkId"
+         FROM (${src.sql}) AS src GROUP BY fingerprint, method_key ORDER BY n DESC, fingerprint`,
+        src.params,
+      );
     },
-    unmatchedCounts(p, fingerprints) {
+    async unmatchedCounts(p, fingerprints) {
       if (fingerprints.length === 0) return new Map();
       const src = unmatchedSource(p);
       const params: Params = { ...src.params };
       const list = fingerprints.slice(0, 200);
       list.forEach((f, i) => (params[`f${i}`] = f));
-      const rows = prepared(
-        `SELECT fingerprint, sum(n) AS n FROM (${src.sql}) WHERE fingerprint IN (${list.map((_, i) => `:f${i}`).join(', ')}) GROUP BY fingerprint`,
-      ).all(params) as { fingerprint: string; n: number }[];
+      const rows = await query<{ fingerprint: string; n: number }>(
+        `SELECT fingerprint, sum(n) AS n FROM (${src.sql}) AS src WHERE fingerprint IN (${list.map((_, i) => `:f${i}`).join(', ')}) GROUP BY fingerprint`,
+        params,
+      );
       return new Map(rows.map((r) => [r.fingerprint, r.n]));
     },
-    feedback: (p) => feedbackStmt.all({ from: p.from, to: p.to, ws: p.workspace ?? null }) as FeedbackCount[],
+    feedback: (p) =>
+      query<FeedbackCount>(
+        `SELECT o.fault_id AS "faultId", f.kind, f.fix_id AS "fixId", count(*) AS n
+         FROM feedback f JOIN occurrences o ON o.id = f.occurrence_id
+         WHERE f.at >= :from AND f.at < :to AND (CAST(:ws AS TEXT) IS NULL OR o.workspace = :ws)
+         GROUP BY o.fault_id, f.kind, f.fix_id`,
+        { from: p.from, to: p.to, ws: p.workspace ?? null },
+      ),
     permalinks: (ids) => byIds('permalink', ids),
     excerpts: (ids) => byIds('excerpt', ids),
   };

@@ -1,7 +1,9 @@
 import { redact } from '../redact/redact.js';
 import type { Diagnosis, MatchMethod } from '../triage/types.js';
 import type { Db } from './database.js';
+import type { StoreHealth } from './store-health.js';
 import type { UserKeyFn } from './user-key.js';
+import { createWriteQueue, type WriteQueueOptions } from './write-queue.js';
 
 export const OCCURRENCE_SOURCES = ['message', 'mention', 'slash', 'shortcut', 'cli'] as const;
 export type OccurrenceSource = (typeof OCCURRENCE_SOURCES)[number];
@@ -12,8 +14,6 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 /** Excerpts keep the head and the tail of a paste (the exception line is usually last). */
 export const MAX_EXCERPT_CHARS = 4000;
-/** At most this many occurrences share one group commit. */
-const MAX_GROUP = 500;
 
 export interface NewOccurrence {
   source: OccurrenceSource;
@@ -57,18 +57,20 @@ export interface OccurrenceStore {
   /**
    * Records one diagnosis; resolves to its id once committed. Calls made while a write is
    * pending share one transaction (group commit), so a burst of Slack events costs one commit,
-   * not one each. The text is validated and redacted before this returns.
+   * not one each. The text is validated and redacted before this returns. Rejects with
+   * StoreUnavailableError when the store cannot take it in time (full, locked, unreachable) or
+   * the write queue is full: the occurrence is then not recorded.
    */
   record(occurrence: NewOccurrence): Promise<number>;
-  /** Records several in one transaction, committed when this returns (imports, the CLI). */
-  recordMany(occurrences: readonly NewOccurrence[]): number[];
-  /** Commits what `record` has queued now (before closing the database). */
-  flush(): void;
-  get(id: number): StoredOccurrence | null;
+  /** Records several in one transaction, committed when this resolves (imports, the CLI). */
+  recordMany(occurrences: readonly NewOccurrence[]): Promise<number[]>;
+  /** Waits for what `record` has queued (before closing the store). */
+  flush(): Promise<void>;
+  get(id: number): Promise<StoredOccurrence | null>;
   /** A user's latest diagnoses, newest first (App Home). */
-  recentForUser(user: string, options?: { workspace?: string | null; limit?: number }): StoredOccurrence[];
+  recentForUser(user: string, options?: { workspace?: string | null; limit?: number }): Promise<StoredOccurrence[]>;
   /** Clears excerpts recorded before `before` (ms); rows and counts stay. Returns how many. */
-  purgeExcerpts(before: number): number;
+  purgeExcerpts(before: number): Promise<number>;
 }
 
 /**
@@ -108,7 +110,7 @@ export function makeExcerpt(text: string, max = MAX_EXCERPT_CHARS): string | nul
   return redacted.slice(0, head) + marker + redacted.slice(redacted.length - tail);
 }
 
-interface OccurrenceRow {
+export interface OccurrenceRow {
   id: number;
   at: number;
   source: OccurrenceSource;
@@ -125,7 +127,7 @@ interface OccurrenceRow {
   lang: string | null;
 }
 
-function fromRow(r: OccurrenceRow): StoredOccurrence {
+export function fromRow(r: OccurrenceRow): StoredOccurrence {
   return {
     id: r.id,
     at: r.at,
@@ -155,7 +157,46 @@ function validate(o: NewOccurrence): void {
   if (typeof o.text !== 'string') throw new TypeError('occurrence text must be a string');
 }
 
-export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => number): OccurrenceStore {
+/** A validated, redacted occurrence as written (user id keyed, excerpt cut). */
+export interface OccurrenceWrite {
+  at: number;
+  source: OccurrenceSource;
+  workspace: string;
+  channel: string | null;
+  userKey: string | null;
+  faultId: string | null;
+  variant: string | null;
+  confidence: number | null;
+  method: OccurrenceMethod | null;
+  fingerprint: string;
+  excerpt: string | null;
+  permalink: string | null;
+  lang: string | null;
+}
+
+/** Validates and redacts before any transaction, so a write lock is held for the inserts only. */
+export function prepareOccurrence(o: NewOccurrence, userKey: UserKeyFn, now: () => number): OccurrenceWrite {
+  validate(o);
+  const at = o.at === undefined ? now() : typeof o.at === 'number' ? o.at : o.at.getTime();
+  if (!Number.isFinite(at)) throw new TypeError('occurrence time is not a valid date');
+  return {
+    at: Math.floor(at),
+    source: o.source,
+    workspace: o.workspace ?? '',
+    channel: o.channel ?? null,
+    userKey: userKey(o.user),
+    faultId: o.faultId ?? null,
+    variant: o.variant ?? null,
+    confidence: o.confidence ?? null,
+    method: o.method ?? null,
+    fingerprint: o.fingerprint,
+    excerpt: makeExcerpt(o.text),
+    permalink: o.permalink ?? null,
+    lang: o.lang ?? null,
+  };
+}
+
+export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => number, health: StoreHealth, queueOptions: Partial<WriteQueueOptions<OccurrenceWrite>> = {}): OccurrenceStore {
   const insert = db.prepare(`
     INSERT INTO occurrences (at, source, workspace, channel, user_key, fault_id, variant, confidence, method, fingerprint, excerpt, permalink, lang)
     VALUES (@at, @source, @workspace, @channel, @userKey, @faultId, @variant, @confidence, @method, @fingerprint, @excerpt, @permalink, @lang)`);
@@ -171,28 +212,8 @@ export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => num
   const byUser = db.prepare(`SELECT * FROM occurrences WHERE user_key = ? AND (? IS NULL OR workspace = ?) ORDER BY at DESC LIMIT ?`);
   const purge = db.prepare(`UPDATE occurrences SET excerpt = NULL WHERE at < ? AND excerpt IS NOT NULL`);
 
-  // Redaction happens before the transaction so the write lock is held for the inserts only.
-  const prepare = (o: NewOccurrence) => {
-    validate(o);
-    const at = o.at === undefined ? now() : typeof o.at === 'number' ? o.at : o.at.getTime();
-    if (!Number.isFinite(at)) throw new TypeError('occurrence time is not a valid date');
-    return {
-      at: Math.floor(at),
-      source: o.source,
-      workspace: o.workspace ?? '',
-      channel: o.channel ?? null,
-      userKey: userKey(o.user),
-      faultId: o.faultId ?? null,
-      variant: o.variant ?? null,
-      confidence: o.confidence ?? null,
-      method: o.method ?? null,
-      fingerprint: o.fingerprint,
-      excerpt: makeExcerpt(o.text),
-      permalink: o.permalink ?? null,
-      lang: o.lang ?? null,
-    };
-  };
-  type Row = ReturnType<typeof prepare>;
+  const prepare = (o: NewOccurrence) => prepareOccurrence(o, userKey, now);
+  type Row = OccurrenceWrite;
 
   // A rollup row remembers the occurrence written last (ids only grow): for live recording the
   // newest, whose excerpt is the example and whose permalink the link of the digest.
@@ -215,25 +236,7 @@ export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => num
   };
   const writeMany = db.transaction((rows: Row[]) => rows.map(write));
 
-  // Group commit: records queued in the same turn of the event loop are written together
-  // right after it. One transaction per occurrence would make every Slack event pay for a
-  // commit (a WAL frame per touched page), and the bot handles events concurrently anyway.
-  let queue: { row: Row; resolve: (id: number) => void; reject: (err: unknown) => void }[] = [];
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
-    let ids: number[];
-    try {
-      ids = writeMany.immediate(batch.map((b) => b.row));
-    } catch (err) {
-      for (const b of batch) b.reject(err);
-      return;
-    }
-    batch.forEach((b, i) => b.resolve(ids[i] as number));
-  };
+  const queue = createWriteQueue<Row>({ commit: async (rows) => writeMany.immediate(rows), health, ...queueOptions });
 
   return {
     record(o) {
@@ -243,27 +246,28 @@ export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => num
       } catch (err) {
         return Promise.reject(err);
       }
-      return new Promise<number>((resolve, reject) => {
-        queue.push({ row, resolve, reject });
-        if (queue.length >= MAX_GROUP) flush();
-        else if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
-      });
+      return queue.push(row);
     },
-    recordMany: (list) => writeMany.immediate(list.map(prepare)),
-    flush,
-    get: (id) => {
+    recordMany: async (list) => {
+      const rows = list.map(prepare);
+      try {
+        return writeMany.immediate(rows);
+      } catch (err) {
+        health.failed(err);
+        throw err;
+      }
+    },
+    flush: () => queue.drain(),
+    get: async (id) => {
       const row = byId.get(id) as OccurrenceRow | undefined;
       return row ? fromRow(row) : null;
     },
-    recentForUser: (user, options = {}) => {
+    recentForUser: async (user, options = {}) => {
       const key = userKey(user);
       if (!key) return [];
       const ws = options.workspace ?? null;
       return (byUser.all(key, ws, ws, Math.max(1, Math.min(options.limit ?? 10, 100))) as OccurrenceRow[]).map(fromRow);
     },
-    purgeExcerpts: (before) => purge.run(before).changes,
+    purgeExcerpts: async (before) => purge.run(before).changes,
   };
 }

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createAiStore, type AiStore } from './ai-cache.js';
+import { createAiStore } from './ai-cache.js';
 import { openDatabase, type Db } from './database.js';
-import { createDigestLog, type DigestLog } from './digest-log.js';
-import { createFeedbackStore, type FeedbackStore } from './feedback.js';
+import { createDigestLog } from './digest-log.js';
+import { createFeedbackStore } from './feedback.js';
 import { migrate, schemaVersion } from './migrations.js';
-import { createOccurrenceStats, type OccurrenceStats } from './occurrence-stats.js';
-import { createOccurrenceStore, DAY_MS, type OccurrenceStore } from './occurrences.js';
-import { createSlackState, type SlackState } from './slack-state.js';
+import { createOccurrenceStats, type Params, type ReadQuery } from './occurrence-stats.js';
+import { createOccurrenceStore, DAY_MS } from './occurrences.js';
+import { createResilientSlackState } from './resilient-slack-state.js';
+import type { Store } from './store.js';
+import { createStoreHealth } from './store-health.js';
+import { createSlackState } from './slack-state.js';
 import { createUserKey, readOrCreateKeyFile } from './user-key.js';
 
 export interface StoreOptions {
@@ -26,36 +29,19 @@ export interface StoreOptions {
   storeRawUserIds?: boolean;
   /** Clock, for tests. */
   now?: () => number;
-}
-
-export interface PurgeResult {
-  excerpts: number;
-  events: number;
-  messages: number;
-  aiAnswers: number;
-  aiBuckets: number;
-  /** The WAL was checkpointed and truncated (false while another process holds a read). */
-  checkpointed: boolean;
-}
-
-export interface Store {
-  readonly path: string;
-  occurrences: OccurrenceStore;
-  feedback: FeedbackStore;
-  stats: OccurrenceStats;
-  digests: DigestLog;
-  slack: SlackState;
-  ai: AiStore;
   /**
-   * Retention: clears excerpts older than `retentionDays` (counts stay), forgets Slack event
-   * ids and message fingerprints older than two days, expired LLM answers and old budgets.
+   * The bot's setting: never wait on another process's lock inside SQLite (a synchronous wait
+   * would block the event loop). A locked write fails at once and is retried off the loop.
    */
-  purge(retentionDays: number, at?: number): PurgeResult;
-  /** A consistent copy of the live database (SQLite online backup; writers keep going). */
-  backup(file: string): Promise<{ pages: number }>;
-  /** Commits queued occurrences, then closes the file (on SIGTERM). */
-  close(): void;
+  nonBlocking?: boolean;
+  /** Write-queue limits (tests). */
+  queue?: { maxQueued?: number; waitMs?: number };
+  /** How often the health probe writes while healthy (ms). */
+  probeIntervalMs?: number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
 }
+
+export type { PurgeResult, Store } from './store.js';
 
 /**
  * Makes deleted text leave the file's bytes: secure_delete (set when the file is opened) has
@@ -70,7 +56,7 @@ function compact(db: Db): boolean {
   return result ? result.busy === 0 : true;
 }
 
-/** Opens (creating or upgrading) the database and returns its services. */
+/** Opens (creating or upgrading) the SQLite file and returns its services. */
 export function openStore(options: StoreOptions): Store {
   const path = options.path === ':memory:' ? options.path : resolve(options.path);
   const memory = path === ':memory:';
@@ -97,24 +83,50 @@ export function openStore(options: StoreOptions): Store {
     db.close();
     throw err;
   }
+  if (options.nonBlocking) db.pragma('busy_timeout = 0');
   const now = options.now ?? Date.now;
-  const occurrences = createOccurrenceStore(db, userKey, now);
-  const slack = createSlackState(db, now, userKey);
+  const log = options.log ?? (() => {});
+  const probe = db.prepare(`INSERT INTO meta (key, value) VALUES ('health_probe', ?) ON CONFLICT DO UPDATE SET value = excluded.value`);
+  let slack: ReturnType<typeof createResilientSlackState>;
+  const health = createStoreHealth({
+    probe: async () => void probe.run(String(now())),
+    intervalMs: options.probeIntervalMs,
+    onChange: (report) => {
+      log(report.ok ? 'store.recovered' : 'store.failing', { reason: report.reason });
+      if (report.ok) void slack.writeBack().catch(() => {});
+    },
+  });
+  const occurrences = createOccurrenceStore(db, userKey, now, health, options.queue ?? {});
+  slack = createResilientSlackState(createSlackState(db, now, userKey), health, log);
   const ai = createAiStore(db, now);
+  // Reads go through cached prepared statements; counts are plain numbers in SQLite.
+  const statements = new Map<string, ReturnType<Db['prepare']>>();
+  const read: ReadQuery = async <T>(sql: string, params: Params) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      if (statements.size > 200) statements.clear();
+      statements.set(sql, s);
+    }
+    return s.all(params) as T[];
+  };
+  if (!memory) health.start();
 
   return {
-    path,
+    backend: 'sqlite',
+    location: path,
     occurrences,
     feedback: createFeedbackStore(db, userKey, now),
-    stats: createOccurrenceStats(db),
+    stats: createOccurrenceStats(read),
     digests: createDigestLog(db, now),
     slack,
     ai,
-    purge(retentionDays, at) {
+    health: () => health.report(),
+    async purge(retentionDays, at) {
       const t = at ?? now();
-      const excerpts = occurrences.purgeExcerpts(t - Math.max(0, retentionDays) * DAY_MS);
-      const { events, messages } = slack.purge(t - 2 * DAY_MS);
-      const { answers, buckets } = ai.purge(t - 2 * DAY_MS, t);
+      const excerpts = await occurrences.purgeExcerpts(t - Math.max(0, retentionDays) * DAY_MS);
+      const { events, messages } = await slack.purge(t - 2 * DAY_MS);
+      const { answers, buckets } = await ai.purge(t - 2 * DAY_MS, t);
       const checkpointed = memory || compact(db);
       return { excerpts, events, messages, aiAnswers: answers, aiBuckets: buckets, checkpointed };
     },
@@ -127,9 +139,10 @@ export function openStore(options: StoreOptions): Store {
       const result = await db.backup(target);
       return { pages: result.totalPages };
     },
-    close() {
+    async close() {
+      health.stop();
       if (!db.open) return;
-      occurrences.flush();
+      await occurrences.flush();
       db.close();
     },
   };

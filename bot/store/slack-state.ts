@@ -15,27 +15,31 @@ export interface ReplyKey {
 /** What the Slack listeners need so that redeliveries, retries and edits never double-reply. */
 export interface SlackState {
   /** True the first time an event id is seen (Slack retries resend the same `event_id`). */
-  markEventSeen(eventId: string, at?: number): boolean;
+  markEventSeen(eventId: string, at?: number): Promise<boolean>;
   /** True when this process may reply: nobody has replied about this fault in this thread. */
-  claimReply(key: ReplyKey, at?: number): boolean;
+  claimReply(key: ReplyKey, at?: number): Promise<boolean>;
   /** Remembers the reply's ts once posted (for chat.update). */
-  setReplyTs(key: ReplyKey, replyTs: string): void;
-  replyTs(key: ReplyKey): string | null;
+  setReplyTs(key: ReplyKey, replyTs: string): Promise<void>;
+  replyTs(key: ReplyKey): Promise<string | null>;
   /** Gives the claim back when posting failed, so a retry can answer. */
-  releaseReply(key: ReplyKey): void;
+  releaseReply(key: ReplyKey): Promise<void>;
   /**
    * Remembers the fingerprint diagnosed for a message; returns the previous one, so a
    * `message_changed` is re-diagnosed only when the error changed.
    */
-  swapMessageFingerprint(message: { workspace: string; channel: string; ts: string }, fingerprint: string, at?: number): string | null;
+  swapMessageFingerprint(message: { workspace: string; channel: string; ts: string }, fingerprint: string, at?: number): Promise<string | null>;
   /** The mode set for a channel, or null when never set (the configured default applies). */
-  channelMode(workspace: string, channel: string): ChannelMode | null;
-  setChannelMode(workspace: string, channel: string, mode: ChannelMode, setBy?: string | null, at?: number): void;
+  channelMode(workspace: string, channel: string): Promise<ChannelMode | null>;
+  setChannelMode(workspace: string, channel: string, mode: ChannelMode, setBy?: string | null, at?: number): Promise<void>;
   /** Forgets event ids and message fingerprints older than `before` (ms). */
-  purge(before: number): { events: number; messages: number };
+  purge(before: number): Promise<{ events: number; messages: number }>;
 }
 
 const MODES = new Set<string>(CHANNEL_MODES);
+
+export function validateChannelMode(mode: ChannelMode): void {
+  if (!MODES.has(mode)) throw new TypeError(`channel mode must be one of ${CHANNEL_MODES.join(', ')}, got ${String(mode)}`);
+}
 
 export function createSlackState(db: Db, now: () => number, userKey: (id: string | null) => string | null): SlackState {
   const seen = db.prepare(`INSERT INTO slack_events (event_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING`);
@@ -63,17 +67,17 @@ export function createSlackState(db: Db, now: () => number, userKey: (id: string
   });
 
   return {
-    markEventSeen: (eventId, at) => seen.run(eventId, at ?? now()).changes === 1,
-    claimReply: (key, at) => claimReply.run(...k(key), at ?? now()).changes === 1,
-    setReplyTs: (key, ts) => void setReplyTs.run(ts, ...k(key)),
-    replyTs: (key) => (getReplyTs.get(...k(key)) as string | null | undefined) ?? null,
-    releaseReply: (key) => void release.run(...k(key)),
-    swapMessageFingerprint: (m, fingerprint, at) => swap.immediate(m, fingerprint, at ?? now()),
-    channelMode: (workspace, channel) => (getMode.get(workspace, channel) as ChannelMode | undefined) ?? null,
-    setChannelMode(workspace, channel, mode, setBy, at) {
-      if (!MODES.has(mode)) throw new TypeError(`channel mode must be one of ${CHANNEL_MODES.join(', ')}, got ${String(mode)}`);
+    markEventSeen: async (eventId, at) => seen.run(eventId, at ?? now()).changes === 1,
+    claimReply: async (key, at) => claimReply.run(...k(key), at ?? now()).changes === 1,
+    setReplyTs: async (key, ts) => void setReplyTs.run(ts, ...k(key)),
+    replyTs: async (key) => (getReplyTs.get(...k(key)) as string | null | undefined) ?? null,
+    releaseReply: async (key) => void release.run(...k(key)),
+    swapMessageFingerprint: async (m, fingerprint, at) => swap.immediate(m, fingerprint, at ?? now()),
+    channelMode: async (workspace, channel) => (getMode.get(workspace, channel) as ChannelMode | undefined) ?? null,
+    async setChannelMode(workspace, channel, mode, setBy, at) {
+      validateChannelMode(mode);
       setMode.run(workspace, channel, mode, userKey(setBy ?? null), at ?? now());
     },
-    purge: (before) => ({ events: purgeEvents.run(before).changes, messages: purgeMessages.run(before).changes }),
+    purge: async (before) => ({ events: purgeEvents.run(before).changes, messages: purgeMessages.run(before).changes }),
   };
 }

@@ -29,7 +29,7 @@ describe('faultline knowledge draft', () => {
     const explainer = createOpenAiExplainer({ apiKey: 'sk-test', baseUrl: `${server.url}/v1`, model: 'stand-in-model', timeoutMs: 1500, dailyBudget: 10, ratePerMinute: 10, store: store.ai, catalogue: engine });
     const diagnosis = engine.diagnose(UNKNOWN_ERROR);
     expect(await explainer.explain({ text: UNKNOWN_ERROR, diagnosis, lang: 'en', workspace: 'T001' })).not.toBeNull();
-    store.close();
+    await store.close();
     return { dir, env: { FAULTLINE_DB: db } as NodeJS.ProcessEnv, fingerprint: diagnosis.fingerprint };
   };
 
@@ -79,10 +79,10 @@ describe('faultline knowledge draft', () => {
   it("falls back to the occurrence's redacted excerpt for an entry without its example", async () => {
     const { dir, env, fingerprint } = await answered();
     const store = openStore({ path: env.FAULTLINE_DB! });
-    const cached = store.ai.latestFor(fingerprint)!;
-    store.ai.put({ fingerprint, model: cached.model, promptVersion: cached.promptVersion }, { ...(cached.value as object), example: '' }, 3_600_000);
-    store.occurrences.record({ source: 'message', workspace: 'T001', faultId: null, method: 'ai', fingerprint, text: UNKNOWN_ERROR });
-    store.close();
+    const cached = (await store.ai.latestFor(fingerprint))!;
+    await store.ai.put({ fingerprint, model: cached.model, promptVersion: cached.promptVersion }, { ...(cached.value as object), example: '' }, 3_600_000);
+    await store.occurrences.record({ source: 'message', workspace: 'T001', faultId: null, method: 'ai', fingerprint, text: UNKNOWN_ERROR });
+    await store.close();
     const r = await run(['knowledge', 'draft', fingerprint, '--out', '-'], env, dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('(psycopg2.errors.RaiseException) order total must not be negative');
@@ -90,7 +90,7 @@ describe('faultline knowledge draft', () => {
     expect(r.stdout).not.toContain(HOST);
   });
 
-  it('builds signatures from the stable words of the message', () => {
+  it('builds signatures from the stable words of the message', async () => {
     expect(literalPhrases('(psycopg2.errors.CheckViolation) new row for relation "orders" violates check constraint "orders_total_check"')).toEqual(['violates check constraint', 'new row for relation']);
     const draft = buildFaultDraft({
       fingerprint: 'v1:00000000000000aa',

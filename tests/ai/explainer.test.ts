@@ -90,11 +90,11 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
 
     // Nothing secret or pasted is logged or cached either.
     expect(leakedSecrets(log.lines.join('\n'))).toEqual([]);
-    const cached = store.ai.latestFor(engine.diagnose(UNKNOWN_ERROR).fingerprint);
+    const cached = await store.ai.latestFor(engine.diagnose(UNKNOWN_ERROR).fingerprint);
     expect(cached?.promptVersion).toBe(promptKey('en'));
     expect(leakedSecrets(JSON.stringify(cached))).toEqual([]);
     expect(JSON.stringify(cached)).not.toContain(HOST);
-    store.close();
+    await store.close();
   });
 
   it('serves a second identical error from the cache: the server sees one request', async () => {
@@ -106,12 +106,12 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     expect(second.answer).toMatchObject({ cached: true, cause: first.answer!.cause });
     expect(server.requests).toHaveLength(1);
     // A cache hit costs no budget.
-    expect(store.ai.used('T002', 'day')).toBe(0);
+    expect((await store.ai.used('T002', 'day'))).toBe(0);
     // The prompt version and the model are part of the key: another model asks again.
     const other = createOpenAiExplainer({ apiKey: 'sk-test-standin-key', baseUrl: `${server.url}/v1`, model: 'other-model', timeoutMs: TIMEOUT_MS, dailyBudget: 100, ratePerMinute: 100, store: store.ai, catalogue: engine });
     expect((await other.explainWithOutcome(input(UNKNOWN_ERROR))).outcome).toBe('answered');
     expect(server.requests).toHaveLength(2);
-    store.close();
+    await store.close();
   });
 
   it('makes one call for the same error pasted twice at once', async () => {
@@ -120,7 +120,7 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     expect(a?.cause).toBeTruthy();
     expect(b?.cause).toBe(a?.cause);
     expect(server.requests).toHaveLength(1);
-    store.close();
+    await store.close();
   });
 
   it('never calls the model for a confident curated match or for text that is not an error', async () => {
@@ -130,8 +130,8 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     expect(await explainer.explainWithOutcome(known)).toEqual({ answer: null, outcome: 'skipped' });
     expect(await explainer.explainWithOutcome(input('lunch at 12?'))).toEqual({ answer: null, outcome: 'skipped' });
     expect(server.requests).toHaveLength(0);
-    expect(store.ai.used('T001', 'day')).toBe(0);
-    store.close();
+    expect((await store.ai.used('T001', 'day'))).toBe(0);
+    await store.close();
   });
 
   it('retries a 500 and answers; gives up after the retries, within the bound', async () => {
@@ -147,7 +147,7 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     expect(failed).toEqual({ answer: null, outcome: 'failed' });
     // One call and the default two retries.
     expect(server.requests).toHaveLength(5);
-    store.close();
+    await store.close();
   });
 
   it("honours a 429's retry-after, and gives up at once when it outlasts the deadline", async () => {
@@ -160,7 +160,7 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     server.script({ kind: 'status', status: 429, headers: { 'retry-after': '3600' } });
     expect(await within(explainer.explainWithOutcome(input(OTHER_UNKNOWN_ERROR)))).toEqual({ answer: null, outcome: 'rate-limited' });
     expect(server.requests).toHaveLength(3);
-    store.close();
+    await store.close();
   });
 
   it('treats malformed, empty, refused or off-schema output as no answer, and caches none of it', async () => {
@@ -180,12 +180,12 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
       expect(r, JSON.stringify(reply)).toEqual({ answer: null, outcome: 'invalid' });
     }
     expect(server.requests).toHaveLength(cases.length);
-    expect(store.ai.latestFor(engine.diagnose(UNKNOWN_ERROR).fingerprint)).toBeNull();
+    expect((await store.ai.latestFor(engine.diagnose(UNKNOWN_ERROR).fingerprint))).toBeNull();
     // A model that wraps its JSON in a code fence is still understood.
     server.script({ kind: 'content', content: `\`\`\`json\n${JSON.stringify({ title: 'T', cause: 'C', library: 'sqlalchemy', confidence: 0.4, fixes: [{ title: 'F', why: 'W', tradeoff: '', snippet: '', lang: 'Python' }] })}\n\`\`\`` });
     const fenced = await explainer.explainWithOutcome(input(UNKNOWN_ERROR));
     expect(fenced.answer).toMatchObject({ cause: 'C', fixes: [{ title: 'F', lang: 'python' }] });
-    store.close();
+    await store.close();
   });
 
   it('gives up on a server that never answers within the timeout, and stays healthy', async () => {
@@ -197,9 +197,9 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     // The next paste is answered as usual, and the database is fine.
     const next = await within(explainer.explainWithOutcome(input(OTHER_UNKNOWN_ERROR)));
     expect(next.outcome).toBe('answered');
-    expect(store.ai.used('T001', 'day')).toBe(2);
+    expect((await store.ai.used('T001', 'day'))).toBe(2);
     expect(server.requests).toHaveLength(2);
-    store.close();
+    await store.close();
   });
 
   it('keeps to the per-workspace rate limit and the daily budget', async () => {
@@ -223,7 +223,7 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     // The next UTC day starts afresh.
     now += DAY;
     expect((await explainer.explainWithOutcome(input(fourth, a))).outcome).toBe('answered');
-    store.close();
+    await store.close();
   });
 
   it('answers in the asker\'s language, cached per language', async () => {
@@ -233,16 +233,16 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     expect(server.requests).toHaveLength(2);
     const system = (server.bodies()[1]!.messages as { role: string; content: string }[])[0]!.content;
     expect(system).toContain('Japanese');
-    store.close();
+    await store.close();
   });
 
   it('ignores a cache entry it cannot read, and survives a closed database', async () => {
     const { server, store, explainer } = await setup();
     const d = engine.diagnose(UNKNOWN_ERROR);
-    store.ai.put({ fingerprint: d.fingerprint, model: 'stand-in-model', promptVersion: promptKey('en') }, { not: 'an answer' }, DAY);
+    await store.ai.put({ fingerprint: d.fingerprint, model: 'stand-in-model', promptVersion: promptKey('en') }, { not: 'an answer' }, DAY);
     expect((await explainer.explainWithOutcome(input(UNKNOWN_ERROR))).outcome).toBe('answered');
     expect(server.requests).toHaveLength(1);
-    store.close();
+    await store.close();
     expect(await explainer.explainWithOutcome(input(OTHER_UNKNOWN_ERROR))).toEqual({ answer: null, outcome: 'failed' });
   });
 
@@ -251,6 +251,6 @@ describe('the LLM fallback against an OpenAI-compatible stand-in', () => {
     const explainer = createExplainer({ apiKey: null, baseUrl: null, model: DEFAULTS.llmModel, timeoutMs: 20_000, dailyBudget: 10, ratePerMinute: 10 }, { store: store.ai, catalogue: engine });
     expect(explainer.enabled).toBe(false);
     expect(await explainer.explainWithOutcome(input(UNKNOWN_ERROR))).toEqual({ answer: null, outcome: 'disabled' });
-    store.close();
+    await store.close();
   });
 });

@@ -57,13 +57,13 @@ describe('the LLM fallback in Slack', () => {
   });
   afterAll(async () => {
     await bot.close();
-    store.close();
+    await store.close();
     await openai.close();
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
     await bot.settle();
-    bot.slack.reset();
+    await bot.slack.reset();
   });
 
   const answerTo = async (text: string) => {
@@ -71,7 +71,7 @@ describe('the LLM fallback in Slack', () => {
     expect((await bot.sendEvent(event)).status).toBe(200);
     const [update] = await bot.slack.waitFor('chat.update', undefined, 1, TIMEOUT_MS + 8000);
     await bot.settle();
-    return { event, update: update!, posts: bot.slack.callsTo('chat.postMessage') };
+    return { event, update: update!, posts: (await bot.slack.callsTo('chat.postMessage')) };
   };
 
   it('posts "looking into it", then updates it with the labelled answer, with no secret anywhere', async () => {
@@ -97,7 +97,7 @@ describe('the LLM fallback in Slack', () => {
     // Counted for the weekly digest as an error the LLM answered.
     const fp = shippedEngine().diagnose(UNKNOWN_ERROR).fingerprint;
     const now = Date.now();
-    const counted = store.stats.unmatched({ from: now - 3_600_000, to: now + 1, workspace: TEAM }).filter((u) => u.fingerprint === fp);
+    const counted = (await store.stats.unmatched({ from: now - 3_600_000, to: now + 1, workspace: TEAM })).filter((u) => u.fingerprint === fp);
     expect(counted.map((u) => ({ method: u.method, n: u.n }))).toEqual([{ method: 'ai', n: 1 }]);
   });
 
@@ -116,7 +116,7 @@ describe('the LLM fallback in Slack', () => {
     const [reply] = await bot.slack.waitFor('chat.postMessage');
     await bot.settle();
     expect(blocksText(reply)).toContain('sqlalchemy.missing-greenlet');
-    expect(bot.slack.callsTo('chat.update')).toHaveLength(0);
+    expect((await bot.slack.callsTo('chat.update'))).toHaveLength(0);
     expect(openai.requests).toHaveLength(before);
   });
 
@@ -137,9 +137,9 @@ describe('the LLM fallback in Slack', () => {
     expect(failed.posts[0]!.params.text).toBe(t.lookingIntoIt);
     expect(blocksText(failed.update)).toContain(t.noMatch);
     expect(blocksText(failed.update)).not.toContain(t.aiLabel);
-    expect(bot.slack.callsTo('reactions.add').map((c) => c.params.name)).toContain('grey_question');
+    expect((await bot.slack.callsTo('reactions.add')).map((c) => c.params.name)).toContain('grey_question');
 
-    bot.slack.reset();
+    await bot.slack.reset();
     openai.script({ kind: 'hang' });
     const hung = await answerTo("sqlalchemy.exc.InvalidRequestError: Can't operate on closed transaction inside context manager.\n");
     expect(blocksText(hung.update)).toContain(t.noMatch);

@@ -62,11 +62,11 @@ describe('every --json output is one document that fits its shipped schema', () 
     const path = join(tempDir(), 'json.db');
     const store = openStore({ path });
     const now = Date.now();
-    store.occurrences.recordMany([
+    await store.occurrences.recordMany([
       { source: 'cli', at: now - 3_600_000, faultId: 'sqlalchemy.missing-greenlet', fingerprint: 'v1:0000000000000001', text: 'sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called' },
       { source: 'cli', at: now - 7_200_000, faultId: null, fingerprint: 'v1:00000000000000ff', text: 'ValueError: odd' },
     ]);
-    store.close();
+    await store.close();
     const r = await cli(['digest', '--json'], undefined, { FAULTLINE_DB: path });
     expect(r.code).toBe(0);
     validates('digest', oneDocument(r.stdout));

@@ -13,7 +13,7 @@ describe('faultline digest', () => {
     const path = join(tempDir(), 'cli.db');
     const store = openStore({ path });
     const now = Date.now();
-    store.occurrences.recordMany([
+    await store.occurrences.recordMany([
       ...Array.from({ length: 4 }, (_, i) => ({
         source: 'cli' as const,
         at: now - (i + 1) * 3_600_000,
@@ -24,7 +24,7 @@ describe('faultline digest', () => {
       { source: 'cli' as const, at: now - 2 * 86_400_000, faultId: null, fingerprint: 'v1:00000000000000ff', text: 'ValueError: odd thing; password=hunter2' },
       { source: 'cli' as const, at: now - 20 * 86_400_000, faultId: 'sqlalchemy.missing-greenlet', fingerprint: 'v1:0000000000000001', text: 'old' },
     ]);
-    store.close();
+    await store.close();
     return path;
   };
 

@@ -28,16 +28,16 @@ function hugeDigest(base: Digest): Digest {
 
 describe('rendering the digest', () => {
   const tempDir = useTempDir();
-  const digest = () => {
+  const digest = async () => {
     const store = openStore({ path: join(tempDir(), 'r.db') });
-    seedDigest(store);
-    const d = computeDigest(store.stats, { from: FROM, to: TO, catalogue: digestCatalogue(loadKnowledge().faults) });
-    store.close();
+    await seedDigest(store);
+    const d = await computeDigest(store.stats, { from: FROM, to: TO, catalogue: digestCatalogue(loadKnowledge().faults) });
+    await store.close();
     return d;
   };
 
-  it('builds Block Kit Slack accepts, with the figures, links and suggestions', () => {
-    const d = digest();
+  it('builds Block Kit Slack accepts, with the figures, links and suggestions', async () => {
+    const d = await digest();
     const msg = renderDigestBlocks(d, { timeZone: 'Asia/Tokyo' });
     expect(slackSizeProblems(msg)).toEqual([]);
     const all = JSON.stringify(msg.blocks);
@@ -52,14 +52,14 @@ describe('rendering the digest', () => {
     expect(msg.text).toContain('16');
   });
 
-  it('stays inside Slack limits for an absurdly large digest', () => {
-    const msg = renderDigestBlocks(hugeDigest(digest()), { lang: 'ja' });
+  it('stays inside Slack limits for an absurdly large digest', async () => {
+    const msg = renderDigestBlocks(hugeDigest(await digest()), { lang: 'ja' });
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
     expect(slackSizeProblems(msg)).toEqual([]);
   });
 
-  it('renders plain text for the CLI, in English and Japanese', () => {
-    const d = digest();
+  it('renders plain text for the CLI, in English and Japanese', async () => {
+    const d = await digest();
     const en = renderDigestText(d, { timeZone: 'UTC' });
     expect(en).toContain(`6×  █▁█▁▁▁█  ▲ rising (2)  Implicit database IO outside the async context (MissingGreenlet) [${A}]`);
     expect(en).toContain('v1:u1');
@@ -69,7 +69,7 @@ describe('rendering the digest', () => {
     expect(ja).toContain('根本対策');
   });
 
-  it('shows the exception line of an excerpt', () => {
+  it('shows the exception line of an excerpt', async () => {
     expect(headline('Traceback (most recent call last):\n  File "x.py", line 1\nValueError: bad\n\nDuring handling...')).toBe('ValueError: bad');
     expect(headline(null)).toBeNull();
   });

@@ -20,17 +20,17 @@ function recordingPost(): PostDigest & { calls: { channel: string; text: string;
 
 describe('the digest scheduler', () => {
   const tempDir = useTempDir();
-  const seededPath = () => {
+  const seededPath = async () => {
     const path = join(tempDir(), 'sched.db');
     const store = openStore({ path });
-    seedDigest(store);
-    store.close();
+    await seedDigest(store);
+    await store.close();
     return path;
   };
   const scheduler = (store: Store, post: PostDigest, extra = {}) =>
     createDigestScheduler({ store, post, channel: 'C0DIGEST', timeZone: 'UTC', ...extra });
 
-  it('covers the week between two scheduled runs, in the configured zone', () => {
+  it('covers the week between two scheduled runs, in the configured zone', async () => {
     expect(scheduledPeriod('0 9 * * 1', 'UTC', TO + 10)).toEqual({ from: FROM, to: TO });
     // croner may fire a little early; the tick still belongs to its own period.
     expect(scheduledPeriod('0 9 * * 1', 'UTC', TO - 3)).toEqual({ from: FROM, to: TO });
@@ -39,14 +39,14 @@ describe('the digest scheduler', () => {
   });
 
   it('posts once per period, also after a restart at digest time', async () => {
-    const path = seededPath();
+    const path = await seededPath();
     const post = recordingPost();
     const first = openStore({ path });
     const result = await scheduler(first, post).runDue(TO + 20);
     expect(result).toMatchObject({ status: 'posted', ts: '1737363600.000101' });
     expect(post.calls).toEqual([{ channel: 'C0DIGEST', text: expect.stringContaining('16'), blocks: expect.any(Number) }]);
     expect(await scheduler(first, post).runDue(TO + 30)).toMatchObject({ status: 'claimed-elsewhere' });
-    first.close();
+    await first.close();
 
     // Restart: a new process opens the same file a few seconds later.
     const second = openStore({ path });
@@ -54,12 +54,12 @@ describe('the digest scheduler', () => {
     expect(await restarted.runDue(TO + 5000)).toMatchObject({ status: 'claimed-elsewhere' });
     expect(post.calls).toHaveLength(1);
     const key = digestPeriodKey('C0DIGEST', null, TO);
-    expect(second.digests.get(key)).toMatchObject({ status: 'posted', messageTs: '1737363600.000101', from: FROM, to: TO });
-    second.close();
+    expect((await second.digests.get(key))).toMatchObject({ status: 'posted', messageTs: '1737363600.000101', from: FROM, to: TO });
+    await second.close();
   });
 
   it('does not post again after a crash between posting and recording the post', async () => {
-    const path = seededPath();
+    const path = await seededPath();
     let posts = 0;
     const store = openStore({ path });
     const crashing = scheduler(store, async () => {
@@ -67,27 +67,27 @@ describe('the digest scheduler', () => {
       throw new Error('process died before chat.postMessage returned');
     });
     expect(await crashing.runDue(TO + 20)).toMatchObject({ status: 'failed' });
-    store.close();
+    await store.close();
     const again = openStore({ path });
     expect(await scheduler(again, async () => void posts++).runDue(TO + 60_000)).toMatchObject({ status: 'claimed-elsewhere' });
     expect(posts).toBe(1);
-    again.close();
+    await again.close();
   });
 
   it('lets exactly one of two schedulers racing in one process post', async () => {
-    const path = seededPath();
+    const path = await seededPath();
     const post = recordingPost();
     const a = openStore({ path });
     const b = openStore({ path });
     const results = await Promise.all([scheduler(a, post).runDue(TO + 1), scheduler(b, post).runDue(TO + 2)]);
     expect(results.map((r) => r.status).sort()).toEqual(['claimed-elsewhere', 'posted']);
     expect(post.calls).toHaveLength(1);
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   });
 
   it('lets exactly one of two processes racing for the same period post', async () => {
-    const path = seededPath();
+    const path = await seededPath();
     const dir = tempDir();
     const go = join(dir, 'go');
     const posts = join(dir, 'posts.log');
@@ -107,11 +107,11 @@ describe('the digest scheduler', () => {
     const post = recordingPost();
     expect(await scheduler(store, post).runDue(TO + 20)).toMatchObject({ status: 'empty' });
     expect(post.calls).toHaveLength(0);
-    store.close();
+    await store.close();
   });
 
   it('catches up a run missed while down, but not one days old', async () => {
-    const path = seededPath();
+    const path = await seededPath();
     const post = recordingPost();
     const store = openStore({ path });
     const late = scheduler(store, post, { now: () => TO + 3 * DAY });
@@ -121,7 +121,7 @@ describe('the digest scheduler', () => {
     expect(await s.start()).toMatchObject({ status: 'posted' });
     s.stop();
     expect(post.calls).toHaveLength(1);
-    store.close();
+    await store.close();
   });
 
   it('runs from the cron and reports each period once', async () => {
@@ -139,7 +139,7 @@ describe('the digest scheduler', () => {
     await s.start();
     await ticks;
     s.stop();
-    store.close();
+    await store.close();
     expect(new Set(keys).size).toBe(keys.length);
   });
 });

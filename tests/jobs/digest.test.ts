@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../bot/kb/load.js';
 import { classifyChange, computeDigest, isEmptyDigest, sparkline, type DigestCatalogue } from '../../bot/jobs/digest.js';
 import { digestCatalogue } from '../../bot/jobs/digest-catalogue.js';
-import { openStore, type Store } from '../../bot/store/open-store.js';
-import { useTempDir } from '../store/helpers.js';
+import type { Store } from '../../bot/store/store.js';
+import { describeEachBackend } from '../store/backends.js';
 import { A, B, C, D, DAY, FROM, HOUR, seedDigest, TO } from './seed.js';
 
 const catalogue: DigestCatalogue = {
@@ -13,18 +12,18 @@ const catalogue: DigestCatalogue = {
   fixItOnce: (id) => (id === A ? 'Set `lazy="raise"` on relationships so missing eager loads fail in tests.' : null),
 };
 
-describe('the digest', () => {
-  const tempDir = useTempDir();
-  const seeded = (): Store => {
-    const store = openStore({ path: join(tempDir(), 'digest.db') });
-    seedDigest(store);
+// The digest reads rollups kept up to date on write: the same figures on both backends.
+describeEachBackend('the digest', (backend) => {
+  const seeded = async (): Promise<Store> => {
+    const store = await backend().open();
+    await seedDigest(store);
     return store;
   };
 
-  it('gives the figures of a seeded week as JSON', () => {
-    const store = seeded();
-    const d = computeDigest(store.stats, { from: FROM, to: TO, catalogue });
-    store.close();
+  it('gives the figures of a seeded week as JSON', async () => {
+    const store = await seeded();
+    const d = await computeDigest(store.stats, { from: FROM, to: TO, catalogue });
+    await store.close();
 
     expect(d.period).toEqual({ from: '2025-01-13T09:00:00.000Z', to: '2025-01-20T09:00:00.000Z' });
     expect(d.previousPeriod).toEqual({ from: '2025-01-06T09:00:00.000Z', to: '2025-01-13T09:00:00.000Z' });
@@ -65,7 +64,7 @@ describe('the digest', () => {
     expect(u1?.example).toContain('relation "widgets" does not exist');
     expect(u1?.example).not.toContain('hunter2');
     expect(u1?.links).toEqual(['https://acme.slack.com/archives/C1/p1736848800000400']);
-    expect(d.ai.map(({ fingerprint, count }) => ({ fingerprint, count }))).toEqual([{ fingerprint: 'v1:ai1', count: 2 }]);
+    expect((await d.ai.map(({ fingerprint, count }) => ({ fingerprint, count })))).toEqual([{ fingerprint: 'v1:ai1', count: 2 }]);
 
     expect(d.needsReview).toEqual([{ id: C, title: null, negative: 3, feedback: 3, share: 1, previousShare: 0 }]);
 
@@ -80,16 +79,16 @@ describe('the digest', () => {
   });
 
   it('filters by workspace', async () => {
-    const store = seeded();
+    const store = await seeded();
     await store.occurrences.record({ source: 'message', workspace: 'T2', faultId: A, fingerprint: 'v1:x', text: 'x', at: FROM + HOUR });
-    expect(computeDigest(store.stats, { from: FROM, to: TO, workspace: 'T2' }).total).toBe(1);
-    expect(computeDigest(store.stats, { from: FROM, to: TO, workspace: 'T1' }).total).toBe(16);
-    expect(computeDigest(store.stats, { from: FROM, to: TO }).total).toBe(17);
-    store.close();
+    expect((await computeDigest(store.stats, { from: FROM, to: TO, workspace: 'T2' })).total).toBe(1);
+    expect((await computeDigest(store.stats, { from: FROM, to: TO, workspace: 'T1' })).total).toBe(16);
+    expect((await computeDigest(store.stats, { from: FROM, to: TO })).total).toBe(17);
+    await store.close();
   });
 
-  it('is exact for periods that do not start on an hour or a day (rollups plus raw edges)', () => {
-    const store = openStore({ path: join(tempDir(), 'edges.db') });
+  it('is exact for periods that do not start on an hour or a day (rollups plus raw edges)', async () => {
+    const store = await backend().open();
     // Deterministic pseudo-random occurrences over three weeks.
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
@@ -103,12 +102,12 @@ describe('the digest', () => {
       fingerprint: `v1:f${rand(30)}`,
       text: 'x',
     }));
-    store.occurrences.recordMany(rows);
+    await store.occurrences.recordMany(rows);
     const from = FROM + 17 * 60_000 + 23_456;
     const to = from + 5 * DAY + 7 * HOUR + 1234;
     const inPeriod = rows.filter((r) => r.at >= from && r.at < to);
-    const d = computeDigest(store.stats, { from, to, limits: { faults: 100, unmatched: 100 } });
-    store.close();
+    const d = await computeDigest(store.stats, { from, to, limits: { faults: 100, unmatched: 100 } });
+    await store.close();
 
     expect(d.total).toBe(inPeriod.length);
     const byFault = new Map<string, typeof inPeriod>();
@@ -128,17 +127,17 @@ describe('the digest', () => {
     expect(d.previousTotal).toBe(previous.length);
   });
 
-  it('is empty for a week without occurrences', () => {
-    const store = openStore({ path: join(tempDir(), 'empty.db') });
-    const d = computeDigest(store.stats, { from: FROM, to: TO });
-    store.close();
+  it('is empty for a week without occurrences', async () => {
+    const store = await backend().open();
+    const d = await computeDigest(store.stats, { from: FROM, to: TO });
+    await store.close();
     expect(isEmptyDigest(d)).toBe(true);
     expect(d).toMatchObject({ total: 0, coverage: null, faults: [], unmatched: [], ai: [] });
   });
 });
 
 describe('digest helpers', () => {
-  it('classify change', () => {
+  it('classify change', async () => {
     expect(classifyChange(3, 0)).toBe('new');
     expect(classifyChange(6, 2)).toBe('rising');
     expect(classifyChange(3, 2)).toBe('steady');
@@ -146,12 +145,12 @@ describe('digest helpers', () => {
     expect(classifyChange(9, 10)).toBe('steady');
   });
 
-  it('draw sparklines', () => {
+  it('draw sparklines', async () => {
     expect(sparkline([0, 1, 2, 4, 8])).toBe('▁▂▃▅█');
     expect(sparkline([0, 0])).toBe('▁▁');
   });
 
-  it('takes "fix it once" advice from the fault files, in the reader\'s language', () => {
+  it('takes "fix it once" advice from the fault files, in the reader\'s language', async () => {
     const catalogue = digestCatalogue(loadKnowledge().faults);
     expect(catalogue.fixItOnce?.('sqlalchemy.missing-greenlet', 'en')).toContain('lazy="raise"');
     expect(catalogue.fixItOnce?.('sqlalchemy.missing-greenlet', 'ja')).toContain('lazy="raise"');

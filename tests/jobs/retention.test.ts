@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startRetentionJob } from '../../bot/jobs/retention.js';
 import { openStore } from '../../bot/store/open-store.js';
 import { DAY, slackOccurrence, useTempDir } from '../store/helpers.js';
@@ -15,11 +15,11 @@ describe('the retention job', () => {
     const events: string[] = [];
     const job = startRetentionJob({ store, retentionDays: 30, log: (e) => events.push(e) });
     job.stop();
-    expect(events).toEqual(['retention.purged']);
-    expect(store.occurrences.get(old)?.excerpt).toBeNull();
-    expect(store.occurrences.get(recent)?.excerpt).not.toBeNull();
-    expect(store.stats.faultCounts({ from: now - 50 * DAY, to: now }).get('sqlalchemy.missing-greenlet')).toBe(2);
-    expect(job.runNow().excerpts).toBe(0);
-    store.close();
+    await vi.waitFor(() => expect(events).toEqual(['retention.purged']));
+    expect((await store.occurrences.get(old))?.excerpt).toBeNull();
+    expect((await store.occurrences.get(recent))?.excerpt).not.toBeNull();
+    expect((await store.stats.faultCounts({ from: now - 50 * DAY, to: now })).get('sqlalchemy.missing-greenlet')).toBe(2);
+    expect((await job.runNow()).excerpts).toBe(0);
+    await store.close();
   });
 });

@@ -33,7 +33,7 @@ function fileBytes(path: string): string {
 }
 
 describe('the planted-secrets corpus', () => {
-  it('plants at least 300 secrets of 40 kinds in realistic pastes, and 100 look-alikes', () => {
+  it('plants at least 300 secrets of 40 kinds in realistic pastes, and 100 look-alikes', async () => {
     expect(secrets.length).toBeGreaterThanOrEqual(300);
     expect(new Set(secrets.map((s) => s.kind)).size).toBeGreaterThanOrEqual(40);
     expect(corpus.flatMap((c) => c.lookalikes).length).toBeGreaterThanOrEqual(100);
@@ -41,18 +41,18 @@ describe('the planted-secrets corpus', () => {
     for (const c of corpus) for (const s of [...c.secrets, ...c.lookalikes]) expect(c.text, c.id).toContain(s.value);
   });
 
-  it('redaction removes every secret, whole and in any 12-character window', () => {
+  it('redaction removes every secret, whole and in any 12-character window', async () => {
     const leaks = corpus.flatMap((c) => findLeaks(redact(c.text).text, c.secrets));
     expect(leaks, describeLeaks(leaks)).toEqual([]);
   });
 
-  it('keeps at least 95 % of the look-alikes (ids, SHAs, digests, names, paths, versions)', () => {
+  it('keeps at least 95 % of the look-alikes (ids, SHAs, digests, names, paths, versions)', async () => {
     const all = corpus.flatMap((c) => c.lookalikes.map((l) => ({ ...l, kept: redact(c.text).text.includes(l.value) })));
     const lost = all.filter((l) => !l.kept);
     expect(all.length - lost.length, lost.map((l) => `${l.kind}: ${l.value}`).join('\n')).toBeGreaterThanOrEqual(Math.ceil(all.length * 0.95));
   });
 
-  it('does not change the diagnosis of any paste (same fault and variant)', () => {
+  it('does not change the diagnosis of any paste (same fault and variant)', async () => {
     const changed = corpus.flatMap((c) => {
       const before = engine.diagnose(c.text).match;
       const after = engine.diagnose(redact(c.text).text).match;
@@ -76,11 +76,11 @@ describe('the database file', () => {
       const d = engine.diagnose(c.text);
       await store.occurrences.record({ source: i % 2 ? 'message' : 'cli', workspace: 'T1', channel: 'C1', user: `U${i}`, ...occurrenceFromDiagnosis(d), text: c.text });
     }
-    store.occurrences.flush();
+    await store.occurrences.flush();
     // While open, the recent writes are in the WAL; after close they are in the database.
     const open = fileBytes(path);
     expect(existsSync(`${path}-wal`)).toBe(true);
-    store.close();
+    await store.close();
     const leaks = [...findLeaks(open, secrets), ...findLeaks(fileBytes(path), secrets)];
     expect(leaks, describeLeaks(leaks)).toEqual([]);
   }, 120_000);
@@ -94,9 +94,9 @@ describe('the database file', () => {
     for (const [i, c] of corpus.slice(0, 60).entries()) {
       ids.push(await store.occurrences.record({ source: 'message', at: now - (100 + i) * DAY, workspace: 'T1', channel: 'C1', user: 'U1', ...occurrenceFromDiagnosis(engine.diagnose(c.text)), text: c.text }));
     }
-    store.occurrences.flush();
+    await store.occurrences.flush();
     // Lines of at least 40 characters of each stored excerpt, unique to it among the excerpts.
-    const excerpts = ids.map((id) => store.occurrences.get(id)?.excerpt ?? '');
+    const excerpts = await Promise.all(ids.map(async (id) => (await store.occurrences.get(id))?.excerpt ?? ''));
     const lines = excerpts.flatMap((e) => e.split('\n').filter((l) => l.length >= 40));
     const counts = new Map<string, number>();
     for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
@@ -106,13 +106,13 @@ describe('the database file', () => {
     const before = fileBytes(path);
     expect(distinctive.filter((l) => before.includes(Buffer.from(l, 'utf8').toString('latin1'))).length).toBeGreaterThan(distinctive.length * 0.9);
 
-    const result = store.purge(90, now);
+    const result = await store.purge(90, now);
     expect(result.excerpts).toBe(60);
     expect(result.checkpointed).toBe(true);
     const after = fileBytes(path);
     const left = distinctive.filter((l) => after.includes(Buffer.from(l, 'utf8').toString('latin1')));
     expect(left).toEqual([]);
-    store.close();
+    await store.close();
     const closed = fileBytes(path);
     expect(distinctive.filter((l) => closed.includes(Buffer.from(l, 'utf8').toString('latin1')))).toEqual([]);
   }, 120_000);
@@ -138,7 +138,7 @@ describe('the LLM request bodies', () => {
       const diagnosis = { ...engine.diagnose(c.text), match: null };
       await explainer.explain({ text: c.text, diagnosis, lang: 'en', workspace: 'T1' });
     }
-    store.close();
+    await store.close();
     const bodies = openai.requests.filter((r) => r.path.endsWith('/chat/completions'));
     expect(bodies.length).toBeGreaterThanOrEqual(corpus.length / 2);
     const leaks = findLeaks(bodies.map((r) => r.body).join('\n'), secrets);
@@ -161,8 +161,8 @@ describe('the Slack app on loopback', () => {
     const store = openStore({ path: dbPath });
     const explainer = createOpenAiExplainer({ apiKey: 'sk-test-standin-key', baseUrl: `${openai.url}/v1`, model: 'stand-in-model', timeoutMs: 5000, dailyBudget: 10_000, ratePerMinute: 10_000, store: store.ai, catalogue: engine });
     bot = await startTestBot({ env: { FAULTLINE_DB: dbPath }, start: { explainer } });
-    bot.slack.override('files.getUploadURLExternal', () => ({ upload_url: `${bot.slack.apiUrl.replace(/\/api\/?$/, '')}/upload/F0UPLOAD1`, file_id: 'F0UPLOAD1' }));
-    bot.slack.override('files.completeUploadExternal', () => ({ files: [{ id: 'F0UPLOAD1' }] }));
+    await bot.slack.override('files.getUploadURLExternal', () => ({ upload_url: `${bot.slack.apiUrl.replace(/\/api\/?$/, '')}/upload/F0UPLOAD1`, file_id: 'F0UPLOAD1' }));
+    await bot.slack.override('files.completeUploadExternal', () => ({ files: [{ id: 'F0UPLOAD1' }] }));
     // Every paste as a channel message (curated replies), and as a question with an unknown
     // error (the LLM path: "looking into it", then the answer).
     for (const c of corpus) {
@@ -177,7 +177,7 @@ describe('the Slack app on loopback', () => {
     await bot.settle();
     // An upload through the bot's own Web API client (files.uploadV2 posts the content to an upload URL).
     await bot.bot.app.client.files.uploadV2({ channel_id: 'C0SINKS01', filename: 'paste.txt', content: corpus.slice(0, 40).map((c) => c.text).join('\n\n') });
-    store.close();
+    await store.close();
   }, 600_000);
   afterAll(async () => {
     await bot.close();
@@ -185,14 +185,14 @@ describe('the Slack app on loopback', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('replied to the pastes, asked the model and uploaded (the scans below are not empty)', () => {
-    expect(bot.slack.callsTo('chat.postMessage').length).toBeGreaterThan(corpus.length * 0.8);
+  it('replied to the pastes, asked the model and uploaded (the scans below are not empty)', async () => {
+    expect((await bot.slack.callsTo('chat.postMessage')).length).toBeGreaterThan(corpus.length * 0.8);
     expect(bot.slack.calls.some((c) => c.method.includes('upload'))).toBe(true);
     expect(openai.requests.length).toBeGreaterThan(0);
     expect(bot.logs.length).toBeGreaterThan(corpus.length);
   });
 
-  it('sends none of the secrets in any Slack Web API call body, uploads included', () => {
+  it('sends none of the secrets in any Slack Web API call body, uploads included', async () => {
     const bodies = bot.slack.calls.map((c) => {
       const decoded = c.raw && !c.raw.trimStart().startsWith('{') && !c.raw.includes('Content-Disposition') ? [...new URLSearchParams(c.raw).values()].join('\n') : '';
       return `${c.raw ?? ''}\n${decoded}\n${JSON.stringify(c.params)}`;
@@ -201,17 +201,17 @@ describe('the Slack app on loopback', () => {
     expect(leaks, describeLeaks(leaks)).toEqual([]);
   });
 
-  it('sends none of the secrets to the model', () => {
+  it('sends none of the secrets to the model', async () => {
     const leaks = findLeaks(openai.requests.map((r) => r.body).join('\n'), secrets);
     expect(leaks, describeLeaks(leaks)).toEqual([]);
   });
 
-  it('logs none of the secrets (DEBUG level, Bolt and Web API client included)', () => {
+  it('logs none of the secrets (DEBUG level, Bolt and Web API client included)', async () => {
     const leaks = findLeaks(bot.logs.join('\n'), secrets);
     expect(leaks, describeLeaks(leaks)).toEqual([]);
   });
 
-  it('writes none of the secrets to the database file', () => {
+  it('writes none of the secrets to the database file', async () => {
     const bytes = fileBytes(dbPath);
     // The bot recorded the pastes there (redacted excerpts of the matched ones).
     expect(bytes).toContain('sqlalchemy');

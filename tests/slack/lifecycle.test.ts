@@ -73,7 +73,7 @@ describe('shutdown', () => {
     await stopped;
     expect(t.bot.services.inFlight.size).toBe(0);
     expect(t.slack.callsTo('reactions.add').map((c) => c.params.name)).toEqual(['eyes', 'white_check_mark']);
-    expect(() => t.bot.services.store.occurrences.get(1)).toThrow();
+    await expect(t.bot.services.store.occurrences.get(1)).rejects.toThrow();
     const db = new Database(t.dbPath, { readonly: true });
     const reply = db.prepare('SELECT reply_ts FROM slack_replies').get();
     db.close();

@@ -13,7 +13,7 @@ describe('faultline backup', () => {
     const dir = tempDir();
     const live = join(dir, 'live.db');
     const store = openStore({ path: live });
-    store.occurrences.recordMany([slackOccurrence(), slackOccurrence()]);
+    await store.occurrences.recordMany([slackOccurrence(), slackOccurrence()]);
     const copy = join(dir, 'backups', 'faultline.db');
     const r = await cli(['backup', copy], undefined, { FAULTLINE_DB: live });
     expect(r).toMatchObject({ code: 0, stderr: '' });
@@ -25,7 +25,7 @@ describe('faultline backup', () => {
     expect((await cli(['backup', copy], undefined, { FAULTLINE_DB: live })).code).toBe(2);
     expect((await cli(['backup', copy, '--force'], undefined, { FAULTLINE_DB: live })).code).toBe(0);
     expect((await cli(['backup', live], undefined, { FAULTLINE_DB: live })).code).toBe(2);
-    store.close();
+    await store.close();
   });
 
   it('fails clearly when there is no database, without creating one', async () => {

@@ -11,14 +11,14 @@ describe('backup', () => {
     const dir = tempDir();
     const store = openStore({ path: join(dir, 'live.db') });
     const writer = openStore({ path: join(dir, 'live.db') });
-    store.occurrences.recordMany(Array.from({ length: 2000 }, (_, i) => slackOccurrence({ text: `error ${i} password=hunter2` })));
+    await store.occurrences.recordMany(Array.from({ length: 2000 }, (_, i) => slackOccurrence({ text: `error ${i} password=hunter2` })));
     const backup = store.backup(join(dir, 'backups', 'copy.db'));
     const writes = Array.from({ length: 200 }, () => writer.occurrences.record(slackOccurrence()));
     const { pages } = await backup;
     await Promise.all(writes);
     expect(pages).toBeGreaterThan(0);
-    store.close();
-    writer.close();
+    await store.close();
+    await writer.close();
 
     const copy = new Database(join(dir, 'backups', 'copy.db'), { readonly: true });
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -27,13 +27,13 @@ describe('backup', () => {
     expect(n).toBeGreaterThanOrEqual(2000);
     // Occurrences and rollups are written in one transaction, so any consistent copy agrees.
     expect(rolled).toBe(n);
-    copy.close();
+    await copy.close();
   });
 
   it('refuses to overwrite the live database', async () => {
     const path = join(tempDir(), 'live.db');
     const store = openStore({ path });
     await expect(store.backup(path)).rejects.toThrow(/live database/);
-    store.close();
+    await store.close();
   });
 });

@@ -40,6 +40,6 @@ describe('a writer killed with SIGKILL during heavy writes', () => {
     const store = openStore({ path });
     const next = await store.occurrences.record({ source: 'cli', faultId: null, fingerprint: 'v1:after', text: 'after the crash' });
     expect(next).toBeGreaterThan(Math.max(...ids));
-    store.close();
+    await store.close();
   });
 });

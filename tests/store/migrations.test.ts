@@ -9,21 +9,21 @@ import { DAY, HOUR, useTempDir } from './helpers.js';
 describe('migrations', () => {
   const tempDir = useTempDir();
 
-  it('are numbered 1..n without gaps', () => {
+  it('are numbered 1..n without gaps', async () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });
 
-  it('create a new file at the latest version, with its directory, in WAL mode', () => {
+  it('create a new file at the latest version, with its directory, in WAL mode', async () => {
     const path = join(tempDir(), 'nested', 'dir', 'faultline.db');
     const store = openStore({ path, busyTimeoutMs: 1234 });
-    store.close();
+    await store.close();
     const db = new Database(path);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     const again = openDatabase({ path, busyTimeoutMs: 1234 });
     expect(again.pragma('busy_timeout', { simple: true })).toBe(1234);
-    again.close();
+    await again.close();
   });
 
   it('upgrade a file made by the first schema in place, keeping and rolling up its rows', async () => {
@@ -38,28 +38,28 @@ describe('migrations', () => {
     insert.run(base + 2 * HOUR, 'C2', 'h:u2', 'sqlalchemy.missing-greenlet', 'code', 'v1:a');
     insert.run(base + DAY, 'C1', 'h:u1', null, null, 'v1:b');
     old.prepare(`INSERT INTO feedback (occurrence_id, user_key, kind, at) VALUES (1, 'h:u1', 'solved', ?)`).run(base + 3 * HOUR);
-    old.close();
+    await old.close();
 
     const store = openStore({ path });
     const period = { from: base, to: base + 7 * DAY };
-    expect(Object.fromEntries(store.stats.faultCounts(period))).toEqual({ 'sqlalchemy.missing-greenlet': 2, '': 1 });
-    expect(store.stats.people(period).get('sqlalchemy.missing-greenlet')).toEqual({ users: 2, channels: 2 });
-    expect(store.occurrences.get(1)?.excerpt).toBe('old excerpt');
-    expect(store.feedback.forOccurrence(1)).toHaveLength(1);
+    expect(Object.fromEntries((await store.stats.faultCounts(period)))).toEqual({ 'sqlalchemy.missing-greenlet': 2, '': 1 });
+    expect((await store.stats.people(period)).get('sqlalchemy.missing-greenlet')).toEqual({ users: 2, channels: 2 });
+    expect((await store.occurrences.get(1))?.excerpt).toBe('old excerpt');
+    expect((await store.feedback.forOccurrence(1))).toHaveLength(1);
     // Tables of later migrations work.
-    store.ai.put({ fingerprint: 'v1:b', model: 'm', promptVersion: '1' }, { cause: 'x' }, DAY);
-    expect(store.ai.get({ fingerprint: 'v1:b', model: 'm', promptVersion: '1' })?.value).toEqual({ cause: 'x' });
+    await store.ai.put({ fingerprint: 'v1:b', model: 'm', promptVersion: '1' }, { cause: 'x' }, DAY);
+    expect((await store.ai.get({ fingerprint: 'v1:b', model: 'm', promptVersion: '1' }))?.value).toEqual({ cause: 'x' });
     // New rows land in the rollups next to the backfilled ones.
     await store.occurrences.record({ source: 'cli', faultId: 'sqlalchemy.missing-greenlet', fingerprint: 'v1:a', text: 'x', at: base + 3 * HOUR });
-    expect(store.stats.faultCounts(period).get('sqlalchemy.missing-greenlet')).toBe(3);
-    store.close();
+    expect((await store.stats.faultCounts(period)).get('sqlalchemy.missing-greenlet')).toBe(3);
+    await store.close();
 
     const db = new Database(path);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     db.close();
   });
 
-  it('are applied once when opened again', () => {
+  it('are applied once when opened again', async () => {
     const path = join(tempDir(), 'twice.db');
     openStore({ path }).close();
     const db = openDatabase({ path });
@@ -67,7 +67,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('refuse a file from a newer Faultline', () => {
+  it('refuse a file from a newer Faultline', async () => {
     const path = join(tempDir(), 'future.db');
     const db = openDatabase({ path });
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);

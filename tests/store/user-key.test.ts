@@ -40,7 +40,7 @@ describe('the user-id key', () => {
     const path = join(tempDir(), 'faultline.db');
     const store = openStore({ path });
     await store.occurrences.record(occurrence('U024BE7LH', 0));
-    store.close();
+    await store.close();
     const keyFile = `${path}.user-key`;
     expect(existsSync(keyFile)).toBe(true);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
@@ -57,8 +57,8 @@ describe('the user-id key', () => {
     // A workspace of 1,000 members with guessable ids.
     const ids = Array.from({ length: 1000 }, (_, i) => `U${String(i).padStart(8, '0')}`);
     for (const [i, id] of ids.slice(0, 50).entries()) await store.occurrences.record(occurrence(id, i));
-    store.occurrences.flush();
-    store.close();
+    await store.occurrences.flush();
+    await store.close();
 
     const strings = everyString(path);
     const hashes = new Set(strings.filter((s) => s.startsWith('h:')));
@@ -85,11 +85,11 @@ describe('the user-id key', () => {
     old.prepare(`INSERT INTO meta (key, value) VALUES ('user_salt', ?)`).run(salt);
     const oldHash = `h:${createHmac('sha256', salt).update('U0ALICE01').digest('hex').slice(0, 32)}`;
     old.prepare(`INSERT INTO occurrences (at, source, workspace, user_key, fault_id, fingerprint) VALUES (?, 'message', 'T1', ?, 'x.y', 'fp')`).run(Date.now(), oldHash);
-    old.close();
+    await old.close();
 
     const store = openStore({ path });
-    expect(store.occurrences.recentForUser('U0ALICE01', { workspace: 'T1' })).toHaveLength(1);
-    store.close();
+    expect((await store.occurrences.recentForUser('U0ALICE01', { workspace: 'T1' }))).toHaveLength(1);
+    await store.close();
     expect(readFileSync(`${path}.user-key`, 'utf8').trim()).toBe(salt);
     const db = new Database(path, { readonly: true });
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'user_salt'`).get()).toBeUndefined();
@@ -101,19 +101,19 @@ describe('the user-id key', () => {
   it('comes from FAULTLINE_USER_KEY when given (no file is made), and from a configured file path', async () => {
     const dir = tempDir();
     const a = openStore({ path: join(dir, 'a.db'), userKey: 'a-key-from-the-environment' });
-    const hash = a.occurrences.get(await a.occurrences.record(occurrence('U1', 0)))?.userKey;
-    a.close();
+    const hash = (await a.occurrences.get(await a.occurrences.record(occurrence('U1', 0))))?.userKey;
+    await a.close();
     expect(existsSync(join(dir, 'a.db.user-key'))).toBe(false);
     expect(hash).toBe(`h:${createHmac('sha256', 'a-key-from-the-environment').update('U1').digest('hex').slice(0, 32)}`);
 
     const keyFile = join(dir, 'secrets', 'faultline.key');
     const b = openStore({ path: join(dir, 'b.db'), userKeyFile: join(dir, 'b.key') });
-    b.close();
+    await b.close();
     expect(existsSync(join(dir, 'b.key'))).toBe(true);
     expect(() => openStore({ path: join(dir, 'c.db'), userKeyFile: keyFile })).toThrow(/Cannot create the user-id key file/);
   });
 
-  it('refuses a key file other users can read, and says how to fix it', () => {
+  it('refuses a key file other users can read, and says how to fix it', async () => {
     const file = join(tempDir(), 'loose.key');
     writeFileSync(file, 'f'.repeat(64));
     chmodSync(file, 0o644);

@@ -13,19 +13,23 @@ export const command: CliCommandModule = {
     if (!config) return 2;
     const target = resolve(ctx.cwd, file);
     if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${target} is a directory; give a file name, e.g. ${join(file, 'faultline-backup.db')}.`);
+    if (config.store.databaseUrl) {
+      ctx.stderr.write('faultline backup: copies the SQLite file; with DATABASE_URL set, back up PostgreSQL with pg_dump (e.g. `pg_dump --format=custom "$DATABASE_URL" > faultline.dump`).\n');
+      return 1;
+    }
     if (!existsSync(config.store.dbPath)) {
       ctx.stderr.write(`faultline backup: no database at ${config.store.dbPath} (set FAULTLINE_DB to the bot's database).\n`);
       return 1;
     }
     if (target === config.store.dbPath) throw new UsageError('the destination is the live database itself; choose another file.');
     if (existsSync(target) && !ctx.flags.force) throw new UsageError(`${target} exists; pass --force to overwrite it.`);
-    const store = openConfiguredStore(config);
+    const store = await openConfiguredStore(config);
     try {
       const { pages } = await store.backup(target);
-      ctx.stdout.write(`Backed up ${store.path} to ${target} (${pages} pages).\n`);
+      ctx.stdout.write(`Backed up ${store.location} to ${target} (${pages} pages).\n`);
       return 0;
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -41,14 +41,14 @@ async function explainUnknown(ctx: CliContext, engine: Engine, text: string, dia
   const config = loadCliConfig(ctx, 'The LLM fallback is skipped until these are fixed.');
   if (!config) return { answer: null, outcome: 'failed' };
   if (!config.llm.apiKey) return { answer: null, outcome: 'disabled' };
-  const store = tryOpenStore(ctx, config, 'it holds the LLM answer cache and call budget, so the LLM fallback is skipped');
+  const store = await tryOpenStore(ctx, config, 'it holds the LLM answer cache and call budget, so the LLM fallback is skipped');
   if (!store) return { answer: null, outcome: 'failed' };
   try {
     const { createExplainer } = await import('../../ai/create-explainer.js');
     const explainer = createExplainer(config.llm, { store: store.ai, catalogue: engine });
     return await explainer.explainWithOutcome({ text, diagnosis, lang, workspace: null });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -63,14 +63,14 @@ async function recordOccurrence(ctx: CliContext, text: string, diagnosis: Diagno
     return;
   }
   const config = loadCliConfig(ctx, 'The diagnosis was not recorded.');
-  const store = config && tryOpenStore(ctx, config, 'the diagnosis was not recorded');
+  const store = config && (await tryOpenStore(ctx, config, 'the diagnosis was not recorded'));
   if (!config || !store) return;
   try {
     const answeredByAi = ai?.answer !== null && ai?.answer !== undefined;
     const id = await store.occurrences.record({ source: 'cli', ...occurrenceFromDiagnosis(diagnosis), ...(answeredByAi ? { method: 'ai' as const } : {}), text });
-    ctx.stderr.write(`faultline: recorded as occurrence ${id} in ${config.store.dbPath}\n`);
+    ctx.stderr.write(`faultline: recorded as occurrence ${id} in ${store.location}\n`);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -3,7 +3,7 @@ import { loadKnowledgeQuick } from '../../kb/snapshot.js';
 import { computeDigest, isEmptyDigest } from '../../jobs/digest.js';
 import { digestCatalogue } from '../../jobs/digest-catalogue.js';
 import { renderDigestText } from '../../jobs/digest-render.js';
-import { loadCliConfig, openConfiguredStore } from '../settings.js';
+import { loadCliConfig, openConfiguredStore, storeLocation } from '../settings.js';
 import { UsageError, type CliCommandModule } from '../command.js';
 import { resolveLang } from './diagnose.js';
 
@@ -29,21 +29,21 @@ export const command: CliCommandModule = {
     if (!config) return 2;
     const { faults } = await loadKnowledgeQuick();
     // Nothing recorded yet: answer from an empty store rather than create the file here.
-    const exists = existsSync(config.store.dbPath);
-    const store = openConfiguredStore(config, exists ? config.store.dbPath : ':memory:');
+    const exists = config.store.databaseUrl !== null || existsSync(config.store.dbPath);
+    const store = await openConfiguredStore(config, exists ? undefined : ':memory:');
     try {
       const to = Date.now();
-      const digest = computeDigest(store.stats, { from: to - since, to, workspace, lang, catalogue: digestCatalogue(faults) });
+      const digest = await computeDigest(store.stats, { from: to - since, to, workspace, lang, catalogue: digestCatalogue(faults) });
       if (ctx.flags.json) {
         ctx.stdout.write(`${JSON.stringify(digest, null, 2)}\n`);
       } else if (isEmptyDigest(digest)) {
-        ctx.stdout.write(`No diagnoses recorded between ${digest.period.from} and ${digest.period.to} (database: ${config.store.dbPath}${exists ? '' : ', not created yet'}).\n`);
+        ctx.stdout.write(`No diagnoses recorded between ${digest.period.from} and ${digest.period.to} (database: ${storeLocation(config)}${exists ? '' : ', not created yet'}).\n`);
       } else {
         ctx.stdout.write(renderDigestText(digest, { lang, timeZone: config.timeZone }));
       }
       return 0;
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

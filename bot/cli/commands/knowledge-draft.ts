@@ -23,13 +23,13 @@ export async function runKnowledgeDraft(ctx: CliContext): Promise<number> {
   const config = loadCliConfig(ctx);
   if (!config) return 2;
 
-  const store = openConfiguredStore(config);
+  const store = await openConfiguredStore(config);
   let source;
   try {
-    const cached = store.ai.latestFor(fingerprint);
+    const cached = await store.ai.latestFor(fingerprint);
     const entry = cached ? cachedAnswerSchema.safeParse(cached.value) : null;
     if (!cached || !entry?.success) {
-      ctx.stderr.write(`faultline: no cached AI answer for ${fingerprint} in ${store.path}. Answers are kept ${Math.round(DEFAULT_CACHE_TTL_MS / 86_400_000)} days; \`faultline digest\` lists the fingerprints the LLM answered.\n`);
+      ctx.stderr.write(`faultline: no cached AI answer for ${fingerprint} in ${store.location}. Answers are kept ${Math.round(DEFAULT_CACHE_TTL_MS / 86_400_000)} days; \`faultline digest\` lists the fingerprints the LLM answered.\n`);
       return 1;
     }
     // The cached example is masked as the model saw it; an older entry without one falls back
@@ -37,8 +37,8 @@ export async function runKnowledgeDraft(ctx: CliContext): Promise<number> {
     const now = Date.now();
     // The stored excerpt is redacted; masked as the prompt is, it keeps row values, hosts and
     // paths out of the repository too.
-    const newest = Math.max(0, ...store.stats.unmatched({ from: now - 400 * 86_400_000, to: now + 1 }).filter((u) => u.fingerprint === fingerprint).map((u) => u.lastId));
-    const excerpt = newest ? store.stats.excerpts([newest]).get(newest) : undefined;
+    const newest = Math.max(0, ...(await store.stats.unmatched({ from: now - 400 * 86_400_000, to: now + 1 })).filter((u) => u.fingerprint === fingerprint).map((u) => u.lastId));
+    const excerpt = newest ? (await store.stats.excerpts([newest])).get(newest) : undefined;
     const example = entry.data.example.trim() || (excerpt ? maskForAi(excerpt).text : '');
     if (!example) {
       ctx.stderr.write(`faultline: no example text is left for ${fingerprint} (excerpts expire with retention).\n`);
@@ -46,7 +46,7 @@ export async function runKnowledgeDraft(ctx: CliContext): Promise<number> {
     }
     source = { fingerprint, model: cached.model, promptVersion: cached.promptVersion, createdAt: cached.createdAt, entry: entry.data, example };
   } finally {
-    store.close();
+    await store.close();
   }
 
   const draft = buildFaultDraft(source);

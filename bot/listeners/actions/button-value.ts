@@ -30,10 +30,10 @@ export function parseButtonValue(raw: string | undefined): ButtonValue {
  * re-made from the stored redacted excerpt (the names a fix needs survive redaction), else
  * null (the excerpt expired with retention).
  */
-export function diagnosisForOccurrence(services: Services, occurrenceId: number): { diagnosis: Diagnosis | null; lang: Lang | null } {
+export async function diagnosisForOccurrence(services: Services, occurrenceId: number): Promise<{ diagnosis: Diagnosis | null; lang: Lang | null }> {
   const cached = services.recent.get(occurrenceId);
   if (cached) return { diagnosis: cached, lang: cached.lang };
-  const occ = services.store.occurrences.get(occurrenceId);
+  const occ = await services.store.occurrences.get(occurrenceId);
   if (!occ) return { diagnosis: null, lang: null };
   const lang = languageFrom(occ.lang ?? undefined) ?? services.settings.defaultLang;
   if (!occ.excerpt || !occ.faultId) return { diagnosis: null, lang };

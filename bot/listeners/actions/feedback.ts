@@ -26,8 +26,8 @@ export function createFeedbackHandler(services: Services) {
     const kind = FEEDBACK_ACTIONS[action.action_id];
     const value = parseButtonValue(action.value);
     const user = body.user.id;
-    const recorded = kind && value.occurrenceId !== null ? services.store.feedback.record({ occurrenceId: value.occurrenceId, user, kind, fixId: kind === 'solved' ? value.fixId : null }) : null;
-    const { diagnosis, lang: answerLang } = value.occurrenceId !== null ? diagnosisForOccurrence(services, value.occurrenceId) : { diagnosis: null, lang: null };
+    const recorded = kind && value.occurrenceId !== null ? await services.store.feedback.record({ occurrenceId: value.occurrenceId, user, kind, fixId: kind === 'solved' ? value.fixId : null }) : null;
+    const { diagnosis, lang: answerLang } = value.occurrenceId !== null ? await diagnosisForOccurrence(services, value.occurrenceId) : { diagnosis: null, lang: null };
     // The acknowledgement is part of a shared message: it speaks the answer's language.
     const lang = answerLang ?? (await services.locale.langFor(client, user));
     const t = ui(lang);

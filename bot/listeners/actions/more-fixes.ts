@@ -11,7 +11,7 @@ export function createMoreFixesHandler(services: Services) {
   return async ({ ack, body, action, client, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const value = parseButtonValue(action.value);
-    const found = value.occurrenceId !== null ? diagnosisForOccurrence(services, value.occurrenceId) : { diagnosis: null, lang: null };
+    const found = value.occurrenceId !== null ? await diagnosisForOccurrence(services, value.occurrenceId) : { diagnosis: null, lang: null };
     const lang = found.lang ?? (await services.locale.langFor(client, body.user.id));
     const msg = found.diagnosis?.match ? buildAllFixes(found.diagnosis) : buildNotice(ui(lang).moreFixesGone.replace('{id}', value.faultId ?? '<id>'));
 

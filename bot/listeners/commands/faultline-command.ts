@@ -12,7 +12,7 @@ import { CHANNEL_MODES, type ChannelMode } from '../../store/slack-state.js';
 import type { Lang } from '../../triage/types.js';
 import type { Services } from '../services.js';
 import { errorFields, failureRef } from '../slack-errors.js';
-import { explainSafely, weekCount } from '../thread-reply.js';
+import { explainSafely, recordOccurrence, weekCount, withUnrecordedNote } from '../thread-reply.js';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -59,10 +59,10 @@ export function createFaultlineCommandHandler(services: Services) {
           return;
         }
         case 'mode':
-          await respond(ephemeral(setMode(services, workspace, command.channel_id, command.user_id, rest, lang)));
+          await respond(ephemeral(await setMode(services, workspace, command.channel_id, command.user_id, rest, lang)));
           return;
         case 'digest':
-          await respond(ephemeral(digestPreview(services, workspace, lang)));
+          await respond(ephemeral(await digestPreview(services, workspace, lang)));
           return;
         default:
           // Redacted on arrival, like every paste (see joinParts).
@@ -78,45 +78,49 @@ export function createFaultlineCommandHandler(services: Services) {
 
 async function diagnoseText(services: Services, req: { workspace: string; channel: string; user: string; text: string; lang: Lang }, respond: CommandArgs['respond']): Promise<void> {
   const d = await services.diagnoser.diagnose(req.text, { lang: req.lang });
-  const record = async (method?: 'ai'): Promise<number | null> =>
-    isRecordable(d)
-      ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace: req.workspace, channel: req.channel, user: req.user, text: req.text, permalink: null })
-      : null;
+  let unrecorded: string | null = null;
+  const record = async (method?: 'ai'): Promise<number | null> => {
+    if (!isRecordable(d)) return null;
+    const outcome = await recordOccurrence(services, { ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace: req.workspace, channel: req.channel, user: req.user, text: req.text, permalink: null });
+    unrecorded = outcome.unrecorded;
+    return outcome.id;
+  };
+  const noted = (msg: SlackMessage) => withUnrecordedNote(msg, d.lang, unrecorded);
   if (d.match) {
     const occurrenceId = await record();
     if (occurrenceId !== null) services.recent.put(occurrenceId, d);
-    await respond(ephemeral(buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: weekCount(services, req.workspace, d.match.id) })));
+    await respond(ephemeral(noted(buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: await weekCount(services, req.workspace, d.match.id) }))));
     return;
   }
   if (d.looksLikeError && services.explainer.enabled) {
     await respond(ephemeral(buildLookingIntoIt(req.lang)));
     const answer = await explainSafely(services, { text: req.text, diagnosis: d, lang: req.lang, workspace: req.workspace });
     const occurrenceId = await record(answer ? 'ai' : undefined);
-    await respond(ephemeral(answer ? buildAiReply(d, answer, { occurrenceId: occurrenceId ?? undefined }) : buildNoMatchReply(d), { replace_original: true }));
+    await respond(ephemeral(noted(answer ? buildAiReply(d, answer, { occurrenceId: occurrenceId ?? undefined }) : buildNoMatchReply(d)), { replace_original: true }));
     return;
   }
   await record();
-  await respond(ephemeral(buildUnansweredReply(d, services.explainer.enabled)));
+  await respond(ephemeral(noted(buildUnansweredReply(d, services.explainer.enabled))));
 }
 
-function setMode(services: Services, workspace: string, channel: string, user: string, arg: string, lang: Lang): SlackMessage {
+async function setMode(services: Services, workspace: string, channel: string, user: string, arg: string, lang: Lang): Promise<SlackMessage> {
   const t = ui(lang);
   // DMs (D...) and group DMs have no mode: the bot always answers there when asked.
   if (channel.startsWith('D')) return buildNotice(t.modeNotInDm);
-  const current = services.store.slack.channelMode(workspace, channel) ?? services.settings.defaultMode;
+  const current = (await services.store.slack.channelMode(workspace, channel)) ?? services.settings.defaultMode;
   if (!arg) return buildNotice(`${t.modeNow} *${current}*\n${t.modeExplained[current]}`, t.modeUsage);
   const mode = arg.toLowerCase().replace(/[_ ]/g, '-') as ChannelMode;
   if (!(CHANNEL_MODES as readonly string[]).includes(mode)) return buildNotice(t.modeUsage);
-  services.store.slack.setChannelMode(workspace, channel, mode, user);
+  await services.store.slack.setChannelMode(workspace, channel, mode, user);
   services.log.info('faultline.mode_set', { channel, mode });
   return buildNotice(`${t.modeSet} *${mode}*\n${t.modeExplained[mode]}`);
 }
 
-function digestPreview(services: Services, workspace: string, lang: Lang): SlackMessage {
+async function digestPreview(services: Services, workspace: string, lang: Lang): Promise<SlackMessage> {
   const now = services.now();
   // The period the next scheduled digest will cover, so far; a week when the cron cannot say.
   const from = scheduledPeriod(services.settings.digestCron, services.settings.timeZone, now)?.to ?? now - 7 * DAY_MS;
-  const digest = computeDigest(services.store.stats, {
+  const digest = await computeDigest(services.store.stats, {
     from: Math.min(from, now - 1),
     to: now + 1,
     workspace,

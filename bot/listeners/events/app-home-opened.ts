@@ -17,16 +17,14 @@ export function createAppHomeHandler(services: Services) {
     const lang = await services.locale.langFor(client, event.user);
     const t = ui(lang);
     const now = services.now();
-    const counts = services.store.stats.faultCounts({ from: now - 7 * DAY_MS, to: now + 1, workspace });
+    const counts = await services.store.stats.faultCounts({ from: now - 7 * DAY_MS, to: now + 1, workspace });
     const title = (id: string | null) => (id ? (services.engine.fault(id)?.title[lang] ?? id) : t.homeUnmatched);
     const topFaults = [...counts.entries()]
       .filter(([id]) => id !== '')
       .sort((a, b) => b[1] - a[1])
       .slice(0, TOP_FAULTS)
       .map(([id, count]) => ({ id, title: title(id), count }));
-    const recent = services.store.occurrences
-      .recentForUser(event.user, { workspace, limit: RECENT })
-      .map((o) => ({ at: o.at, title: title(o.faultId), source: o.source, permalink: o.permalink }));
+    const recent = (await services.store.occurrences.recentForUser(event.user, { workspace, limit: RECENT })).map((o) => ({ at: o.at, title: title(o.faultId), source: o.source, permalink: o.permalink }));
     await client.views.publish({ user_id: event.user, view: buildAppHome({ lang, topFaults, unmatched: counts.get('') ?? 0, recent, timeZone: services.settings.timeZone }) });
   };
 }

@@ -27,7 +27,7 @@ export function createMentionHandler(services: Services) {
       await client.chat.postEphemeral({ channel, user: e.user as string, text, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
     };
 
-    const mode = services.store.slack.channelMode(workspace, channel) ?? services.settings.defaultMode;
+    const mode = (await services.store.slack.channelMode(workspace, channel)) ?? services.settings.defaultMode;
     if (mode === 'off') {
       const lang = await services.locale.langFor(client, e.user);
       await tell(ui(lang).channelOff);

@@ -28,7 +28,7 @@ export function createErrorPasteHandler(services: Services) {
 
     const workspace = context.teamId ?? '';
     const dm = m.channel_type === 'im';
-    const mode = dm ? 'auto' : (services.store.slack.channelMode(workspace, channel) ?? services.settings.defaultMode);
+    const mode = dm ? 'auto' : ((await services.store.slack.channelMode(workspace, channel)) ?? services.settings.defaultMode);
     if (mode !== 'auto') return;
 
     const files = await services.files.read(client, msg.files);
@@ -43,7 +43,7 @@ export function createErrorPasteHandler(services: Services) {
       return;
     }
 
-    const previous = services.store.slack.swapMessageFingerprint({ workspace, channel, ts: msg.ts }, first.fingerprint);
+    const previous = await services.store.slack.swapMessageFingerprint({ workspace, channel, ts: msg.ts }, first.fingerprint);
     if (edit && previous === first.fingerprint) {
       services.log.debug('faultline.edit_same_error', { channel, ts: msg.ts, fp: first.fingerprint });
       return;

@@ -6,7 +6,8 @@ import { ACTION_IDS } from '../../render/slack-limits.js';
 import { isRecordable, occurrenceFromDiagnosis } from '../../store/occurrences.js';
 import type { Services } from '../services.js';
 import { errorFields } from '../slack-errors.js';
-import { explainSafely, weekCount } from '../thread-reply.js';
+import { explainSafely, recordOccurrence, weekCount, withUnrecordedNote } from '../thread-reply.js';
+import type { SlackMessage } from '../../render/blocks.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -22,24 +23,30 @@ export function createDiagnoseModalHandler(services: Services) {
     const workspace = context.teamId ?? body.team?.id ?? '';
     const lang = await services.locale.langFor(client, user);
     const d = await services.diagnoser.diagnose(text, { lang });
-    const record = async (method?: 'ai'): Promise<number | null> =>
-      isRecordable(d) ? services.store.occurrences.record({ ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace, channel: null, user, text, permalink: null }) : null;
+    let unrecorded: string | null = null;
+    const record = async (method?: 'ai'): Promise<number | null> => {
+      if (!isRecordable(d)) return null;
+      const outcome = await recordOccurrence(services, { ...occurrenceFromDiagnosis(d), ...(method ? { method } : {}), source: 'slash', workspace, channel: null, user, text, permalink: null });
+      unrecorded = outcome.unrecorded;
+      return outcome.id;
+    };
+    const noted = (msg: SlackMessage) => withUnrecordedNote(msg, d.lang, unrecorded);
 
     if (d.match) {
       const occurrenceId = await record();
-      await ack({ response_action: 'update', view: buildDiagnosisModal(buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: weekCount(services, workspace, d.match.id) }), lang) });
+      await ack({ response_action: 'update', view: buildDiagnosisModal(noted(buildFaultReply(d, { occurrenceId: occurrenceId ?? undefined, weekCount: await weekCount(services, workspace, d.match.id) })), lang) });
       return;
     }
     if (!(d.looksLikeError && services.explainer.enabled)) {
       await record();
-      await ack({ response_action: 'update', view: buildDiagnosisModal(buildUnansweredReply(d, services.explainer.enabled), lang) });
+      await ack({ response_action: 'update', view: buildDiagnosisModal(noted(buildUnansweredReply(d, services.explainer.enabled)), lang) });
       return;
     }
     // The model may take longer than the 3 s a view submission may wait: show progress, then update.
     await ack({ response_action: 'update', view: buildDiagnosisModal(buildLookingIntoIt(lang), lang) });
     const answer = await explainSafely(services, { text, diagnosis: d, lang, workspace });
     const occurrenceId = await record(answer ? 'ai' : undefined);
-    const msg = answer ? buildAiReply(d, answer, { occurrenceId: occurrenceId ?? undefined }) : buildNoMatchReply(d);
+    const msg = noted(answer ? buildAiReply(d, answer, { occurrenceId: occurrenceId ?? undefined }) : buildNoMatchReply(d));
     try {
       await client.views.update({ view_id: view.id, view: buildDiagnosisModal(msg, lang) });
     } catch (err) {
