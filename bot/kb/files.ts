@@ -31,12 +31,15 @@ export function listFaultFiles(root: string): string[] {
   const faultsDir = join(root, 'faults');
   if (!existsSync(faultsDir)) return [];
   const out: string[] = [];
+  // Dirent types instead of a stat per entry: this runs on every CLI start. A symlink (or a file
+  // system that reports no type) is stat'ed as before.
   const walk = (dir: string, depth: number): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = join(dir, entry.name);
+      const isDir = entry.isDirectory() || ((entry.isSymbolicLink() || (!entry.isFile() && !entry.isDirectory())) && statSync(full).isDirectory());
+      if (isDir) {
         if (depth < 2) walk(full, depth + 1);
-      } else if (/\.ya?ml$/.test(name)) {
+      } else if (/\.ya?ml$/.test(entry.name)) {
         out.push(full);
       }
     }
@@ -47,7 +50,9 @@ export function listFaultFiles(root: string): string[] {
 
 /** `faults/sqlalchemy/missing-greenlet.yaml` -> `sqlalchemy.missing-greenlet`. */
 export function faultIdFromPath(root: string, file: string): string | null {
-  const rel = relative(join(root, 'faults'), file).split(sep);
+  const base = join(root, 'faults') + sep;
+  // The common case (a path listFaultFiles built) needs no path.relative, which costs on every start.
+  const rel = (file.startsWith(base) ? file.slice(base.length) : relative(join(root, 'faults'), file)).split(sep);
   if (rel.length !== 2) return null;
   const [library, name] = rel as [string, string];
   return `${library}.${name.replace(/\.ya?ml$/, '')}`;

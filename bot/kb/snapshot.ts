@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../triage/diagnose.js';
 import type { CompiledCause, CompiledClue, CompiledSignature, Fault } from './compile.js';
@@ -150,15 +150,19 @@ export async function loadKnowledgeQuick(root: string = defaultKnowledgeDir(), s
   const faults: (Fault | null)[] = [];
   const problems: KnowledgeProblem[] = [];
   const stale: { index: number; file: string; source: string }[] = [];
+  const rootPrefix = root.endsWith(sep) ? root : root + sep;
+  const parentPrefix = dirname(root) === root ? rootPrefix : dirname(root) + sep;
+  // listFaultFiles returns paths under root: slicing them avoids a path.relative per fault per start.
+  const under = (base: string, prefix: string, file: string): string => (file.startsWith(prefix) ? file.slice(prefix.length) : relative(base, file));
   for (const file of listFaultFiles(root)) {
-    const entry = snapshot?.files[relative(root, file).split('\\').join('/')];
+    const entry = snapshot?.files[under(root, rootPrefix, file).split('\\').join('/')];
     const id = faultIdFromPath(root, file);
     let source: string | null = null;
     if (entry && id) {
       const st = statSync(file);
       const current = (st.size === entry.size && st.mtimeMs === entry.mtimeMs) || entry.sha256 === sha256((source = readFileSync(file, 'utf8')));
       if (current && entry.fault.id === id) {
-        faults.push(restoreFault(entry.fault, relative(dirname(root), file), (snapshot as { bytes: Buffer }).bytes, entry.details));
+        faults.push(restoreFault(entry.fault, under(dirname(root), parentPrefix, file), (snapshot as { bytes: Buffer }).bytes, entry.details));
         continue;
       }
     }
