@@ -48,8 +48,11 @@ describe('real pastes in the accuracy corpora', () => {
   });
 
   it('label only a few positives as chat, and those are still diagnosed', () => {
+    // "A few": at most 2% of the positives (the catalogue and its corpora grow; 20 of ~640 when
+    // this was a fixed 20). More than that would mean output the engine fails to recognise is
+    // being waved through as chat.
     const chat = positives.filter((c) => c.chat);
-    expect(chat.length).toBeLessThanOrEqual(20);
+    expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.02));
     for (const c of chat) expect(engine.diagnose(c.text).match?.id, c.origin).toBe(c.expect);
   });
 
