@@ -160,6 +160,8 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
   const cache = createResultCache(join(process.env.FAULTLINE_LAB_CACHE || DEFAULT_CACHE, 'results'));
   const runner = runnerDigest();
   const programs = new Map<string, string>();
+  // labkit.py and the kits a program imports, read once per program rather than once per run.
+  const kitDigests = new Map<string, string>();
   const runs = { executed: 0, reused: 0 };
 
   const outcomes = new Map<string, Map<string, LabStatus>>();
@@ -225,7 +227,8 @@ export async function runLab(options: LabOptions, log: Log): Promise<LabRun> {
       const withBouncer = wants.includes('pgbouncer');
       if (!programs.has(job.fault.program)) programs.set(job.fault.program, readFileSync(join(labDir, job.fault.program), 'utf8'));
       const program = programs.get(job.fault.program) as string;
-      const key = runKey({ world: job.world, worldPackages: packages.get(job.world) as string, runner, shared: sharedLabDigest(labDir, program), program, lab: job.fault.lab, args, withBouncer, timeoutSeconds: options.timeout });
+      if (!kitDigests.has(job.fault.program)) kitDigests.set(job.fault.program, sharedLabDigest(labDir, program));
+      const key = runKey({ world: job.world, worldPackages: packages.get(job.world) as string, runner, shared: kitDigests.get(job.fault.program) as string, program, lab: job.fault.lab, args, withBouncer, timeoutSeconds: options.timeout });
       let raw = options.fresh ? null : cache.get(key);
       if (raw) runs.reused++;
       else {

@@ -157,22 +157,8 @@ function validate(o: NewOccurrence): void {
   if (typeof o.text !== 'string') throw new TypeError('occurrence text must be a string');
 }
 
-/** A validated, redacted occurrence as written (user id keyed, excerpt cut). */
-export interface OccurrenceWrite {
-  at: number;
-  source: OccurrenceSource;
-  workspace: string;
-  channel: string | null;
-  userKey: string | null;
-  faultId: string | null;
-  variant: string | null;
-  confidence: number | null;
-  method: OccurrenceMethod | null;
-  fingerprint: string;
-  excerpt: string | null;
-  permalink: string | null;
-  lang: string | null;
-}
+/** A validated, redacted occurrence as written (user id keyed, excerpt cut): a stored one before it has an id. */
+export type OccurrenceWrite = Omit<StoredOccurrence, 'id' | 'workspace'> & { workspace: string };
 
 /** Validates and redacts before any transaction, so a write lock is held for the inserts only. */
 export function prepareOccurrence(o: NewOccurrence, userKey: UserKeyFn, now: () => number): OccurrenceWrite {
