@@ -87,7 +87,10 @@ const inputs = Object.keys(result.metafile.inputs)
     const st = statSync(join(root, f));
     return [fromOut(join(root, f)), st.size, st.mtimeMs, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')];
   });
-writeFileSync(outfile, `//faultline-inputs ${JSON.stringify(inputs)}\n${rewritten}`);
+// `id` (the SHA-256 of the code) keys the code cache, so a start need not hash 300 KB (nor load
+// node:crypto) to know the cache is this code's.
+const id = createHash('sha256').update(rewritten).digest('hex');
+writeFileSync(outfile, `//faultline-bundle ${JSON.stringify({ id, inputs })}\n${rewritten}`);
 
 // The code cache, from a real run (it holds the functions the run compiled).
 rmSync(cacheFile, { force: true });

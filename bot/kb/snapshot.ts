@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../triage/diagnose.js';
+import { sha256Hex } from './sha256.js';
 import type { CompiledCause, CompiledClue, CompiledSignature, Fault } from './compile.js';
 import type { LoadedEngine } from './engine.js';
 import { defaultKnowledgeDir, faultIdFromPath, listFaultFiles, type KnowledgeProblem } from './files.js';
@@ -84,6 +84,26 @@ function restoreDetails(d: StoredDetails): Pick<Fault, DetailKey> {
 }
 
 /**
+ * A signature whose regexes are built on first use: matching tries only the signatures its index
+ * picks for a record, and building all of the catalogue's (about 1,000) cost every start ~3 ms.
+ */
+function restoreSignature(s: StoredFault['signatures'][number]): CompiledSignature {
+  const sig = { ...s } as unknown as CompiledSignature;
+  for (const key of ['message', 'context'] as const) {
+    const json = s[key];
+    if (!json) continue;
+    let re: RegExp | undefined;
+    Object.defineProperty(sig, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => (re ??= fromJson(json)),
+      set: (value: RegExp | null) => Object.defineProperty(sig, key, { value, writable: true, enumerable: true, configurable: true }),
+    });
+  }
+  return sig;
+}
+
+/**
  * The fault with its details behind getters: the first read of any of them parses them all from
  * the snapshot bytes read at start-up (kept, so a rebuild meanwhile cannot mix two snapshots)
  * and turns the getters into plain properties. Writing one also works, as on any object.
@@ -92,7 +112,7 @@ function restoreFault(f: StoredFault, file: string, bytes: Buffer, [start, end]:
   const fault = {
     ...f,
     file,
-    signatures: f.signatures.map((s) => ({ ...s, message: s.message && fromJson(s.message), context: s.context && fromJson(s.context) })),
+    signatures: f.signatures.map(restoreSignature),
     examples: [],
     counterexamples: [],
   } as unknown as Fault;
@@ -124,10 +144,6 @@ export function defaultSnapshotPath(): string {
   return fileURLToPath(new URL('../../knowledge-snapshot.json', import.meta.url));
 }
 
-function sha256(source: string): string {
-  return createHash('sha256').update(source).digest('hex');
-}
-
 /** The header names the byte range of `files`, in fixed-width numbers so it can be written first. */
 const header = (files: [number, number]): string => `{"format":${FORMAT},"filesAt":[${String(files[0]).padStart(12)},${String(files[1]).padStart(12)}],"files":`;
 const HEADER = /^\{"format":(\d+),"filesAt":\[ *(\d+), *(\d+)\],"files":/;
@@ -155,12 +171,15 @@ export async function loadKnowledgeQuick(root: string = defaultKnowledgeDir(), s
   // listFaultFiles returns paths under root: slicing them avoids a path.relative per fault per start.
   const under = (base: string, prefix: string, file: string): string => (file.startsWith(prefix) ? file.slice(prefix.length) : relative(base, file));
   for (const file of listFaultFiles(root)) {
-    const entry = snapshot?.files[under(root, rootPrefix, file).split('\\').join('/')];
-    const id = faultIdFromPath(root, file);
+    const key = under(root, rootPrefix, file).split('\\').join('/');
+    const entry = snapshot?.files[key];
+    // faults/<library>/<name>.yaml, as faultIdFromPath reads it (without a path.join per file).
+    const parts = key.split('/');
+    const id = parts.length === 3 && parts[0] === 'faults' ? `${parts[1]}.${(parts[2] as string).replace(/\.ya?ml$/, '')}` : faultIdFromPath(root, file);
     let source: string | null = null;
     if (entry && id) {
       const st = statSync(file);
-      const current = (st.size === entry.size && st.mtimeMs === entry.mtimeMs) || entry.sha256 === sha256((source = readFileSync(file, 'utf8')));
+      const current = (st.size === entry.size && st.mtimeMs === entry.mtimeMs) || entry.sha256 === sha256Hex((source = readFileSync(file, 'utf8')));
       if (current && entry.fault.id === id) {
         faults.push(restoreFault(entry.fault, under(dirname(root), parentPrefix, file), (snapshot as { bytes: Buffer }).bytes, entry.details));
         continue;
@@ -208,7 +227,7 @@ export async function writeKnowledgeSnapshot(root: string = defaultKnowledgeDir(
     }
     const st = statSync(file);
     const { fault, details } = storeFault(parsed.fault);
-    entries.push([relative(root, file).split('\\').join('/'), { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(source), fault }, JSON.stringify(details)]);
+    entries.push([relative(root, file).split('\\').join('/'), { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256Hex(source), fault }, JSON.stringify(details)]);
   }
   // {"format":4,"filesAt":[a,b],"files":{...},"details":[{...},...]}: `files` holds the byte
   // range of each details object, which depends on the length of `files` itself: laid out again

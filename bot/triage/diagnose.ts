@@ -1,6 +1,6 @@
 import type { Fault } from '../kb/compile.js';
 import { extractEntities, extractFacts } from './extract.js';
-import { computeFingerprint, normaliseMessage } from './fingerprint.js';
+import { computeFingerprint, normaliseVariableParts } from './fingerprint.js';
 import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD, UNDECIDED_VARIANT_PENALTY } from './match.js';
 import { normaliseInput } from './normalise.js';
 import { parsePaste } from './parse.js';
@@ -180,7 +180,6 @@ export function createEngine(faults: readonly Fault[]): Engine {
     }
     const entities = extractEntities(parsed, primaryIndex, captures);
     const facts = extractFacts(parsed, entities);
-    const fingerprint = computeFingerprint(parsed, primaryIndex);
 
     const alternatives = [...perFault.values()]
       .filter((c) => c !== matched && c.confidence >= ALTERNATIVE_FLOOR)
@@ -200,7 +199,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
     const otherDistinct = countOtherErrors([...(parsed.omitted ?? []), ...records].filter(isOther), primary);
 
     const diagnosis: Diagnosis = {
-      ...emptyDiagnosis(input, lang, fingerprint),
+      ...emptyDiagnosis(input, lang, ''),
       alternatives,
       entities,
       facts,
@@ -210,6 +209,17 @@ export function createEngine(faults: readonly Fault[]): Engine {
       looksLikeError: errorLike,
       errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
     };
+    // Computed when first read: recording and the digest need it, an answer on the command line
+    // does not, and it costs a start the secret scanner and a hash (about 5 ms).
+    let fingerprint: string | null = null;
+    Object.defineProperty(diagnosis, 'fingerprint', {
+      enumerable: true,
+      configurable: true,
+      get: () => (fingerprint ??= computeFingerprint(parsed, primaryIndex)),
+      set: (value: string) => {
+        fingerprint = value;
+      },
+    });
     if (!matched || !fault) return diagnosis;
 
     const choice = chooseCauses(fault, parsed, primary);
@@ -270,7 +280,9 @@ function isErrorLine(r: ErrorRecord, parsed: ParsedPaste, errorLevel: readonly b
 
 /** Distinct errors among `records` besides the primary one, told apart as the fingerprint does. */
 function countOtherErrors(records: readonly ErrorRecord[], primary: ErrorRecord | undefined): number {
-  const key = (r: ErrorRecord): string => `${r.shortType}|${normaliseMessage(firstLine(r.message)).slice(0, 300)}`;
+  // Without the secret scan the fingerprint also does: two errors in one paste that differ only
+  // in a secret are rare, and loading the scanner costs every start a few milliseconds.
+  const key = (r: ErrorRecord): string => `${r.shortType}|${normaliseVariableParts(firstLine(r.message)).slice(0, 300)}`;
   const seen = new Set<string>();
   for (const r of records) if (r.kind !== 'warning') seen.add(key(r));
   if (primary) seen.delete(key(primary));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../kb/sha256.js';
 import { redact } from '../redact/redact.js';
 import { readJsCrash } from './js-stack.js';
 import type { ErrorRecord, ParsedPaste } from './types.js';
@@ -60,7 +60,12 @@ export function normaliseMessage(message: string): string {
   // Secrets and user data (e-mails, tokens) go first, with the same redaction the store
   // applies: an error and its stored, redacted excerpt have the same fingerprint, and two
   // pastes differing only in such values collide.
-  let out = dropKeyValues(redact(message).text.slice(0, 1000));
+  return normaliseVariableParts(redact(message).text);
+}
+
+/** normaliseMessage without the secret scan: for telling errors apart, never for storing. */
+export function normaliseVariableParts(message: string): string {
+  let out = dropKeyValues(message.slice(0, 1000));
   for (const [re, rep] of VARIABLE_PARTS) {
     out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep);
   }
@@ -113,6 +118,6 @@ export function computeFingerprint(parsed: ParsedPaste, primaryIndex: number): s
       userFrame ? `${userFrame.file}:${userFrame.func}` : '',
     ].join('|');
   }
-  const hash = createHash('sha256').update(basis).digest('hex').slice(0, 16);
+  const hash = sha256Hex(basis).slice(0, 16);
   return `v${FINGERPRINT_VERSION}:${hash}`;
 }

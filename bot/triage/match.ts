@@ -1,7 +1,14 @@
-import Fuse from 'fuse.js';
+import { createRequire } from 'node:module';
+import type FuseClass from 'fuse.js';
 import type { CompiledSignature, Fault } from '../kb/compile.js';
 import { isBroadSqlstate } from './sqlstate.js';
 import type { Candidate, ErrorRecord, MatchMethod } from './types.js';
+
+// fuse.js only scores the fuzzy stage and search, not an exact match: loaded on first use, it
+// stays off the start of a `faultline diagnose` that an error's signature answers.
+const load = createRequire(import.meta.url);
+let fuse: typeof FuseClass | undefined;
+const Fuse = (): typeof FuseClass => (fuse ??= load('fuse.js') as typeof FuseClass);
 
 /** At or above this confidence the bot replies unasked (knowledge/README.md, "Matching"). */
 export const REPLY_THRESHOLD = 0.8;
@@ -175,7 +182,7 @@ export class FaultIndex {
       })
       .sort((a, b) => b[1] - a[1])
       .slice(0, FUZZY_CANDIDATES);
-    const fuse = new Fuse([query.toLowerCase()], { includeScore: true, ignoreLocation: true, ignoreFieldNorm: true, threshold: FUZZY_MAX_SCORE, minMatchCharLength: 4 });
+    const fuse = new (Fuse())([query.toLowerCase()], { includeScore: true, ignoreLocation: true, ignoreFieldNorm: true, threshold: FUZZY_MAX_SCORE, minMatchCharLength: 4 });
     const best = new Map<string, Candidate>();
     for (const [idx] of shortlisted) {
       const phrase = this.phrases[idx];
@@ -218,7 +225,7 @@ export class FaultIndex {
   /** Keyword search over titles and phrases, for `search` and the "nearest faults" list. */
   search(words: string, limit = 5): { fault: Fault; score: number }[] {
     const items = [...this.faults.values()].map((f) => ({ id: f.id, text: [f.id, f.title.en, f.title.ja, ...f.phrases, ...f.signatures.map((s) => s.type ?? '')].join(' \n ') }));
-    const fuse = new Fuse(items, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.4 });
+    const fuse = new (Fuse())(items, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.4 });
     return fuse
       .search(words.slice(0, 64))
       .slice(0, limit)
