@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { registerBitFunctions } from './people-bits.js';
 
 export type Db = Database.Database;
 
@@ -39,6 +40,7 @@ export function openDatabase(options: DatabaseOptions): Db {
     // 32 MiB of page cache (default 2 MiB): the rollups and the time index of a year of
     // occurrences stay in memory, so recording and the digest rarely read from the file.
     db.pragma('cache_size = -32768');
+    registerBitFunctions(db);
     return db;
   } catch (err) {
     db.close();

@@ -1,5 +1,6 @@
 import type { FeedbackKind } from './feedback.js';
 import { DAY_MS, HOUR_MS } from './occurrences.js';
+import { BitSet } from './people-bits.js';
 
 /** A half-open time range [from, to) in ms, optionally one workspace (null: all). */
 export interface PeriodFilter {
@@ -86,32 +87,38 @@ function unmatchedSource(p: PeriodFilter): Source {
 }
 
 /**
- * Distinct users or channels per fault and under '*' for any fault. The raw edges are read
- * once (a materialised, already distinct CTE) and feed both the per-fault and the '*' rows;
- * DISTINCT then count(*) sorts once where count(DISTINCT) with GROUP BY sorts twice.
+ * Who and where per fault in the period: bitmaps of its whole days (day_people), of the whole
+ * hours of its two ragged days (hour_people), and the occurrences of the ragged hours (under an
+ * hour at each end), each person as the number their bitmap uses. They are OR-ed in JS
+ * (people-bits.ts): at most 7 + 46 rows per fault and workspace, plus two hours of rows.
  */
-function peopleQuery(p: PeriodFilter, column: 'user_key' | 'channel'): Source {
-  const table = column === 'user_key' ? 'day_users' : 'day_channels';
-  const slices = sliceByBuckets(p.from, p.to, DAY_MS);
-  const params: Params = { ws: p.workspace ?? null, b0: slices.buckets?.first ?? 0, b1: slices.buckets?.end ?? 0 };
-  const edges = slices.raw.map(([f, t], i) => {
-    params[`r${i}_from`] = f;
-    params[`r${i}_to`] = t;
-    return `(at >= :r${i}_from AND at < :r${i}_to)`;
-  });
-  const sql = `
-    WITH edge AS MATERIALIZED (
-      SELECT DISTINCT coalesce(fault_id, '') AS fault_key, ${column} AS who FROM occurrences
-      WHERE (${edges.length ? edges.join(' OR ') : 'FALSE'}) AND ${column} IS NOT NULL AND ${IN_WORKSPACE}
-    )
-    SELECT fault_key AS "faultKey", count(*) AS n FROM (
-      SELECT DISTINCT fault_key, who FROM (
-        SELECT fault_key, ${column} AS who FROM ${table} WHERE day >= :b0 AND day < :b1 AND ${IN_WORKSPACE}
-        UNION ALL SELECT fault_key, who FROM edge
-        UNION ALL SELECT '*', who FROM edge
-      ) AS everyone
-    ) AS distinct_people GROUP BY fault_key`;
-  return { sql, params };
+function peopleQuery(p: PeriodFilter): Source {
+  const params: Params = { ws: p.workspace ?? null };
+  const parts: string[] = [];
+  const days = sliceByBuckets(p.from, p.to, DAY_MS);
+  // Typed NULLs: PostgreSQL types a UNION's column from its first arms, and a bare NULL there
+  // would be text.
+  const arm = (unit: 'day' | 'hour', first: number, end: number) => {
+    const i = parts.length;
+    params[`b${i}_first`] = first;
+    params[`b${i}_end`] = end;
+    parts.push(`SELECT fault_key, users, channels, CAST(NULL AS BIGINT) AS u, CAST(NULL AS BIGINT) AS c FROM ${unit}_people WHERE ${unit} >= :b${i}_first AND ${unit} < :b${i}_end AND ${IN_WORKSPACE}`);
+  };
+  if (days.buckets) arm('day', days.buckets.first, days.buckets.end);
+  for (const [from, to] of days.raw) {
+    const hours = sliceByBuckets(from, to, HOUR_MS);
+    if (hours.buckets) arm('hour', hours.buckets.first, hours.buckets.end);
+    for (const [f, t] of hours.raw) {
+      const i = parts.length;
+      params[`r${i}_from`] = f;
+      params[`r${i}_to`] = t;
+      parts.push(`SELECT coalesce(o.fault_id, '') AS fault_key, CAST(NULL AS BYTEA) AS users, CAST(NULL AS BYTEA) AS channels, ui.idx AS u, ci.idx AS c
+        FROM occurrences o LEFT JOIN user_ids ui ON ui.key = o.user_key LEFT JOIN channel_ids ci ON ci.key = o.channel
+        WHERE o.at >= :r${i}_from AND o.at < :r${i}_to AND (CAST(:ws AS TEXT) IS NULL OR o.workspace = :ws)`);
+    }
+  }
+  if (parts.length === 0) return { sql: `SELECT '' AS fault_key, NULL AS users, NULL AS channels, NULL AS u, NULL AS c WHERE FALSE`, params: {} };
+  return { sql: parts.join('\nUNION ALL\n'), params };
 }
 
 export interface FeedbackCount {
@@ -191,15 +198,29 @@ export function createOccurrenceStats(query: ReadQuery): OccurrenceStats {
       return new Map(rows.map((r) => [r.faultKey, r.n]));
     },
     async people(p) {
-      const out = new Map<string, { users: number; channels: number }>();
-      for (const column of ['user_key', 'channel'] as const) {
-        const q = peopleQuery(p, column);
-        const rows = await query<{ faultKey: string; n: number }>(q.sql, q.params);
-        for (const r of rows) {
-          const entry = out.get(r.faultKey) ?? { users: 0, channels: 0 };
-          entry[column === 'user_key' ? 'users' : 'channels'] = r.n;
-          out.set(r.faultKey, entry);
+      const q = peopleQuery(p);
+      const rows = await query<{ fault_key: string; users: Uint8Array | null; channels: Uint8Array | null; u: number | null; c: number | null }>(q.sql, q.params);
+      const sets = new Map<string, { users: BitSet; channels: BitSet }>();
+      const setsOf = (key: string) => {
+        let s = sets.get(key);
+        if (!s) sets.set(key, (s = { users: new BitSet(), channels: new BitSet() }));
+        return s;
+      };
+      const everyone = setsOf('*');
+      for (const r of rows) {
+        const s = setsOf(r.fault_key);
+        for (const into of [s, everyone]) {
+          into.users.or(r.users);
+          into.channels.or(r.channels);
+          into.users.add(r.u === null ? null : Number(r.u));
+          into.channels.add(r.c === null ? null : Number(r.c));
         }
+      }
+      const out = new Map<string, { users: number; channels: number }>();
+      for (const [key, s] of sets) {
+        const users = s.users.size;
+        const channels = s.channels.size;
+        if (users > 0 || channels > 0) out.set(key, { users, channels });
       }
       return out;
     },

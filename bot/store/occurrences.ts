@@ -1,6 +1,8 @@
 import { redact } from '../redact/redact.js';
 import type { Diagnosis, MatchMethod } from '../triage/types.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import { setBit } from './people-bits.js';
 import type { StoreHealth } from './store-health.js';
 import type { UserKeyFn } from './user-key.js';
 import { createWriteQueue, type WriteQueueOptions } from './write-queue.js';
@@ -182,6 +184,32 @@ export function prepareOccurrence(o: NewOccurrence, userKey: UserKeyFn, now: () 
   };
 }
 
+/**
+ * The number of a user key or channel in its bitmaps (people-bits.ts), assigned on first sight
+ * inside the write transaction. A committed number never changes, so those are cached.
+ */
+interface PersonIds {
+  (key: string): number;
+  /** Drops the cache: after a rolled-back transaction it may hold numbers that were undone. */
+  forget(): void;
+}
+
+function personIds(db: Db, table: 'user_ids' | 'channel_ids'): PersonIds {
+  const find = db.prepare(`SELECT idx FROM ${table} WHERE key = ?`).pluck();
+  const add = db.prepare(`INSERT INTO ${table} (key) VALUES (?)`);
+  const cache = new Map<string, number>();
+  const get = (key: string): number => {
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const found = find.get(key) as number | undefined;
+    if (found === undefined) return Number(add.run(key).lastInsertRowid);
+    if (cache.size > 100_000) cache.clear();
+    cache.set(key, found);
+    return found;
+  };
+  return Object.assign(get, { forget: () => cache.clear() });
+}
+
 export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => number, health: StoreHealth, queueOptions: Partial<WriteQueueOptions<OccurrenceWrite>> = {}): OccurrenceStore {
   const insert = db.prepare(`
     INSERT INTO occurrences (at, source, workspace, channel, user_key, fault_id, variant, confidence, method, fingerprint, excerpt, permalink, lang)
@@ -192,8 +220,12 @@ export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => num
   const bumpUnmatched = db.prepare(`
     INSERT INTO unmatched_days (day, workspace, fingerprint, method_key, n, last_id, last_link_id) VALUES (?, ?, ?, ?, 1, ?, ?)
     ON CONFLICT DO UPDATE SET n = n + 1, last_id = excluded.last_id, last_link_id = coalesce(excluded.last_link_id, last_link_id)`);
-  const addUser = db.prepare(`INSERT OR IGNORE INTO day_users (day, workspace, fault_key, user_key) VALUES (?, ?, ?, ?)`);
-  const addChannel = db.prepare(`INSERT OR IGNORE INTO day_channels (day, workspace, fault_key, channel) VALUES (?, ?, ?, ?)`);
+  const [addHourPeople, addDayPeople] = (['hour', 'day'] as const).map((unit) =>
+    db.prepare(`
+      INSERT INTO ${unit}_people (${unit}, workspace, fault_key, users, channels) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET users = faultline_bits_or(users, excluded.users), channels = faultline_bits_or(channels, excluded.channels)`),
+  ) as [Statement, Statement];
+  const ids = { user: personIds(db, 'user_ids'), channel: personIds(db, 'channel_ids') };
   const byId = db.prepare(`SELECT * FROM occurrences WHERE id = ?`);
   const byUser = db.prepare(`SELECT * FROM occurrences WHERE user_key = ? AND (? IS NULL OR workspace = ?) ORDER BY at DESC LIMIT ?`);
   const purge = db.prepare(`UPDATE occurrences SET excerpt = NULL WHERE at < ? AND excerpt IS NOT NULL`);
@@ -210,17 +242,26 @@ export function createOccurrenceStore(db: Db, userKey: UserKeyFn, now: () => num
     const linkId = r.permalink ? id : null;
     bumpFault.run(Math.floor(r.at / HOUR_MS), r.workspace, faultKey, linkId);
     if (r.faultId === null) bumpUnmatched.run(day, r.workspace, r.fingerprint, r.method ?? '', id, linkId);
-    if (r.userKey) {
-      addUser.run(day, r.workspace, faultKey, r.userKey);
-      addUser.run(day, r.workspace, '*', r.userKey);
-    }
-    if (r.channel) {
-      addChannel.run(day, r.workspace, faultKey, r.channel);
-      addChannel.run(day, r.workspace, '*', r.channel);
+    if (r.userKey || r.channel) {
+      const user = r.userKey ? setBit(null, ids.user(r.userKey)) : null;
+      const channel = r.channel ? setBit(null, ids.channel(r.channel)) : null;
+      addHourPeople.run(Math.floor(r.at / HOUR_MS), r.workspace, faultKey, user, channel);
+      addDayPeople.run(day, r.workspace, faultKey, user, channel);
     }
     return id;
   };
-  const writeMany = db.transaction((rows: Row[]) => rows.map(write));
+  const transaction = db.transaction((rows: Row[]) => rows.map(write));
+  const writeMany = {
+    immediate(rows: Row[]): number[] {
+      try {
+        return transaction.immediate(rows);
+      } catch (err) {
+        ids.user.forget();
+        ids.channel.forget();
+        throw err;
+      }
+    },
+  };
 
   const queue = createWriteQueue<Row>({ commit: async (rows) => writeMany.immediate(rows), health, ...queueOptions });
 

@@ -3,6 +3,7 @@ import { fromRow, prepareOccurrence, DAY_MS, HOUR_MS, type NewOccurrence, type O
 import type { StoreHealth } from '../store-health.js';
 import type { UserKeyFn } from '../user-key.js';
 import { createWriteQueue, type WriteQueueOptions } from '../write-queue.js';
+import { setBit } from '../people-bits.js';
 import { query, run, transaction } from './pool.js';
 
 const COLUMNS = ['at', 'source', 'workspace', 'channel', 'user_key', 'fault_id', 'variant', 'confidence', 'method', 'fingerprint', 'excerpt', 'permalink', 'lang'] as const;
@@ -18,6 +19,35 @@ function values(rows: unknown[][]): { text: string; flat: unknown[] } {
     }).join(', ')})`)
     .join(', ');
   return { text, flat };
+}
+
+interface PeopleRow {
+  at: number;
+  ws: string;
+  key: string;
+  users: Buffer | null;
+  channels: Buffer | null;
+}
+
+/**
+ * The numbers of user keys or channels in the bitmaps (people-bits.ts), assigning new ones. Two
+ * replicas assigning the same key at once: one insert wins, the other reads the winner's number.
+ */
+async function personIds(client: pg.PoolClient, table: 'user_ids' | 'channel_ids', keys: readonly (string | null)[]): Promise<Map<string, number>> {
+  const wanted = [...new Set(keys.filter((k): k is string => k !== null))].sort();
+  const out = new Map<string, number>();
+  if (wanted.length === 0) return out;
+  const read = async (list: string[]) => {
+    const res = await client.query(`SELECT idx, key FROM ${table} WHERE key = ANY($1::text[])`, [list]);
+    for (const r of res.rows as { idx: string | number; key: string }[]) out.set(r.key, Number(r.idx));
+  };
+  await read(wanted);
+  const missing = wanted.filter((k) => !out.has(k));
+  if (missing.length > 0) {
+    await client.query(`INSERT INTO ${table} (key) SELECT unnest($1::text[]) ON CONFLICT (key) DO NOTHING`, [missing]);
+    await read(missing);
+  }
+  return out;
 }
 
 /**
@@ -37,8 +67,9 @@ async function writeBatch(client: pg.PoolClient, rows: readonly OccurrenceWrite[
 
   const hours = new Map<string, { hour: number; ws: string; key: string; n: number; link: number | null }>();
   const unmatched = new Map<string, { day: number; ws: string; fp: string; method: string; n: number; last: number; link: number | null }>();
-  const users = new Map<string, [number, string, string, string]>();
-  const channels = new Map<string, [number, string, string, string]>();
+  const userIds = await personIds(client, 'user_ids', rows.map((r) => r.userKey));
+  const channelIds = await personIds(client, 'channel_ids', rows.map((r) => r.channel));
+  const people = { hour: new Map<string, PeopleRow>(), day: new Map<string, PeopleRow>() };
   rows.forEach((r, i) => {
     const id = ids[i] as number;
     const faultKey = r.faultId ?? '';
@@ -58,9 +89,14 @@ async function writeBatch(client: pg.PoolClient, rows: readonly OccurrenceWrite[
       if (link !== null) u.link = Math.max(u.link ?? 0, link);
       unmatched.set(uk, u);
     }
-    for (const k of [faultKey, '*']) {
-      if (r.userKey) users.set(JSON.stringify([day, r.workspace, k, r.userKey]), [day, r.workspace, k, r.userKey]);
-      if (r.channel) channels.set(JSON.stringify([day, r.workspace, k, r.channel]), [day, r.workspace, k, r.channel]);
+    if (r.userKey || r.channel) {
+      for (const [unit, at] of [['hour', hour], ['day', day]] as const) {
+        const k = JSON.stringify([at, r.workspace, faultKey]);
+        const p = people[unit].get(k) ?? { at, ws: r.workspace, key: faultKey, users: null, channels: null };
+        if (r.userKey) p.users = setBit(p.users, userIds.get(r.userKey) as number);
+        if (r.channel) p.channels = setBit(p.channels, channelIds.get(r.channel) as number);
+        people[unit].set(k, p);
+      }
     }
   });
   const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
@@ -86,11 +122,16 @@ async function writeBatch(client: pg.PoolClient, rows: readonly OccurrenceWrite[
       v.flat,
     );
   }
-  for (const [table, column, m] of [['day_users', 'user_key', users], ['day_channels', 'channel', channels]] as const) {
-    const list = sorted(m);
+  for (const unit of ['hour', 'day'] as const) {
+    const list = sorted(people[unit]);
     for (let i = 0; i < list.length; i += CHUNK) {
-      const v = values(list.slice(i, i + CHUNK));
-      await client.query(`INSERT INTO ${table} (day, workspace, fault_key, ${column}) VALUES ${v.text} ON CONFLICT DO NOTHING`, v.flat);
+      const v = values(list.slice(i, i + CHUNK).map((p) => [p.at, p.ws, p.key, p.users, p.channels]));
+      await client.query(
+        `INSERT INTO ${unit}_people (${unit}, workspace, fault_key, users, channels) VALUES ${v.text}
+         ON CONFLICT (${unit}, workspace, fault_key) DO UPDATE SET users = faultline_bits_or(${unit}_people.users, excluded.users),
+           channels = faultline_bits_or(${unit}_people.channels, excluded.channels)`,
+        v.flat,
+      );
     }
   }
   return ids;
