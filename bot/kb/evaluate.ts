@@ -12,6 +12,8 @@ const corpusLine = z.strictObject({
   source: z.string().optional(),
   // A chat message quoting the error: must be diagnosed, but is not answered unasked.
   chat: z.boolean().optional(),
+  // How the paste was adapted from its source (trimmed, anonymised), or why it is a near-miss.
+  note: z.string().optional(),
 });
 /** `cause`: the variant the case must diagnose as (a fault example's `expect.cause`, a lab trace's scenario). */
 export type CorpusCase = z.infer<typeof corpusLine> & { origin: string; cause?: string };
