@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { FILL_PEOPLE_FROM_OCCURRENCES } from './people-bits.js';
 
 export interface Migration {
   version: number;
@@ -207,10 +208,10 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },  {
     version: 5,
-    // people-bits.ts: distinct people per period from per-hour bitmaps. day_users and
+    // people-bits.ts: distinct people per period from per-day and per-hour bitmaps. day_users and
     // day_channels stay (a replica of the previous version may still write them during a
     // rolling deploy) but are no longer read or written.
-    name: 'people per hour as bitmaps',
+    name: 'people per day and hour as bitmaps',
     up(db) {
       db.exec(`
         CREATE TABLE user_ids (idx INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
@@ -232,20 +233,7 @@ export const MIGRATIONS: readonly Migration[] = [
           PRIMARY KEY (day, workspace, fault_key)
         ) WITHOUT ROWID;
 
-        INSERT INTO user_ids (key) SELECT DISTINCT user_key FROM occurrences WHERE user_key IS NOT NULL ORDER BY 1;
-        INSERT INTO channel_ids (key) SELECT DISTINCT channel FROM occurrences WHERE channel IS NOT NULL ORDER BY 1;
-        INSERT INTO hour_people (hour, workspace, fault_key, users, channels)
-          SELECT o.at / 3600000, o.workspace, coalesce(o.fault_id, ''), faultline_bits(u.idx), faultline_bits(c.idx)
-          FROM occurrences o
-          LEFT JOIN user_ids u ON u.key = o.user_key
-          LEFT JOIN channel_ids c ON c.key = o.channel
-          GROUP BY 1, 2, 3;
-        INSERT INTO day_people (day, workspace, fault_key, users, channels)
-          SELECT o.at / 86400000, o.workspace, coalesce(o.fault_id, ''), faultline_bits(u.idx), faultline_bits(c.idx)
-          FROM occurrences o
-          LEFT JOIN user_ids u ON u.key = o.user_key
-          LEFT JOIN channel_ids c ON c.key = o.channel
-          GROUP BY 1, 2, 3;
+        ${FILL_PEOPLE_FROM_OCCURRENCES};
       `);
     },
   },

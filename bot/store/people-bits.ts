@@ -112,5 +112,20 @@ export const PG_BIT_FUNCTIONS = `
   END $$;
 
   CREATE AGGREGATE faultline_bits(bigint) (SFUNC = faultline_add_bit, STYPE = bytea);
-  CREATE AGGREGATE faultline_bits_or_all(bytea) (SFUNC = faultline_bits_or, STYPE = bytea);
 `;
+
+/**
+ * The SQL (the same on both backends) that numbers the people of existing occurrences and fills
+ * the bitmaps from them: SQLite's migration 5 and PostgreSQL's 2. Part of shipped migrations:
+ * never change it, add a migration instead.
+ */
+export const FILL_PEOPLE_FROM_OCCURRENCES = [
+  `INSERT INTO user_ids (key) SELECT DISTINCT user_key FROM occurrences WHERE user_key IS NOT NULL ORDER BY 1`,
+  `INSERT INTO channel_ids (key) SELECT DISTINCT channel FROM occurrences WHERE channel IS NOT NULL ORDER BY 1`,
+  ...([['hour', 3_600_000], ['day', 86_400_000]] as const).map(
+    ([unit, ms]) => `INSERT INTO ${unit}_people (${unit}, workspace, fault_key, users, channels)
+      SELECT o.at / ${ms}, o.workspace, coalesce(o.fault_id, ''), faultline_bits(u.idx), faultline_bits(c.idx)
+      FROM occurrences o LEFT JOIN user_ids u ON u.key = o.user_key LEFT JOIN channel_ids c ON c.key = o.channel
+      GROUP BY 1, 2, 3`,
+  ),
+].join(';\n');
