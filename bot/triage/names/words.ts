@@ -29,6 +29,8 @@ export const LIBRARY_CLASSES = new Set([
   'BaseModel', 'ValidationError', 'FastAPI', 'APIRouter', 'Request', 'Response', 'HTTPException', 'Depends', 'Mapped', 'List',
   'Optional', 'Dict', 'Any', 'None', 'NoneType', 'Task', 'Future', 'InstanceState', 'AsyncAdapt_asyncpg_connection',
   'Field', 'ModelField', 'FieldInfo', 'TypeAdapter', 'Celery', 'Path', 'Body', 'IdentitySet', 'BaseQuery',
+  // Extension and application objects: `type object 'SQLAlchemy' has no attribute 'Model'` names Flask-SQLAlchemy's `db`.
+  'SQLAlchemy', 'Flask', 'Blueprint', 'Redis', 'StrictRedis', 'Alembic', 'Migrate', 'Starlette', 'Django',
 ]);
 // Builtins and plumbing Python's own messages name (`'NoneType' object has no attribute`): never a model.
 export const PLUMBING_TYPES = new Set([
@@ -37,6 +39,7 @@ export const PLUMBING_TYPES = new Set([
   'Session', 'AsyncSession', 'Query', 'BaseQuery', 'Result', 'ScalarResult', 'CursorResult', 'ChunkedIteratorResult', 'AsyncResult',
   'Row', 'Engine', 'AsyncEngine', 'InstanceState', 'Select', 'LoaderCallableStatus', 'datetime', 'date', 'time', 'timedelta',
   'Decimal', 'UUID', 'Future', 'Task', 'Mapper', 'Table', 'Column',
+  'SQLAlchemy', 'Flask', 'Blueprint', 'Redis', 'StrictRedis', 'Celery', 'FastAPI', 'APIRouter',
 ]);
 export const NOT_ATTRIBUTES = new Set([
   'py', 'pyc', 'com', 'org', 'net', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'md', 'html', 'log', 'sql',
@@ -46,7 +49,9 @@ export const NOT_ATTRIBUTES = new Set([
 ]);
 // Frameworks whose frames are plumbing even when installed outside site-packages (a Lambda bundle
 // puts SQLAlchemy in /var/task/sqlalchemy/, an old build in .../build/sqlalchemy/).
-const FRAMEWORK_DIR = /[\\/](?:sqlalchemy|pydantic|pydantic_core|starlette|fastapi|uvicorn|gunicorn|asyncio|flask|werkzeug|celery|kombu|django|asyncpg|psycopg2?|anyio|greenlet|_pytest|pluggy|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|flask_restful|flask_restx|connexion|waitress|pyramid|tornado)[\\/]/;
+// The standard library's packages count only under a lib folder (`C:\Python34\lib\asyncio\`): a
+// project may have its own `asyncio/` folder (`.../backend-tools/python/asyncio/app.py`).
+const FRAMEWORK_DIR = /[\\/][Ll]ib[\\/](?:asyncio|concurrent|multiprocessing)[\\/]|[\\/](?:sqlalchemy|pydantic|pydantic_core|starlette|fastapi|uvicorn|gunicorn|flask|werkzeug|celery|kombu|django|asyncpg|psycopg2?|anyio|greenlet|_pytest|pluggy|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|flask_restful|flask_restx|connexion|waitress|pyramid|tornado)[\\/]/;
 
 export function isFrameworkPath(file: string): boolean {
   return FRAMEWORK_DIR.test(file.replace(/^(?=[a-z_]+[\\/])/, '/'));

@@ -12,7 +12,12 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bcolumn (\w{1,63})\.(\w{1,63}) does not exist/, roles: ['table', 'column'], needle: 'does not exist' },
   { re: /\bcolumn "([^"]{1,63})" (?:does not exist|contains null values)/, roles: ['column'], needle: 'column "' },
   // `relation "abbotsley_271.AREA_BUILD_PHASE_BOUNDARIES" does not exist`, German `Relation »info_user« existiert nicht`
-  { re: /[Rr]elation [«»"]?(?:\w{1,63}\.)?(\w{1,63})[«»"]? (?:does not exist|existiert nicht)/, roles: ['table'], needle: 'elation' },
+  // A terminal may wrap the line between the name and `does not exist`.
+  { re: /[Rr]elation [«»"]?(?:\w{1,63}\.)?(\w{1,63})[«»"]?\s{1,3}(?:does not exist|existiert nicht)/, roles: ['table'], needle: 'elation' },
+  // DDL run twice (a migration re-applied): `constraint "releases_sfv_id_fkey" for relation "releases" already exists`,
+  // `relation "ix_users_email" already exists`.
+  { re: /\bconstraint "([^"]{1,126})" for relation "(?:\w{1,63}\.)?([^"]{1,126})" already exists/, roles: ['constraint', 'table'], needle: 'already exists' },
+  { re: /[Rr]elation "(?:\w{1,63}\.)?(\w{1,126})" already exists/, roles: ['table'], needle: 'already exists' },
   { re: /\bno such table: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['table'], needle: 'no such table' },
   { re: /\bno such column: (?:(\w{1,63})\.)?(\w{1,63})/, roles: ['table', 'column'], needle: 'no such column' },
   { re: /\bNot found column (\w{1,63}) in block/, roles: ['column'], needle: 'Not found column' },

@@ -15,10 +15,17 @@ const LOC_JSON = /"loc":\s{0,20}\[([^\]]{1,400})\]/g;
 // `check that <class 'app.models.User'> is a valid Pydantic field type`
 const INVALID_FIELD_TYPE = /check that <class '([\w.]{1,300})'> is a valid Pydantic field type/;
 
-const ANY_WORD = /validation error|type=|"loc"|'loc'|Pydantic field type/;
+// Pydantic's errors about a model's definition name the field in quotes: v1's `On field "total" the following
+// field constraints are set but not enforced`, `Field name "json" shadows a BaseModel attribute`,
+// v2's `Field "model_id" has conflict with protected namespace "model_"`.
+const DEFINITION_FIELD = /\b(?:On field|Field name|Field) "(\w{1,80})" (?:the following|shadows|has conflict|is not|requires)/;
+
+const ANY_WORD = /validation error|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
 
 function lastPart(loc: string): string | undefined {
-  const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && !LOC_PREFIXES.has(p));
+  const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
+  // FastAPI puts where the value came from first (`["body", "query"]`): only there is it a location, not a field.
+  if (parts.length && LOC_PREFIXES.has(parts[0] ?? '')) parts.shift();
   return parts[parts.length - 1];
 }
 
@@ -74,6 +81,8 @@ export const pydanticSource: NameSource = {
         const field = lastPart(m[1] ?? '');
         if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0].replace(/\s+/g, ' ') });
       }
+      const definition = DEFINITION_FIELD.exec(text);
+      if (definition?.[1]) out.push({ role: 'field', value: definition[1], source: 'pydantic', confidence: 0.85 - top, evidence: definition[0] });
       const invalid = INVALID_FIELD_TYPE.exec(text);
       if (invalid?.[1]) {
         const cls = bareClass(invalid[1]);
