@@ -10,7 +10,7 @@ import { pydanticSource } from './sources/pydantic.js';
 import { pythonSource } from './sources/python.js';
 import { sqlSource } from './sources/sql.js';
 import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
-import { classNameForTable, isFrameworkPath, isPlural, pascal, singular, snakeName } from './words.js';
+import { classNameForTable, isPlumbingFrame, isPlural, pascal, singular, snakeName } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
 export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource];
@@ -21,7 +21,7 @@ function failingLines(ordered: ErrorRecord[]): CodeLine[] {
   for (const r of ordered) {
     for (let i = r.frames.length - 1; i >= 0; i--) {
       const f = r.frames[i];
-      if (f && !f.library && f.code && !isFrameworkPath(f.file)) { lines.push({ code: f.code, user: true, frame: f }); break; }
+      if (f && !f.library && f.code && !isPlumbingFrame(f, r.frames)) { lines.push({ code: f.code, user: true, frame: f }); break; }
     }
   }
   if (lines.length) return lines;
@@ -30,7 +30,7 @@ function failingLines(ordered: ErrorRecord[]): CodeLine[] {
   for (const r of ordered) {
     for (let i = r.frames.length - 1; i >= 0; i--) {
       const f = r.frames[i];
-      if (f && f.code && !isFrameworkPath(f.file) && !/[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-packages)/.test(f.file)) { lines.push({ code: f.code, user: false, frame: f }); break; }
+      if (f && f.code && !isPlumbingFrame(f, r.frames) && !/[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-packages)/.test(f.file)) { lines.push({ code: f.code, user: false, frame: f }); break; }
     }
   }
   return lines;
@@ -43,7 +43,7 @@ function outerLines(ordered: ErrorRecord[], failing: CodeLine[]): CodeLine[] {
   for (const r of ordered) {
     for (let i = r.frames.length - 1; i >= 0 && lines.length < 4; i--) {
       const f = r.frames[i];
-      if (f && f.code && !f.library && !isFrameworkPath(f.file) && !seen.has(f)) lines.push({ code: f.code, user: true, frame: f });
+      if (f && f.code && !f.library && !isPlumbingFrame(f, r.frames) && !seen.has(f)) lines.push({ code: f.code, user: true, frame: f });
     }
   }
   return lines;
@@ -53,6 +53,11 @@ function outerLines(ordered: ErrorRecord[], failing: CodeLine[]): CodeLine[] {
 // drops the final line, or prints frames flush left or in its own quoting):
 // `  File "/app/x.py", line 12, in handler`, `File '/project/db.py', line 112 in init_db`.
 const LOOSE_FRAME = /^\s{0,16}File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
+// The same header behind a log prefix the normaliser does not know, repeated on every line
+// (oslo's `21187 TRACE tuskar.api.controllers.v1   File "..."`), or with `File "` cut off by the
+// poster (`.../blog.py", line 7, in blog_index`).
+const PREFIXED_FRAME = /^([^"'\n]{1,160}?\s)File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
+const CUT_FRAME = /^\s{0,16}(?:\.{3}|…)?([\w./\\-]{0,1000}\.py)["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
 
 // pytest's long format: `../../conftest.py:74: in db_instance_manager`, the code indented below.
 const PYTEST_LOOSE_FRAME = /^()([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
@@ -78,10 +83,19 @@ function looseFrames(raw: readonly string[]): Frame[] {
       frames.push({ file, line: Number(p[3]), func: p[4] ?? '', code: /^\s{2,}\S/.test(next) ? next.trim() : '', library: isLibraryPath(file) });
       continue;
     }
-    const m = LOOSE_FRAME.exec(lines[i] ?? '');
+    const line = lines[i] ?? '';
+    let m = LOOSE_FRAME.exec(line);
+    let next = lines[i + 1] ?? '';
+    if (!m && line.includes('File ')) {
+      const p = PREFIXED_FRAME.exec(line);
+      if (p?.[1] && next.startsWith(p[1].trimEnd())) {
+        m = [p[0], p[2] ?? '', p[3] ?? '', p[4] ?? ''] as unknown as RegExpExecArray;
+        next = next.slice(p[1].trimEnd().length);
+      }
+    }
+    if (!m && line.includes('.py')) m = CUT_FRAME.exec(line);
     if (!m) continue;
-    const next = lines[i + 1] ?? '';
-    const code = LOOSE_FRAME.test(next) || /^\S+(?:Error|Exception|Warning)\b|^\s*[~^]+\s*$/.test(next) ? '' : next.trim();
+    const code = LOOSE_FRAME.test(next) || /File ["']|\.py["'], line \d/.test(next) || /^\S+(?:Error|Exception|Warning)\b|^\s*[~^]+\s*$/.test(next) ? '' : next.trim();
     const file = m[1] ?? '';
     frames.push({ file, line: Number(m[2]), func: m[3] ?? '', code, library: isLibraryPath(file) });
   }
@@ -92,6 +106,7 @@ function looseFrames(raw: readonly string[]): Frame[] {
 // (The normaliser reads one `>` as a block quote: a pasted `>>> x` arrives as `>> x`.)
 const REPL = /^\s{0,8}>{2,3} (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
+const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
 
 const TRACEBACK_LINE = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
 // A traceback logged as a string: `{'traceback': 'Traceback (most recent call last):\\n  File "/work/src/x.py", ...`.
@@ -137,7 +152,8 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     repl.reverse().forEach((code, i) => {
       if (i === 0 || /(?<![=!<>+\-*/])=(?!=)|\.(?:add|add_all|delete|merge|append|extend|remove|update)\(/.test(code)) failing.push({ code, user: true, frame: null });
     });
-    for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) failing.push({ code: m[1] ?? '', user: false, frame: null });
+    // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code.
+    for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
   }
   // A short paste with no frames ("getting X when I read user.organization"): read the prose,
   // but not SQL (`users.id AS users_id` names a table, not a variable).

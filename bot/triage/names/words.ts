@@ -1,3 +1,5 @@
+import type { Frame } from '../types.js';
+
 /** Word lists and naming conventions the extractors share. */
 
 // Names that are variables or modules, never ORM objects: `session.execute`, `self.x`, `os.path`.
@@ -55,6 +57,33 @@ const FRAMEWORK_DIR = /[\\/][Ll]ib[\\/](?:asyncio|concurrent|multiprocessing)[\\
 
 export function isFrameworkPath(file: string): boolean {
   return FRAMEWORK_DIR.test(file.replace(/^(?=[a-z_]+[\\/])/, '/'));
+}
+
+// A console-script wrapper: `.build/venv/bin/themev1tov2`, `/nix/store/...-pytrainer-2.0.0/bin/..pytrainer-wrapped`.
+const ENTRY_POINT = /[\\/]bin[\\/](?![^\\/]{0,100}\.py$)[^\\/]{1,100}$/;
+
+/** The folders of a path, `/home/a/tuskar/db/api.py` -> [home, a, tuskar, db]. */
+function folders(file: string): string[] {
+  return file.split(/[\\/]/).slice(0, -1).filter(Boolean);
+}
+
+/**
+ * A frame that is plumbing, not the user's code: a framework's own folder, or a console-script
+ * wrapper. A folder named like a framework inside the user's project (`tuskar/db/sqlalchemy/api.py`
+ * beside `tuskar/api/controllers/v1.py`) is the user's: another user frame shares at least four
+ * of its folders, below which the framework-named folder sits deeper than one level.
+ */
+export function isPlumbingFrame(frame: Frame, siblings: readonly Frame[]): boolean {
+  if (ENTRY_POINT.test(frame.file)) return true;
+  if (!isFrameworkPath(frame.file)) return false;
+  const own = folders(frame.file);
+  return !siblings.some((s) => {
+    if (s === frame || s.library || isFrameworkPath(s.file) || ENTRY_POINT.test(s.file)) return false;
+    const other = folders(s.file);
+    let common = 0;
+    while (common < own.length && common < other.length && own[common] === other[common]) common++;
+    return common >= 4 && own.length - common >= 2;
+  });
 }
 
 export function pascal(snake: string): string {

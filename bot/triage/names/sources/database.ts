@@ -37,13 +37,15 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bTable '(?:\w{1,63}\.)?(\w{1,126})' is already defined/, roles: ['table'], needle: 'is already defined' },
   { re: /\b(?:UPDATE|DELETE) statement on table '(\w{1,126})' expected to/, roles: ['table'], needle: 'statement on table' },
   { re: /for mapped table '(\w{1,126})'/, roles: ['table'], needle: 'for mapped table' },
+  // SAWarning: `Column 'contact.user' is marked as a member of the primary key for table 'contact'`
+  { re: /\bColumn '(\w{1,63})\.(\w{1,63})' is marked as a member of the primary key/, roles: ['table', 'column'], needle: 'primary key' },
   // `Foreign key associated with column 'data.aa_bbb_id' could not find table 'aaBbb'`
   { re: /Foreign key associated with column '(\w{1,63})\.(\w{1,63})' could not find table '(?:\w{1,63}\.)?(\w{1,126})'/, roles: ['table', 'column', 'related_table'], needle: 'Foreign key associated' },
   // `Can't determine join between 'apps' and 'users'`, `Can't find any foreign key relationships between 'a' and 'b'`
   { re: /between '(\w{1,126})' and '(\w{1,126})'/, roles: ['table', 'related_table'], needle: "between '" },
 ];
 
-const ANY_WORD = /column|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /column|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {

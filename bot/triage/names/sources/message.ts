@@ -13,6 +13,8 @@ const OF_ATTRIBUTE = /of attribute '(\w{1,80})'/;
 // `<User(name='ed', fullname='Ed Jones')>` and pytest's locals `instance = Person(name='John')`.
 const FIELD_REPR = /<([A-Z]\w{0,80})\(\w{1,40}=|(?:\b(?:instance|obj|input)|'input')\s?[=:]\s?([A-Z]\w{0,80})\(\w{1,40}=/g;
 const INPUT_TYPE = /input_type=([A-Z]\w{0,80})/g;
+// Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
+const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1,100}\.){0,20}(\w{1,100})'/;
 
 function isModelName(name: string | undefined): name is string {
   return !!name && !LIBRARY_CLASSES.has(name) && !/(?:Error|Exception|Warning)$/.test(name);
@@ -43,6 +45,8 @@ export const messageSource: NameSource = {
         if (isModelName(m[1]) && !/^(?:dict|str|int|list|NoneType|float|bool|tuple)$/.test(m[1])) out.push({ role: 'model', value: m[1], source: 'message', confidence: 0.7 - top, evidence: m[0] });
       }
     });
+    const task = ctx.text.includes('unregistered task') ? UNREGISTERED_TASK.exec(ctx.text) : null;
+    if (task?.[1]) out.push({ role: 'function', value: task[1], source: 'message', confidence: 0.85, evidence: task[0] });
     // pytest prints the locals of the failing frame: `instance = Person(name='John')`.
     const locals = ctx.text.includes(' = <') || ctx.text.includes('instance = ');
     for (const line of locals ? ctx.parsed.lines : []) {

@@ -1,4 +1,4 @@
-import { isFrameworkPath } from '../words.js';
+import { isPlumbingFrame } from '../words.js';
 import type { NameContext, NameFinding, NameSource } from '../types.js';
 
 // The standard library (`/usr/lib/python3.8/threading.py`) and the packaging shims around an installed app.
@@ -16,7 +16,7 @@ export const pathSource: NameSource = {
       for (const record of ctx.ordered) {
         for (let i = record.frames.length - 1; i >= 0; i--) {
           const f = record.frames[i];
-          if (!f || isFrameworkPath(f.file) || /^<|\.pyx$/.test(f.file)) continue;
+          if (!f || isPlumbingFrame(f, record.frames) || /^<|\.pyx$/.test(f.file)) continue;
           if (f.library && (!installed || STDLIB.test(f.file))) continue;
           const func = f.func.trim();
           const file = f.file.split(/[\\/]/).pop() ?? '';

@@ -10,6 +10,7 @@ const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'Any', 'None',
 const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'TypeAdapter']);
 // v2 `results.0.remote_fields`, v1 `response -> msg`, a loc line under the header.
 const LOC_LINE = /^([A-Za-z_0-9][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})$/;
+const UNION_TAG = /^(?:str|int|float|bool|bytes|none|decimal|date|datetime|time|timedelta|uuid|dict|list|tuple|set|frozenset)$|^[a-z][a-z-]{1,40}\[/;
 const LOC_TUPLE = /'loc': \(((?:'\w{1,80}'|\d{1,6})(?:, (?:'\w{1,80}'|\d{1,6})){0,8}),?\)/g;
 const LOC_JSON = /"loc":\s{0,20}\[([^\]]{1,400})\]/g;
 // `check that <class 'app.models.User'> is a valid Pydantic field type`
@@ -26,6 +27,8 @@ function lastPart(loc: string): string | undefined {
   const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
   // FastAPI puts where the value came from first (`["body", "query"]`): only there is it a location, not a field.
   if (parts.length && LOC_PREFIXES.has(parts[0] ?? '')) parts.shift();
+  // Pydantic 2 tags a union's member after the field (`text.str`, `text.int`, `value.function-after[...]`).
+  while (parts.length > 1 && UNION_TAG.test(parts[parts.length - 1] ?? '')) parts.pop();
   return parts[parts.length - 1];
 }
 

@@ -13,9 +13,11 @@ const UNEXPECTED_KWARG = /\b([A-Z]\w{0,80})\(\) got an unexpected keyword argume
 const MYPY_KWARG = /Unexpected keyword argument "(\w{1,80})" for "([A-Za-z_]\w{0,80})"/;
 // `NameError: name 'Room' is not defined` raised inside SQLAlchemy's class registry: a relationship target.
 const NAME_ERROR = /name '([A-Za-z_]\w{0,80})' is not defined/;
+// SQLAlchemy 1.3's registry raises `KeyError: 'User'` for a relationship target it cannot find.
+const REGISTRY_KEY = /^KeyError: '([A-Z]\w{0,80})'/;
 const NOT_SERIALIZABLE = /Object of type '?([A-Za-z_]\w{0,80})'? is not JSON serializable|Unable to serialize unknown type: <class '([\w.]{1,300})'>/;
 
-const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ/;
+const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ|KeyError: '/;
 
 function userType(name: string | undefined): name is string {
   return !!name && !PLUMBING_TYPES.has(name) && !/^(?:_|AsyncAdapt)/.test(name);
@@ -57,6 +59,8 @@ export const pythonSource: NameSource = {
       }
       const nameError = NAME_ERROR.exec(text);
       if (nameError?.[1] && registry) out.push({ role: 'related_model', value: nameError[1], source: 'python', confidence: c - 0.1, evidence: nameError[0] });
+      const key = registry ? REGISTRY_KEY.exec(text) : null;
+      if (key?.[1]) out.push({ role: 'related_model', value: key[1], source: 'python', confidence: c - 0.15, evidence: key[0] });
       const serial = NOT_SERIALIZABLE.exec(text);
       const cls = serial ? bareClass(serial[1] ?? serial[2] ?? '') : undefined;
       if (serial && userType(cls) && !/^(?:Default|RateLimitError|ModelMetaclass)$/.test(cls)) out.push({ role: 'model', value: cls, source: 'python', confidence: c - 0.15, evidence: serial[0] });
