@@ -314,6 +314,35 @@ describe('classes of miss found by the third held-out set (after its first run w
   });
 });
 
+describe('classes of miss found by the fourth held-out set (after its first run was recorded), each from a real paste', () => {
+  const heldOut4 = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', 'held-out-4.yaml'));
+  const paste4 = (url: string): string => {
+    const found = heldOut4.find((c) => c.source === url);
+    if (!found) throw new Error(`no paste from ${url} in held-out-4.yaml`);
+    return found.text;
+  };
+
+  it("Django's `X matching query does not exist.` names the model, even one called like a library class", () => {
+    expect(name(engine.diagnose(paste4('https://github.com/toladata/TolaActivity/issues/655')), 'model')).toMatchObject({ value: 'ProjectComplete', source: 'message' });
+    expect(name(engine.diagnose(paste4('https://github.com/prologin/concours-site/issues/86')), 'model')?.value).toBe('Query');
+    const d = engine.diagnose(paste4('https://github.com/CoderBounty/coderbounty/issues/161'));
+    expect(name(d, 'model')?.value).toBe('Issue');
+    expect(name(d, 'function')?.value).toBe('create_issue_and_bounty');
+  });
+
+  it('a type checker\'s double-quoted `"A" has no attribute "bs"`', () => {
+    const d = engine.diagnose(paste4('https://github.com/dropbox/sqlalchemy-stubs/issues/168'));
+    expect(name(d, 'model')?.value).toBe('A');
+    expect(name(d, 'attribute')?.value).toBe('bs');
+  });
+
+  it("a traceback carried in another exception's message is read first; a class handed to a query helper", () => {
+    const d = engine.diagnose(paste4('https://github.com/nvbn/everpad/issues/311'));
+    expect(name(d, 'function')?.value).toBe('find_notes');
+    expect(name(d, 'model')?.value).toBe('Note');
+  });
+});
+
 describe('answers say where each name came from', () => {
   it('placeholders carry role, source, confidence and guess; fallbacks are listed to replace', () => {
     const d = engine.diagnose(fixture('names/many-to-many-lazy-load.txt'));

@@ -109,6 +109,7 @@ const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
 const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
 
 const TRACEBACK_LINE = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
+const TRACEBACK_TAIL = /Traceback \(most recent call last\):\s*$/;
 // A traceback logged as a string: `{'traceback': 'Traceback (most recent call last):\\n  File "/work/src/x.py", ...`.
 const ESCAPED_TRACEBACK = /Traceback \(most recent call last\):\\n|\\n {1,8}File "/;
 
@@ -131,11 +132,15 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
   } else if (parsed.lines.length <= 600) {
     // A paste cut off inside its last traceback (the chained exception's frames, no final line):
     // those frames are the outer code, often the user's own, and belong to no record.
+    // A traceback carried at the end of another exception's message (`DBusException: ...InvalidRequestError:
+    // Traceback (most recent call last):`) is that exception's cause: its frames are read first.
     let last = -1;
-    for (let i = parsed.lines.length - 1; i >= 0; i--) if (parsed.lines[i]?.includes('Traceback') && TRACEBACK_LINE.test(parsed.lines[i] ?? '')) { last = i; break; }
-    if (last >= 0 && parsed.records.every((r) => r.lineIndex < last)) {
+    for (let i = parsed.lines.length - 1; i >= 0; i--) if (parsed.lines[i]?.includes('Traceback') && TRACEBACK_TAIL.test(parsed.lines[i] ?? '')) { last = i; break; }
+    const embedded = last >= 0 && !TRACEBACK_LINE.test(parsed.lines[last] ?? '');
+    if (last >= 0 && parsed.records.every((r) => (embedded ? r.lineIndex <= last : r.lineIndex < last))) {
       const frames = looseFrames(parsed.lines.slice(last + 1));
-      if (frames.length) records = [...ordered, { ...BLANK_RECORD, lineIndex: last, frames } as ErrorRecord];
+      const loose = { ...BLANK_RECORD, lineIndex: last, frames } as ErrorRecord;
+      if (frames.length) records = embedded ? [loose, ...ordered] : [...ordered, loose];
     }
   }
   const failing = failingLines(records);

@@ -10,6 +10,8 @@ const CLASS_REF = /(?<![\w.])([A-Z][A-Za-z0-9_]{1,80})\.([a-z_][a-z0-9_]{0,80})\
 const CLASS_CALL = /(?<![\w.])([A-Z][A-Za-z0-9_]{1,80})\.(?!(?:from_orm|model_validate|model_validate_json|parse_obj|parse_raw|model_construct|construct|model_dump|dict|json|schema|model_json_schema)\()([a-z_][a-z0-9_]{0,80})\(/;
 // `safe_query(db, Event, 'id', event_id)`, `get_or_create(session, Tag, name=n)`: a class handed over with the session.
 const SESSION_ARG = /\(\s{0,4}(?:self\.)?(?:db|session|sess|db_session|async_session|dbsession)\s{0,4},\s{0,4}(?:[a-z_]\w{0,40}\.)?([A-Z][A-Za-z0-9_]{0,80})\s{0,4}[,)]/;
+// `self.sq(Note).filter(...)`, `repo(Order).all()`: a class handed to a query helper whose result is then filtered.
+const QUERY_CHAIN = /\(\s{0,4}(?:[a-z_]\w{0,40}\.)?([A-Z][A-Za-z0-9_]{0,80})\s{0,4}\)\.(?:filter|filter_by|where|order_by|options|join|all|first|one|one_or_none|scalar|count|limit)\(/;
 // `response_model=Page[ServerOut],`: FastAPI's response schema, inside its generic wrapper.
 const RESPONSE_MODEL = /\bresponse_model\s{0,4}=\s{0,4}([\w.[\], ]{1,200}?)\s{0,4}(?:,|\)|$)/;
 const SELECT_GET = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g;
@@ -95,7 +97,7 @@ function modelRefs(code: string): { value: string; how: number }[] {
   const call = CLASS_CALL.exec(code);
   if (call?.[1] && isModelClass(call[1])) refs.push({ value: call[1], how: 0.1 });
   for (const re of [SELECT_GET, SESSION_CLASS]) for (const m of code.matchAll(re)) { const name = m[1] ?? m[2]; if (isModelClass(name)) refs.push({ value: name, how: 0.08 }); }
-  const arg = SESSION_ARG.exec(code);
+  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code);
   if (arg?.[1] && isModelClass(arg[1])) refs.push({ value: arg[1], how: 0.1 });
   return refs;
 }
@@ -114,7 +116,7 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
   }
   const call = !classRef ? CLASS_CALL.exec(code) : null;
   if (call?.[1] && isModelClass(call[1])) out.push({ role: 'model', value: call[1], source: 'code', confidence: base - 0.1, evidence: ev });
-  const arg = SESSION_ARG.exec(code);
+  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code);
   if (arg?.[1] && isModelClass(arg[1])) out.push({ role: 'model', value: arg[1], source: 'code', confidence: base - 0.1, evidence: ev });
   const response = code.includes('response_model') ? RESPONSE_MODEL.exec(code) : null;
   const responseSchema = response?.[1] ? schemaInHeader(response[1]) : null;

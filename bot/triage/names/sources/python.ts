@@ -6,6 +6,8 @@ const NOT_AWAITABLE = /\b(?:object )?([A-Za-z_]\w{0,80}) can't be used in 'await
 const NEVER_AWAITED = /coroutine '([\w.<>]{1,200})' was never awaited/;
 // `'User' object has no attribute 'followers'`, `type object 'Post' has no attribute '_sa_instance_state'`
 const NO_ATTRIBUTE = /(?:type object |^|[\s(:])'([A-Za-z_]\w{0,80})'(?: object)? has no attribute '(\w{1,80})'/m;
+// mypy and pyright quote with double quotes: `error: "A" has no attribute "bs"`.
+const NO_ATTRIBUTE_TYPED = /(?:^|[\s(:])"([A-Za-z_]\w{0,80})" has no attribute "(\w{1,80})"/m;
 // `'timestamp' is an invalid keyword argument for Post`, `Scene() got an unexpected keyword argument 'studio'`,
 // mypy's `Unexpected keyword argument "title" for "Book"`.
 const INVALID_KWARG = /'?(\w{1,80})'? is an invalid keyword argument for ([A-Za-z_]\w{0,80})/;
@@ -43,7 +45,7 @@ export const pythonSource: NameSource = {
       }
       const never = NEVER_AWAITED.exec(text);
       if (never?.[1]) out.push({ role: 'coroutine', value: never[1], source: 'python', confidence: c, evidence: never[0] });
-      const noAttr = NO_ATTRIBUTE.exec(text);
+      const noAttr = NO_ATTRIBUTE.exec(text) ?? NO_ATTRIBUTE_TYPED.exec(text);
       // `'AsyncioEngine' object has no attribute '_contextual_connect'`: plumbing, not the user's class.
       if (noAttr?.[1] && userType(noAttr[1]) && /^[A-Z]/.test(noAttr[1]) && !(/(?:Engine|Connection|Session|Cursor|Result|Query|Pool|Loop|Client|Adapter|Dialect)$/.test(noAttr[1]) && /^_(?!sa_)/.test(noAttr[2] ?? ''))) {
         const group = ctx.group();
