@@ -58,6 +58,11 @@ const LOOSE_FRAME = /^\s{0,16}File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? i
 // poster (`.../blog.py", line 7, in blog_index`).
 const PREFIXED_FRAME = /^([^"'\n]{1,160}?\s)File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
 const CUT_FRAME = /^\s{0,16}(?:\.{3}|…)?([\w./\\-]{0,1000}\.py)["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
+// Django's old debug page: `File "./rango/views.py" in category` with the code below as `  106.  category = ...`.
+const DJANGO_FRAME = /^\s{0,8}File "([^"\n]{1,1000})" in ([\w<>.]{1,300})\s*$/;
+const DJANGO_CODE = /^\s{0,8}\d{1,6}\.\s{1,40}/;
+// A header whose file the poster cut: ` line 306, in get_assessment`.
+const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
 // pytest's long format: `../../conftest.py:74: in db_instance_manager`, the code indented below.
 const PYTEST_LOOSE_FRAME = /^()([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
@@ -94,6 +99,17 @@ function looseFrames(raw: readonly string[]): Frame[] {
       }
     }
     if (!m && line.includes('.py')) m = CUT_FRAME.exec(line);
+    if (!m && line.includes('" in ')) {
+      const d = DJANGO_FRAME.exec(line);
+      if (d && DJANGO_CODE.test(next)) {
+        m = [d[0], d[1] ?? '', '0', d[2] ?? ''] as unknown as RegExpExecArray;
+        next = next.replace(DJANGO_CODE, '');
+      }
+    }
+    if (!m && line.includes('line ')) {
+      const b = BARE_FRAME.exec(line);
+      if (b) m = [b[0], '', b[1] ?? '0', b[2] ?? ''] as unknown as RegExpExecArray;
+    }
     if (!m) continue;
     const code = LOOSE_FRAME.test(next) || /File ["']|\.py["'], line \d/.test(next) || /^\S+(?:Error|Exception|Warning)\b|^\s*[~^]+\s*$/.test(next) ? '' : next.trim();
     const file = m[1] ?? '';
@@ -137,11 +153,13 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     let last = -1;
     for (let i = parsed.lines.length - 1; i >= 0; i--) if (parsed.lines[i]?.includes('Traceback') && TRACEBACK_TAIL.test(parsed.lines[i] ?? '')) { last = i; break; }
     const embedded = last >= 0 && !TRACEBACK_LINE.test(parsed.lines[last] ?? '');
-    if (last >= 0 && parsed.records.every((r) => (embedded ? r.lineIndex <= last : r.lineIndex < last))) {
-      const frames = looseFrames(parsed.lines.slice(last + 1));
-      const loose = { ...BLANK_RECORD, lineIndex: last, frames } as ErrorRecord;
-      if (frames.length) records = embedded ? [loose, ...ordered] : [...ordered, loose];
-    }
+    // Sentry prints the message first and the frames after it, with no Traceback line: frames below
+    // the last record's line belong to no record either.
+    const lastRecord = Math.max(...parsed.records.map((r) => r.lineIndex));
+    const from = last >= 0 && parsed.records.every((r) => (embedded ? r.lineIndex <= last : r.lineIndex < last)) ? last : lastRecord;
+    const frames = looseFrames(parsed.lines.slice(from + 1));
+    const loose = { ...BLANK_RECORD, lineIndex: from, frames } as ErrorRecord;
+    if (frames.length) records = embedded && from === last ? [loose, ...ordered] : [...ordered, loose];
   }
   const failing = failingLines(records);
   if (failing.length === 0 && parsed.lines.length <= 200) {

@@ -33,6 +33,9 @@ export const LIBRARY_CLASSES = new Set([
   'Field', 'ModelField', 'FieldInfo', 'TypeAdapter', 'Celery', 'Path', 'Body', 'IdentitySet', 'BaseQuery',
   // Extension and application objects: `type object 'SQLAlchemy' has no attribute 'Model'` names Flask-SQLAlchemy's `db`.
   'SQLAlchemy', 'Flask', 'Blueprint', 'Redis', 'StrictRedis', 'Alembic', 'Migrate', 'Starlette', 'Django',
+  // SQLAlchemy's collection and attribute plumbing: `'InstrumentedList' object has no attribute 'paginate'`.
+  'InstrumentedList', 'InstrumentedSet', 'InstrumentedDict', 'InstrumentedAttribute', 'AppenderQuery', 'Relationship',
+  'RelationshipProperty', 'ColumnProperty', 'AssociationProxy', 'LoaderCallableStatus',
 ]);
 // Builtins and plumbing Python's own messages name (`'NoneType' object has no attribute`): never a model.
 export const PLUMBING_TYPES = new Set([
@@ -42,6 +45,8 @@ export const PLUMBING_TYPES = new Set([
   'Row', 'Engine', 'AsyncEngine', 'InstanceState', 'Select', 'LoaderCallableStatus', 'datetime', 'date', 'time', 'timedelta',
   'Decimal', 'UUID', 'Future', 'Task', 'Mapper', 'Table', 'Column',
   'SQLAlchemy', 'Flask', 'Blueprint', 'Redis', 'StrictRedis', 'Celery', 'FastAPI', 'APIRouter',
+  'InstrumentedList', 'InstrumentedSet', 'InstrumentedDict', 'InstrumentedAttribute', 'AppenderQuery', 'Relationship',
+  'RelationshipProperty', 'ColumnProperty', 'AssociationProxy',
 ]);
 export const NOT_ATTRIBUTES = new Set([
   'py', 'pyc', 'com', 'org', 'net', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'md', 'html', 'log', 'sql',

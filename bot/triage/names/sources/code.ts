@@ -4,7 +4,12 @@ import { TYPE_TAGS } from './message.js';
 import { schemaInHeader } from './pydantic.js';
 
 // `select(User).where(User.email == body.email)`: a class attribute names the model (`Babble_count.key` too).
-const CLASS_REF = /(?<![\w.])([A-Z][A-Za-z0-9_]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/;
+const CLASS_REF = /(?<![\w.])(?:[a-z_]\w{0,40}\.){0,3}([A-Z][A-Za-z0-9_]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/;
+// `get_object_or_404(Tag, name=tag_name)`, `XForm, user__username__iexact=username`: a class followed by lookups.
+const LOOKUP_ARG = /(?:^|\()\s{0,4}([A-Z][A-Za-z0-9_]{0,80})\s{0,4},\s{0,4}[a-z_]\w{0,60}\s{0,2}=(?!=)/;
+// Python names the attribute that failed: the read just before it names the object and its relationship
+// (`InstrumentedList has no attribute 'paginate'` on `user.followers.paginate(...)`).
+const FAILED_ATTRIBUTE = /has no attribute ['"](\w{1,80})['"]/;
 // `Shipment.by_route(route_id)`, `Elevation.get(fix.location_wkt)`: a class method names its class.
 // Pydantic's own constructors name a schema, read below.
 const CLASS_CALL = /(?<![\w.])([A-Z][A-Za-z0-9_]{1,80})\.(?!(?:from_orm|model_validate|model_validate_json|parse_obj|parse_raw|model_construct|construct|model_dump|dict|json|schema|model_json_schema)\()([a-z_][a-z0-9_]{0,80})\(/;
@@ -97,7 +102,7 @@ function modelRefs(code: string): { value: string; how: number }[] {
   const call = CLASS_CALL.exec(code);
   if (call?.[1] && isModelClass(call[1])) refs.push({ value: call[1], how: 0.1 });
   for (const re of [SELECT_GET, SESSION_CLASS]) for (const m of code.matchAll(re)) { const name = m[1] ?? m[2]; if (isModelClass(name)) refs.push({ value: name, how: 0.08 }); }
-  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code);
+  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code) ?? LOOKUP_ARG.exec(code);
   if (arg?.[1] && isModelClass(arg[1])) refs.push({ value: arg[1], how: 0.1 });
   return refs;
 }
@@ -116,7 +121,7 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
   }
   const call = !classRef ? CLASS_CALL.exec(code) : null;
   if (call?.[1] && isModelClass(call[1])) out.push({ role: 'model', value: call[1], source: 'code', confidence: base - 0.1, evidence: ev });
-  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code);
+  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code) ?? LOOKUP_ARG.exec(code);
   if (arg?.[1] && isModelClass(arg[1])) out.push({ role: 'model', value: arg[1], source: 'code', confidence: base - 0.1, evidence: ev });
   const response = code.includes('response_model') ? RESPONSE_MODEL.exec(code) : null;
   const responseSchema = response?.[1] ? schemaInHeader(response[1]) : null;
@@ -161,6 +166,20 @@ export const codeSource: NameSource = {
   describe: 'code lines in the frames: Class.attr, variable.attr (resolved through the shown source), select(X), X(...), session calls',
   find(ctx: NameContext, out: NameFinding[]): void {
     const before = out.length;
+    // The read Python says failed: `x.rel.attr` where `attr` is the missing attribute.
+    const failed = ctx.primary ? FAILED_ATTRIBUTE.exec(`${ctx.primary.message} ${ctx.text.slice(0, 2000)}`) : null;
+    if (failed?.[1]) {
+      const read = new RegExp(`(?<![\\w.])([a-z_]\\w{0,80})\\.([a-z_]\\w{0,80})\\.${failed[1]}\\b`);
+      const lines = ctx.failing.length ? ctx.failing.map((l) => l.code) : ctx.parsed.lines.slice(0, 20);
+      for (const line of lines) {
+        const m = read.exec(line);
+        if (!m?.[1] || NOT_OBJECTS.has(m[1]) || NOT_ATTRIBUTES.has(m[2] ?? '')) continue;
+        const group = ctx.group();
+        out.push({ role: 'variable', value: m[1], source: 'code', confidence: 0.86, evidence: m[0] });
+        out.push({ role: 'attribute', value: m[2] ?? '', source: 'code', confidence: 0.86, group, evidence: m[0] });
+        break;
+      }
+    }
     ctx.failing.forEach((line, rank) => readLine(ctx, line, rank, out));
     // No class in the failing line (`return query.scalar()`): the frames that called it may name one.
     if (!out.slice(before).some((f) => f.role === 'model' && !f.guess)) {

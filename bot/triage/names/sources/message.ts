@@ -17,6 +17,8 @@ const INPUT_TYPE = /input_type=([A-Z]\w{0,80})/g;
 // `get() returned more than one Issue -- it returned 2!`, `User has no profile.` (RelatedObjectDoesNotExist).
 const DJANGO_MODEL = /\b([A-Z]\w{0,80}) matching query does not exist|get\(\) returned more than one ([A-Z]\w{0,80}) --/;
 const DJANGO_RELATED = /RelatedObjectDoesNotExist: ([A-Z]\w{0,80}) has no (\w{1,80})\./;
+// asyncio: `Task exception was never retrieved / future: <Task finished coro=<Scheduler.queue_manager() done, ...`.
+const TASK_CORO = /\bcoro=<(?:[\w.]{1,200}<locals>\.){0,5}(?:[\w]{1,100}\.){0,5}(\w{1,100})\(\) (?:done|running)/;
 // Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
 const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1,100}\.){0,20}(\w{1,100})'/;
 
@@ -59,6 +61,8 @@ export const messageSource: NameSource = {
       out.push({ role: 'model', value: related[1], source: 'message', confidence: 0.9, group, evidence: related[0] });
       out.push({ role: 'attribute', value: related[2], source: 'message', confidence: 0.9, group, evidence: related[0] });
     }
+    const coro = ctx.text.includes('coro=<') ? TASK_CORO.exec(ctx.text) : null;
+    if (coro?.[1]) out.push({ role: 'function', value: coro[1], source: 'message', confidence: 0.8, evidence: coro[0] });
     const task = ctx.text.includes('unregistered task') ? UNREGISTERED_TASK.exec(ctx.text) : null;
     if (task?.[1]) out.push({ role: 'function', value: task[1], source: 'message', confidence: 0.85, evidence: task[0] });
     // pytest prints the locals of the failing frame: `instance = Person(name='John')`.

@@ -16,8 +16,9 @@ export const pathSource: NameSource = {
       for (const record of ctx.ordered) {
         for (let i = record.frames.length - 1; i >= 0; i--) {
           const f = record.frames[i];
-          if (!f || isPlumbingFrame(f, record.frames) || /^<|\.pyx$/.test(f.file)) continue;
-          if (f.library && (!installed || STDLIB.test(f.file))) continue;
+          // An IPython cell or the interactive prompt is the user's own code; `<string>`, `<frozen ...>` are not.
+          if (!f || isPlumbingFrame(f, record.frames) || (/^<|\.pyx$/.test(f.file) && !/^<(?:ipython-input-|stdin>|console>)/.test(f.file))) continue;
+          if (f.library && !/^<(?:ipython-input-|stdin>|console>)/.test(f.file) && (!installed || STDLIB.test(f.file))) continue;
           const func = f.func.trim();
           const file = f.file.split(/[\\/]/).pop() ?? '';
           if (!func || func === '<module>' || !/^\w{1,100}$/.test(func)) continue;
