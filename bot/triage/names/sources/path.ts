@@ -17,8 +17,11 @@ export const pathSource: NameSource = {
         for (let i = record.frames.length - 1; i >= 0; i--) {
           const f = record.frames[i];
           // An IPython cell or the interactive prompt is the user's own code; `<string>`, `<frozen ...>` are not.
-          if (!f || isPlumbingFrame(f, record.frames) || (/^<|\.pyx$/.test(f.file) && !/^<(?:ipython-input-|stdin>|console>)/.test(f.file))) continue;
-          if (f.library && !/^<(?:ipython-input-|stdin>|console>)/.test(f.file) && (!installed || STDLIB.test(f.file))) continue;
+          if (!f) continue;
+          const prompt = f.file.startsWith('<') && /^<(?:ipython-input-|stdin>|console>)/.test(f.file);
+          // Cheap checks first: most frames of a long trace are the libraries'.
+          if (f.library && !prompt && (!installed || STDLIB.test(f.file))) continue;
+          if ((/^<|\.pyx$/.test(f.file) && !prompt) || isPlumbingFrame(f, record.frames)) continue;
           const func = f.func.trim();
           const file = f.file.split(/[\\/]/).pop() ?? '';
           if (!func || func === '<module>' || !/^\w{1,100}$/.test(func)) continue;
