@@ -10,7 +10,7 @@ import { pydanticSource } from './sources/pydantic.js';
 import { pythonSource } from './sources/python.js';
 import { sqlSource } from './sources/sql.js';
 import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
-import { classNameForTable, isFrameworkPath, isPlural, pascal, singular, snakeName } from './words.js';
+import { classNameForTable, isPlumbingFrame, isPlural, pascal, singular, snakeName } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
 export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource];
@@ -21,7 +21,7 @@ function failingLines(ordered: ErrorRecord[]): CodeLine[] {
   for (const r of ordered) {
     for (let i = r.frames.length - 1; i >= 0; i--) {
       const f = r.frames[i];
-      if (f && !f.library && f.code && !isFrameworkPath(f.file)) { lines.push({ code: f.code, user: true, frame: f }); break; }
+      if (f && !f.library && f.code && !isPlumbingFrame(f, r.frames)) { lines.push({ code: f.code, user: true, frame: f }); break; }
     }
   }
   if (lines.length) return lines;
@@ -30,7 +30,20 @@ function failingLines(ordered: ErrorRecord[]): CodeLine[] {
   for (const r of ordered) {
     for (let i = r.frames.length - 1; i >= 0; i--) {
       const f = r.frames[i];
-      if (f && f.code && !isFrameworkPath(f.file) && !/[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-packages)/.test(f.file)) { lines.push({ code: f.code, user: false, frame: f }); break; }
+      if (f && f.code && !isPlumbingFrame(f, r.frames) && !/[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-packages)/.test(f.file)) { lines.push({ code: f.code, user: false, frame: f }); break; }
+    }
+  }
+  return lines;
+}
+
+/** The user's frames around the failing one, innermost first: `Elevation.get(fix.location_wkt)` calls the failing `get`. */
+function outerLines(ordered: ErrorRecord[], failing: CodeLine[]): CodeLine[] {
+  const lines: CodeLine[] = [];
+  const seen = new Set(failing.map((l) => l.frame));
+  for (const r of ordered) {
+    for (let i = r.frames.length - 1; i >= 0 && lines.length < 4; i--) {
+      const f = r.frames[i];
+      if (f && f.code && !f.library && !isPlumbingFrame(f, r.frames) && !seen.has(f)) lines.push({ code: f.code, user: true, frame: f });
     }
   }
   return lines;
@@ -40,12 +53,33 @@ function failingLines(ordered: ErrorRecord[]): CodeLine[] {
 // drops the final line, or prints frames flush left or in its own quoting):
 // `  File "/app/x.py", line 12, in handler`, `File '/project/db.py', line 112 in init_db`.
 const LOOSE_FRAME = /^\s{0,16}File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
+// The same header behind a log prefix the normaliser does not know, repeated on every line
+// (oslo's `21187 TRACE tuskar.api.controllers.v1   File "..."`), or with `File "` cut off by the
+// poster (`.../blog.py", line 7, in blog_index`).
+const PREFIXED_FRAME = /^([^"'\n]{1,160}?\s)File ["']([^"'\n]{1,1000})["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
+const CUT_FRAME = /^\s{0,16}(?:\.{3}|…)?([\w./\\-]{0,1000}\.py)["'], line (\d{1,9}),? in ([\w<>.]{1,300})\s*$/;
+// Django's old debug page: `File "./rango/views.py" in category` with the code below as `  106.  category = ...`.
+const DJANGO_FRAME = /^\s{0,8}File "([^"\n]{1,1000})" in ([\w<>.]{1,300})\s*$/;
+const DJANGO_CODE = /^\s{0,8}\d{1,6}\.\s{1,40}/;
+// A header whose file the poster cut: ` line 306, in get_assessment`.
+const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
 // pytest's long format: `../../conftest.py:74: in db_instance_manager`, the code indented below.
 const PYTEST_LOOSE_FRAME = /^()([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
 
-function looseFrames(lines: readonly string[]): Frame[] {
+// Log prefixes the normaliser leaves on a traceback's lines: Apache's and mod_wsgi's
+// `[Sat Jan 14 00:03:34 2012] [error] [client 192.168.1.14] ` in front of every frame line.
+const BRACKET_PREFIX = /^\[[^[\]\n]{1,80}\] ?/;
+
+function stripBrackets(line: string): string {
+  let out = line;
+  for (let i = 0; i < 5 && out.startsWith('['); i++) out = out.replace(BRACKET_PREFIX, '');
+  return out;
+}
+
+function looseFrames(raw: readonly string[]): Frame[] {
   const frames: Frame[] = [];
+  const lines = raw.map((l) => (l.startsWith('[') ? stripBrackets(l) : l));
   for (let i = 0; i < lines.length && frames.length < 200; i++) {
     const p = PYTEST_LOOSE_FRAME.exec(lines[i] ?? '');
     if (p) {
@@ -54,10 +88,30 @@ function looseFrames(lines: readonly string[]): Frame[] {
       frames.push({ file, line: Number(p[3]), func: p[4] ?? '', code: /^\s{2,}\S/.test(next) ? next.trim() : '', library: isLibraryPath(file) });
       continue;
     }
-    const m = LOOSE_FRAME.exec(lines[i] ?? '');
+    const line = lines[i] ?? '';
+    let m = LOOSE_FRAME.exec(line);
+    let next = lines[i + 1] ?? '';
+    if (!m && line.includes('File ')) {
+      const p = PREFIXED_FRAME.exec(line);
+      if (p?.[1] && next.startsWith(p[1].trimEnd())) {
+        m = [p[0], p[2] ?? '', p[3] ?? '', p[4] ?? ''] as unknown as RegExpExecArray;
+        next = next.slice(p[1].trimEnd().length);
+      }
+    }
+    if (!m && line.includes('.py')) m = CUT_FRAME.exec(line);
+    if (!m && line.includes('" in ')) {
+      const d = DJANGO_FRAME.exec(line);
+      if (d && DJANGO_CODE.test(next)) {
+        m = [d[0], d[1] ?? '', '0', d[2] ?? ''] as unknown as RegExpExecArray;
+        next = next.replace(DJANGO_CODE, '');
+      }
+    }
+    if (!m && line.includes('line ')) {
+      const b = BARE_FRAME.exec(line);
+      if (b) m = [b[0], '', b[1] ?? '0', b[2] ?? ''] as unknown as RegExpExecArray;
+    }
     if (!m) continue;
-    const next = lines[i + 1] ?? '';
-    const code = LOOSE_FRAME.test(next) || /^\S+(?:Error|Exception|Warning)\b|^\s*[~^]+\s*$/.test(next) ? '' : next.trim();
+    const code = LOOSE_FRAME.test(next) || /File ["']|\.py["'], line \d/.test(next) || /^\S+(?:Error|Exception|Warning)\b|^\s*[~^]+\s*$/.test(next) ? '' : next.trim();
     const file = m[1] ?? '';
     frames.push({ file, line: Number(m[2]), func: m[3] ?? '', code, library: isLibraryPath(file) });
   }
@@ -68,22 +122,61 @@ function looseFrames(lines: readonly string[]): Frame[] {
 // (The normaliser reads one `>` as a block quote: a pasted `>>> x` arrives as `>> x`.)
 const REPL = /^\s{0,8}>{2,3} (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
+const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
+
+const TRACEBACK_LINE = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
+const TRACEBACK_TAIL = /Traceback \(most recent call last\):\s*$/;
+// A traceback logged as a string: `{'traceback': 'Traceback (most recent call last):\\n  File "/work/src/x.py", ...`.
+const ESCAPED_TRACEBACK = /Traceback \(most recent call last\):\\n|\\n {1,8}File "/;
+
+/** The lines of a paste as frames can be read from them: a logged, escaped traceback split at its `\\n`s. */
+function frameLines(parsed: ParsedPaste): string[] {
+  const lines = parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines;
+  if (!lines.some((l) => l.includes('\\n') && ESCAPED_TRACEBACK.test(l))) return lines;
+  return lines.flatMap((l) => (l.includes('\\n') && ESCAPED_TRACEBACK.test(l) ? l.split('\\n').map((x) => x.replace(/\\"/g, '"')) : [l]));
+}
+
+const BLANK_RECORD = { kind: 'line', type: '', shortType: '', message: '', codes: [], sqlstates: [], sql: null, hadParameters: false, link: null, lineIndex: 0 };
 
 export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameContext {
   const primary = parsed.records[primaryIndex];
   const ordered = primary ? [primary, ...parsed.records.filter((r) => r !== primary)] : [...parsed.records];
   let records = ordered;
   if (!ordered.some((r) => r.frames.length > 0)) {
-    const frames = looseFrames(parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines);
-    if (frames.length) records = [{ ...(primary ?? { kind: 'line', type: '', shortType: '', message: '', codes: [], sql: null, hadParameters: false, link: null, lineIndex: 0 }), frames } as ErrorRecord, ...ordered.slice(1)];
+    const frames = looseFrames(frameLines(parsed));
+    if (frames.length) records = [{ ...(primary ?? BLANK_RECORD), frames } as ErrorRecord, ...ordered.slice(1)];
+  } else if (parsed.lines.length <= 600) {
+    // A paste cut off inside its last traceback (the chained exception's frames, no final line):
+    // those frames are the outer code, often the user's own, and belong to no record.
+    // A traceback carried at the end of another exception's message (`DBusException: ...InvalidRequestError:
+    // Traceback (most recent call last):`) is that exception's cause: its frames are read first.
+    let last = -1;
+    for (let i = parsed.lines.length - 1; i >= 0; i--) if (parsed.lines[i]?.includes('Traceback') && TRACEBACK_TAIL.test(parsed.lines[i] ?? '')) { last = i; break; }
+    const embedded = last >= 0 && !TRACEBACK_LINE.test(parsed.lines[last] ?? '');
+    // Sentry prints the message first and the frames after it, with no Traceback line: frames below
+    // the last record's line belong to no record either.
+    const lastRecord = Math.max(...parsed.records.map((r) => r.lineIndex));
+    const from = last >= 0 && parsed.records.every((r) => (embedded ? r.lineIndex <= last : r.lineIndex < last)) ? last : lastRecord;
+    const frames = looseFrames(parsed.lines.slice(from + 1));
+    const loose = { ...BLANK_RECORD, lineIndex: from, frames } as ErrorRecord;
+    if (frames.length) records = embedded && from === last ? [loose, ...ordered] : [...ordered, loose];
   }
   const failing = failingLines(records);
   if (failing.length === 0 && parsed.lines.length <= 200) {
+    // A shell session: the last statement before the traceback is the one that raised. Before it,
+    // only statements that changed something count (`ed_user.password = 'asdf'` before a failing
+    // commit), latest first: one that only displayed a value (`m1.order`) ran fine; imports read nothing.
+    const repl: string[] = [];
     for (const l of parsed.lines) {
-      const repl = REPL.exec(l);
-      if (repl?.[1]) failing.push({ code: repl[1], user: true, frame: null });
-      for (const m of l.matchAll(BACKTICKED)) failing.push({ code: m[1] ?? '', user: false, frame: null });
+      if (repl.length && l.includes('Traceback') && TRACEBACK_LINE.test(l)) break;
+      const m = REPL.exec(l);
+      if (m?.[1] && !/^\s*(?:from\s+\S+\s+)?import\s/.test(m[1])) repl.push(m[1]);
     }
+    repl.reverse().forEach((code, i) => {
+      if (i === 0 || /(?<![=!<>+\-*/])=(?!=)|\.(?:add|add_all|delete|merge|append|extend|remove|update)\(/.test(code)) failing.push({ code, user: true, frame: null });
+    });
+    // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code.
+    for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
   }
   // A short paste with no frames ("getting X when I read user.organization"): read the prose,
   // but not SQL (`users.id AS users_id` names a table, not a variable).
@@ -92,11 +185,12 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     // Indented lines and frame headers of a short paste are library code, not the user's words.
     // The error's own wording names tables and relationships, not variables: `column flow.user_id does
     // not exist`, `on relationship floatingips.ports` (the message and mapper sources read those).
-    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
+    // sqlite's `no such column: experiment.description` names a table and a column too.
+    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
   }
   let groups = 0;
   const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
-  return { parsed, primary, ordered: records, failing, prose, source: parsed.sourceLines, text, group: () => ++groups };
+  return { parsed, primary, ordered: records, failing, outer: outerLines(records, failing), prose, source: parsed.sourceLines, text, group: () => ++groups };
 }
 
 const RELATIONSHIP_HINT = /lazy|relationship/i;
@@ -151,13 +245,19 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   const pairModel = attribute?.group !== undefined ? best('model', (f) => f.group === attribute.group) : undefined;
   const topModel = best('model');
   const pairWins = pairModel && topModel && pairModel.confidence >= topModel.confidence - 0.15 && (!pairModel.guess || topModel.guess === true);
-  const model = sigModel ?? (pairWins ? pairModel : topModel);
+  // A class a validation header names is the schema: its constructor call in the code (`Root(aggregate=...)`)
+  // does not make it an ORM model.
+  const schemaFromHeader = best('schema', (f) => f.source === 'pydantic' || f.source === 'signature');
+  const notSchema = (f: NameFinding | undefined): NameFinding | undefined => (f && schemaFromHeader && f.value === schemaFromHeader.value && f.source === 'code' ? best('model', (g) => g.value !== schemaFromHeader.value) : f);
+  const candidate = pairWins ? pairModel : topModel;
+  const model = sigModel ?? notSchema(candidate);
   if (model) chosen.set('model', model);
+  const noModel = !model && candidate !== undefined;
   // The related class is never the model itself: a longer or equal name of the parent is not its target.
   const related = best('related_model', (f) => f.value !== model?.value);
   if (related) chosen.set('related_model', related);
   for (const role of ROLE_NAMES) {
-    if (chosen.has(role) || role === 'relationship_annotation') continue;
+    if (chosen.has(role) || role === 'relationship_annotation' || (role === 'model' && noModel)) continue;
     const f = best(role);
     if (f) chosen.set(role, f);
   }

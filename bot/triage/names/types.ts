@@ -31,6 +31,8 @@ export interface NameContext {
   ordered: ErrorRecord[];
   /** The innermost user frame's code line of each record, primary first; prose lines of a short paste. */
   failing: CodeLine[];
+  /** The user's other frames with code, innermost first (read after `failing`, less surely). */
+  outer: CodeLine[];
   /** True when `failing` holds prose (a short paste without frames), not code. */
   prose: boolean;
   /** Every source line shown (pytest source and frame code). */

@@ -1,3 +1,5 @@
+import type { Frame } from '../types.js';
+
 /** Word lists and naming conventions the extractors share. */
 
 // Names that are variables or modules, never ORM objects: `session.execute`, `self.x`, `os.path`.
@@ -29,6 +31,11 @@ export const LIBRARY_CLASSES = new Set([
   'BaseModel', 'ValidationError', 'FastAPI', 'APIRouter', 'Request', 'Response', 'HTTPException', 'Depends', 'Mapped', 'List',
   'Optional', 'Dict', 'Any', 'None', 'NoneType', 'Task', 'Future', 'InstanceState', 'AsyncAdapt_asyncpg_connection',
   'Field', 'ModelField', 'FieldInfo', 'TypeAdapter', 'Celery', 'Path', 'Body', 'IdentitySet', 'BaseQuery',
+  // Extension and application objects: `type object 'SQLAlchemy' has no attribute 'Model'` names Flask-SQLAlchemy's `db`.
+  'SQLAlchemy', 'Flask', 'Blueprint', 'Redis', 'StrictRedis', 'Alembic', 'Migrate', 'Starlette', 'Django',
+  // SQLAlchemy's collection and attribute plumbing: `'InstrumentedList' object has no attribute 'paginate'`.
+  'InstrumentedList', 'InstrumentedSet', 'InstrumentedDict', 'InstrumentedAttribute', 'AppenderQuery', 'Relationship',
+  'RelationshipProperty', 'ColumnProperty', 'AssociationProxy', 'LoaderCallableStatus',
 ]);
 // Builtins and plumbing Python's own messages name (`'NoneType' object has no attribute`): never a model.
 export const PLUMBING_TYPES = new Set([
@@ -37,6 +44,9 @@ export const PLUMBING_TYPES = new Set([
   'Session', 'AsyncSession', 'Query', 'BaseQuery', 'Result', 'ScalarResult', 'CursorResult', 'ChunkedIteratorResult', 'AsyncResult',
   'Row', 'Engine', 'AsyncEngine', 'InstanceState', 'Select', 'LoaderCallableStatus', 'datetime', 'date', 'time', 'timedelta',
   'Decimal', 'UUID', 'Future', 'Task', 'Mapper', 'Table', 'Column',
+  'SQLAlchemy', 'Flask', 'Blueprint', 'Redis', 'StrictRedis', 'Celery', 'FastAPI', 'APIRouter',
+  'InstrumentedList', 'InstrumentedSet', 'InstrumentedDict', 'InstrumentedAttribute', 'AppenderQuery', 'Relationship',
+  'RelationshipProperty', 'ColumnProperty', 'AssociationProxy',
 ]);
 export const NOT_ATTRIBUTES = new Set([
   'py', 'pyc', 'com', 'org', 'net', 'io', 'me', 'dev', 'txt', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'md', 'html', 'log', 'sql',
@@ -46,10 +56,39 @@ export const NOT_ATTRIBUTES = new Set([
 ]);
 // Frameworks whose frames are plumbing even when installed outside site-packages (a Lambda bundle
 // puts SQLAlchemy in /var/task/sqlalchemy/, an old build in .../build/sqlalchemy/).
-const FRAMEWORK_DIR = /[\\/](?:sqlalchemy|pydantic|pydantic_core|starlette|fastapi|uvicorn|gunicorn|asyncio|flask|werkzeug|celery|kombu|django|asyncpg|psycopg2?|anyio|greenlet|_pytest|pluggy|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|flask_restful|flask_restx|connexion|waitress|pyramid|tornado)[\\/]/;
+// The standard library's packages count only under a lib folder (`C:\Python34\lib\asyncio\`): a
+// project may have its own `asyncio/` folder (`.../backend-tools/python/asyncio/app.py`).
+const FRAMEWORK_DIR = /[\\/][Ll]ib[\\/](?:asyncio|concurrent|multiprocessing)[\\/]|[\\/](?:sqlalchemy|pydantic|pydantic_core|starlette|fastapi|uvicorn|gunicorn|flask|werkzeug|celery|kombu|django|asyncpg|psycopg2?|anyio|greenlet|_pytest|pluggy|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|flask_restful|flask_restx|connexion|waitress|pyramid|tornado)[\\/]/;
 
 export function isFrameworkPath(file: string): boolean {
   return FRAMEWORK_DIR.test(file.replace(/^(?=[a-z_]+[\\/])/, '/'));
+}
+
+// A console-script wrapper: `.build/venv/bin/themev1tov2`, `/nix/store/...-pytrainer-2.0.0/bin/..pytrainer-wrapped`.
+const ENTRY_POINT = /[\\/]bin[\\/](?![^\\/]{0,100}\.py$)[^\\/]{1,100}$/;
+
+/** The folders of a path, `/home/a/tuskar/db/api.py` -> [home, a, tuskar, db]. */
+function folders(file: string): string[] {
+  return file.split(/[\\/]/).slice(0, -1).filter(Boolean);
+}
+
+/**
+ * A frame that is plumbing, not the user's code: a framework's own folder, or a console-script
+ * wrapper. A folder named like a framework inside the user's project (`tuskar/db/sqlalchemy/api.py`
+ * beside `tuskar/api/controllers/v1.py`) is the user's: another user frame shares at least four
+ * of its folders, below which the framework-named folder sits deeper than one level.
+ */
+export function isPlumbingFrame(frame: Frame, siblings: readonly Frame[]): boolean {
+  if (ENTRY_POINT.test(frame.file)) return true;
+  if (!isFrameworkPath(frame.file)) return false;
+  const own = folders(frame.file);
+  return !siblings.some((s) => {
+    if (s === frame || s.library || isFrameworkPath(s.file) || ENTRY_POINT.test(s.file)) return false;
+    const other = folders(s.file);
+    let common = 0;
+    while (common < own.length && common < other.length && own[common] === other[common]) common++;
+    return common >= 4 && own.length - common >= 2;
+  });
 }
 
 export function pascal(snake: string): string {

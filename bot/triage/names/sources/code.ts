@@ -1,9 +1,24 @@
-import { GENERIC_VARIABLES, LIBRARY_CLASSES, NOT_ATTRIBUTES, NOT_MODEL_SUFFIX, NOT_OBJECTS, pascal, singular } from '../words.js';
+import { GENERIC_VARIABLES, LIBRARY_CLASSES, NOT_ATTRIBUTES, NOT_MODEL_SUFFIX, NOT_OBJECTS, PLUMBING_TYPES, pascal, singular } from '../words.js';
 import type { CodeLine, NameContext, NameFinding, NameSource } from '../types.js';
 import { TYPE_TAGS } from './message.js';
+import { schemaInHeader } from './pydantic.js';
 
-// `select(User).where(User.email == body.email)`: a class attribute names the model.
-const CLASS_REF = /(?<![\w.])([A-Z][A-Za-z0-9]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/;
+// `select(User).where(User.email == body.email)`: a class attribute names the model (`Babble_count.key` too).
+const CLASS_REF = /(?<![\w.])(?:[a-z_]\w{0,40}\.){0,3}([A-Z][A-Za-z0-9_]{1,80})\.([a-z_][a-z0-9_]{0,80})\b(?!\s*\()/;
+// `get_object_or_404(Tag, name=tag_name)`, `XForm, user__username__iexact=username`: a class followed by lookups.
+const LOOKUP_ARG = /(?:^|\()\s{0,4}([A-Z][A-Za-z0-9_]{0,80})\s{0,4},\s{0,4}[a-z_]\w{0,60}\s{0,2}=(?!=)/;
+// Python names the attribute that failed: the read just before it names the object and its relationship
+// (`InstrumentedList has no attribute 'paginate'` on `user.followers.paginate(...)`).
+const FAILED_ATTRIBUTE = /has no attribute ['"](\w{1,80})['"]/;
+// `Shipment.by_route(route_id)`, `Elevation.get(fix.location_wkt)`: a class method names its class.
+// Pydantic's own constructors name a schema, read below.
+const CLASS_CALL = /(?<![\w.])([A-Z][A-Za-z0-9_]{1,80})\.(?!(?:from_orm|model_validate|model_validate_json|parse_obj|parse_raw|model_construct|construct|model_dump|dict|json|schema|model_json_schema)\()([a-z_][a-z0-9_]{0,80})\(/;
+// `safe_query(db, Event, 'id', event_id)`, `get_or_create(session, Tag, name=n)`: a class handed over with the session.
+const SESSION_ARG = /\(\s{0,4}(?:self\.)?(?:db|session|sess|db_session|async_session|dbsession)\s{0,4},\s{0,4}(?:[a-z_]\w{0,40}\.)?([A-Z][A-Za-z0-9_]{0,80})\s{0,4}[,)]/;
+// `self.sq(Note).filter(...)`, `repo(Order).all()`: a class handed to a query helper whose result is then filtered.
+const QUERY_CHAIN = /\(\s{0,4}(?:[a-z_]\w{0,40}\.)?([A-Z][A-Za-z0-9_]{0,80})\s{0,4}\)\.(?:filter|filter_by|where|order_by|options|join|all|first|one|one_or_none|scalar|count|limit)\(/;
+// `response_model=Page[ServerOut],`: FastAPI's response schema, inside its generic wrapper.
+const RESPONSE_MODEL = /\bresponse_model\s{0,4}=\s{0,4}([\w.[\], ]{1,200}?)\s{0,4}(?:,|\)|$)/;
 const SELECT_GET = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g;
 // `db.query(Part)`, `session.query(models.Note)`, `session.bulk_update_mappings(Data, rows)`
 const SESSION_CLASS = /\.(?:query|bulk_update_mappings|bulk_insert_mappings|get)\(\s*(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\b/g;
@@ -76,7 +91,20 @@ export function resolveVariable(variable: string, sources: string[]): string | n
 }
 
 function isModelClass(name: string | undefined): name is string {
-  return !!name && !LIBRARY_CLASSES.has(name) && !/(?:Error|Exception|Warning)$/.test(name) && !NOT_MODEL_SUFFIX.test(name);
+  return !!name && !LIBRARY_CLASSES.has(name) && !PLUMBING_TYPES.has(name) && !/(?:Error|Exception|Warning)$/.test(name) && !NOT_MODEL_SUFFIX.test(name) && !/^[A-Z0-9_]{1,80}$/.test(name);
+}
+
+/** Classes a line hands to the ORM or calls on: the model roles only, for lines around the failing one. */
+function modelRefs(code: string): { value: string; how: number }[] {
+  const refs: { value: string; how: number }[] = [];
+  const ref = CLASS_REF.exec(code);
+  if (ref?.[1] && isModelClass(ref[1])) refs.push({ value: ref[1], how: 0 });
+  const call = CLASS_CALL.exec(code);
+  if (call?.[1] && isModelClass(call[1])) refs.push({ value: call[1], how: 0.1 });
+  for (const re of [SELECT_GET, SESSION_CLASS]) for (const m of code.matchAll(re)) { const name = m[1] ?? m[2]; if (isModelClass(name)) refs.push({ value: name, how: 0.08 }); }
+  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code) ?? LOOKUP_ARG.exec(code);
+  if (arg?.[1] && isModelClass(arg[1])) refs.push({ value: arg[1], how: 0.1 });
+  return refs;
 }
 
 function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFinding[]): void {
@@ -91,6 +119,13 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
     // `Invoice.query` names the model; `query` is a manager, not one of its attributes.
     if (!NOT_ATTRIBUTES.has(classRef[2])) out.push({ role: 'attribute', value: classRef[2], source: 'code', confidence: base, group, evidence: ev });
   }
+  const call = !classRef ? CLASS_CALL.exec(code) : null;
+  if (call?.[1] && isModelClass(call[1])) out.push({ role: 'model', value: call[1], source: 'code', confidence: base - 0.1, evidence: ev });
+  const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code) ?? LOOKUP_ARG.exec(code);
+  if (arg?.[1] && isModelClass(arg[1])) out.push({ role: 'model', value: arg[1], source: 'code', confidence: base - 0.1, evidence: ev });
+  const response = code.includes('response_model') ? RESPONSE_MODEL.exec(code) : null;
+  const responseSchema = response?.[1] ? schemaInHeader(response[1]) : null;
+  if (responseSchema && !LIBRARY_CLASSES.has(responseSchema)) out.push({ role: 'schema', value: responseSchema, source: 'code', confidence: base - 0.05, evidence: ev });
   const first = attributeAccesses(code, ctx.prose)[0];
   if (first) {
     const group = ctx.group();
@@ -130,7 +165,28 @@ export const codeSource: NameSource = {
   id: 'code',
   describe: 'code lines in the frames: Class.attr, variable.attr (resolved through the shown source), select(X), X(...), session calls',
   find(ctx: NameContext, out: NameFinding[]): void {
+    const before = out.length;
+    // The read Python says failed: `x.rel.attr` where `attr` is the missing attribute.
+    const failed = ctx.primary ? FAILED_ATTRIBUTE.exec(`${ctx.primary.message} ${ctx.text.slice(0, 2000)}`) : null;
+    if (failed?.[1]) {
+      const read = new RegExp(`(?<![\\w.])([a-z_]\\w{0,80})\\.([a-z_]\\w{0,80})\\.${failed[1]}\\b`);
+      const lines = ctx.failing.length ? ctx.failing.map((l) => l.code) : ctx.parsed.lines.slice(0, 20);
+      for (const line of lines) {
+        const m = read.exec(line);
+        if (!m?.[1] || NOT_OBJECTS.has(m[1]) || NOT_ATTRIBUTES.has(m[2] ?? '')) continue;
+        const group = ctx.group();
+        out.push({ role: 'variable', value: m[1], source: 'code', confidence: 0.86, evidence: m[0] });
+        out.push({ role: 'attribute', value: m[2] ?? '', source: 'code', confidence: 0.86, group, evidence: m[0] });
+        break;
+      }
+    }
     ctx.failing.forEach((line, rank) => readLine(ctx, line, rank, out));
+    // No class in the failing line (`return query.scalar()`): the frames that called it may name one.
+    if (!out.slice(before).some((f) => f.role === 'model' && !f.guess)) {
+      ctx.outer.forEach((line, rank) => {
+        for (const ref of modelRefs(line.code.replace(TYPE_TAGS, ''))) out.push({ role: 'model', value: ref.value, source: 'code', confidence: 0.7 - ref.how - Math.min(rank, 3) * 0.03, evidence: line.code.trim().slice(0, 160) });
+      });
+    }
     // Schemas and models the shown source names: `UserOut.from_orm(user)`, `class ExecResult(SQLModel, table=True)`.
     const all = [...ctx.failing.map((l) => l.code), ...ctx.source];
     // Cheap word checks first: most shown lines are library code none of these patterns match.

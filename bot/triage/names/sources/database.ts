@@ -12,7 +12,12 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bcolumn (\w{1,63})\.(\w{1,63}) does not exist/, roles: ['table', 'column'], needle: 'does not exist' },
   { re: /\bcolumn "([^"]{1,63})" (?:does not exist|contains null values)/, roles: ['column'], needle: 'column "' },
   // `relation "abbotsley_271.AREA_BUILD_PHASE_BOUNDARIES" does not exist`, German `Relation »info_user« existiert nicht`
-  { re: /[Rr]elation [«»"]?(?:\w{1,63}\.)?(\w{1,63})[«»"]? (?:does not exist|existiert nicht)/, roles: ['table'], needle: 'elation' },
+  // A terminal may wrap the line between the name and `does not exist`.
+  { re: /[Rr]elation [«»"]?(?:\w{1,63}\.)?(\w{1,63})[«»"]?\s{1,3}(?:does not exist|existiert nicht)/, roles: ['table'], needle: 'elation' },
+  // DDL run twice (a migration re-applied): `constraint "releases_sfv_id_fkey" for relation "releases" already exists`,
+  // `relation "ix_users_email" already exists`.
+  { re: /\bconstraint "([^"]{1,126})" for relation "(?:\w{1,63}\.)?([^"]{1,126})" already exists/, roles: ['constraint', 'table'], needle: 'already exists' },
+  { re: /[Rr]elation "(?:\w{1,63}\.)?(\w{1,126})" already exists/, roles: ['table'], needle: 'already exists' },
   { re: /\bno such table: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['table'], needle: 'no such table' },
   { re: /\bno such column: (?:(\w{1,63})\.)?(\w{1,63})/, roles: ['table', 'column'], needle: 'no such column' },
   { re: /\bNot found column (\w{1,63}) in block/, roles: ['column'], needle: 'Not found column' },
@@ -32,13 +37,15 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bTable '(?:\w{1,63}\.)?(\w{1,126})' is already defined/, roles: ['table'], needle: 'is already defined' },
   { re: /\b(?:UPDATE|DELETE) statement on table '(\w{1,126})' expected to/, roles: ['table'], needle: 'statement on table' },
   { re: /for mapped table '(\w{1,126})'/, roles: ['table'], needle: 'for mapped table' },
+  // SAWarning: `Column 'contact.user' is marked as a member of the primary key for table 'contact'`
+  { re: /\bColumn '(\w{1,63})\.(\w{1,63})' is marked as a member of the primary key/, roles: ['table', 'column'], needle: 'primary key' },
   // `Foreign key associated with column 'data.aa_bbb_id' could not find table 'aaBbb'`
   { re: /Foreign key associated with column '(\w{1,63})\.(\w{1,63})' could not find table '(?:\w{1,63}\.)?(\w{1,126})'/, roles: ['table', 'column', 'related_table'], needle: 'Foreign key associated' },
   // `Can't determine join between 'apps' and 'users'`, `Can't find any foreign key relationships between 'a' and 'b'`
   { re: /between '(\w{1,126})' and '(\w{1,126})'/, roles: ['table', 'related_table'], needle: "between '" },
 ];
 
-const ANY_WORD = /column|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /column|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {

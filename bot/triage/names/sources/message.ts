@@ -13,6 +13,14 @@ const OF_ATTRIBUTE = /of attribute '(\w{1,80})'/;
 // `<User(name='ed', fullname='Ed Jones')>` and pytest's locals `instance = Person(name='John')`.
 const FIELD_REPR = /<([A-Z]\w{0,80})\(\w{1,40}=|(?:\b(?:instance|obj|input)|'input')\s?[=:]\s?([A-Z]\w{0,80})\(\w{1,40}=/g;
 const INPUT_TYPE = /input_type=([A-Z]\w{0,80})/g;
+// Django names the model in its own wording: `ProjectComplete matching query does not exist.`,
+// `get() returned more than one Issue -- it returned 2!`, `User has no profile.` (RelatedObjectDoesNotExist).
+const DJANGO_MODEL = /\b([A-Z]\w{0,80}) matching query does not exist|get\(\) returned more than one ([A-Z]\w{0,80}) --/;
+const DJANGO_RELATED = /RelatedObjectDoesNotExist: ([A-Z]\w{0,80}) has no (\w{1,80})\./;
+// asyncio: `Task exception was never retrieved / future: <Task finished coro=<Scheduler.queue_manager() done, ...`.
+const TASK_CORO = /\bcoro=<(?:[\w.]{1,200}<locals>\.){0,5}(?:[\w]{1,100}\.){0,5}(\w{1,100})\(\) (?:done|running)/;
+// Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
+const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1,100}\.){0,20}(\w{1,100})'/;
 
 function isModelName(name: string | undefined): name is string {
   return !!name && !LIBRARY_CLASSES.has(name) && !/(?:Error|Exception|Warning)$/.test(name);
@@ -43,6 +51,20 @@ export const messageSource: NameSource = {
         if (isModelName(m[1]) && !/^(?:dict|str|int|list|NoneType|float|bool|tuple)$/.test(m[1])) out.push({ role: 'model', value: m[1], source: 'message', confidence: 0.7 - top, evidence: m[0] });
       }
     });
+    // The class Django names is the model even when it shares a library class's name (`Query`, `Session`).
+    const texts = [...ctx.ordered.map((r) => r.message.slice(0, 2000)), ctx.text];
+    const django = texts.map((t) => (t.includes('matching query') || t.includes('more than one') ? DJANGO_MODEL.exec(t) : null)).find((m) => m);
+    if (django) out.push({ role: 'model', value: django[1] ?? django[2] ?? '', source: 'message', confidence: 0.93, evidence: django[0] });
+    const related = texts.map((t) => (t.includes(' has no ') ? DJANGO_RELATED.exec(t) : null)).find((m) => m);
+    if (related?.[1] && related[2]) {
+      const group = ctx.group();
+      out.push({ role: 'model', value: related[1], source: 'message', confidence: 0.9, group, evidence: related[0] });
+      out.push({ role: 'attribute', value: related[2], source: 'message', confidence: 0.9, group, evidence: related[0] });
+    }
+    const coro = ctx.text.includes('coro=<') ? TASK_CORO.exec(ctx.text) : null;
+    if (coro?.[1]) out.push({ role: 'function', value: coro[1], source: 'message', confidence: 0.8, evidence: coro[0] });
+    const task = ctx.text.includes('unregistered task') ? UNREGISTERED_TASK.exec(ctx.text) : null;
+    if (task?.[1]) out.push({ role: 'function', value: task[1], source: 'message', confidence: 0.85, evidence: task[0] });
     // pytest prints the locals of the failing frame: `instance = Person(name='John')`.
     const locals = ctx.text.includes(' = <') || ctx.text.includes('instance = ');
     for (const line of locals ? ctx.parsed.lines : []) {

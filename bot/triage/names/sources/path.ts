@@ -1,21 +1,35 @@
-import { isFrameworkPath } from '../words.js';
+import { isPlumbingFrame } from '../words.js';
 import type { NameContext, NameFinding, NameSource } from '../types.js';
+
+// The standard library (`/usr/lib/python3.8/threading.py`) and the packaging shims around an installed app.
+const STDLIB = /[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-packages)|^<|[\\/](?:site|dist)-packages[\\/](?:[^\\/]{1,100}\.egg[\\/])?(?:six|decorator|wrapt|lagom|gevent|eventlet|socketio|engineio|flask_socketio|flask_login|flask_restplus|paste|webob|raven|sentry_sdk|ddtrace|newrelic|opentelemetry|click|typer|minicli|mode|faust|grpc|tenacity|backoff|retrying|mock|unittest|debugpy|pydevd)[\\/]|[\\/]bin[\\/][^\\/]{1,100}$/;
 
 /** The user's own frames: the function that failed and its file. */
 export const pathSource: NameSource = {
   id: 'path',
   describe: "the user's own file paths and function names (the innermost frame outside libraries and frameworks)",
   find(ctx: NameContext, out: NameFinding[]): void {
-    for (const record of ctx.ordered) {
-      for (let i = record.frames.length - 1; i >= 0; i--) {
-        const f = record.frames[i];
-        if (!f || f.library || isFrameworkPath(f.file) || /^<|\.pyx$/.test(f.file)) continue;
-        const func = f.func.trim();
-        const file = f.file.split(/[\\/]/).pop() ?? '';
-        if (!func || func === '<module>' || !/^\w{1,100}$/.test(func)) continue;
-        out.push({ role: 'function', value: func, source: 'path', confidence: 0.9, evidence: `${file}, in ${func}` });
-        if (/\.py$/.test(file)) out.push({ role: 'file', value: file, source: 'path', confidence: 0.9, evidence: f.file });
-        return;
+    // The user's own frames first; when every frame is installed (an app deployed into site-packages,
+    // an egg, a Docker image's venv), the innermost frame that is neither a known framework nor the
+    // standard library is the app's own code: `.../site-packages/keep/api/core/db.py, in is_all_alerts_in_status`.
+    for (const installed of [false, true]) {
+      for (const record of ctx.ordered) {
+        for (let i = record.frames.length - 1; i >= 0; i--) {
+          const f = record.frames[i];
+          // An IPython cell or the interactive prompt is the user's own code; `<string>`, `<frozen ...>` are not.
+          if (!f) continue;
+          const prompt = f.file.startsWith('<') && /^<(?:ipython-input-|stdin>|console>)/.test(f.file);
+          // Cheap checks first: most frames of a long trace are the libraries'.
+          if (f.library && !prompt && (!installed || STDLIB.test(f.file))) continue;
+          if ((/^<|\.pyx$/.test(f.file) && !prompt) || isPlumbingFrame(f, record.frames)) continue;
+          const func = f.func.trim();
+          const file = f.file.split(/[\\/]/).pop() ?? '';
+          if (!func || func === '<module>' || !/^\w{1,100}$/.test(func)) continue;
+          const c = installed ? 0.7 : 0.9;
+          out.push({ role: 'function', value: func, source: 'path', confidence: c, evidence: `${file}, in ${func}` });
+          if (/\.py$/.test(file)) out.push({ role: 'file', value: file, source: 'path', confidence: c, evidence: f.file });
+          return;
+        }
       }
     }
   },

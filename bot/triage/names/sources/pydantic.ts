@@ -10,15 +10,25 @@ const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'Any', 'None',
 const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'TypeAdapter']);
 // v2 `results.0.remote_fields`, v1 `response -> msg`, a loc line under the header.
 const LOC_LINE = /^([A-Za-z_0-9][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})$/;
+const UNION_TAG = /^(?:str|int|float|bool|bytes|none|decimal|date|datetime|time|timedelta|uuid|dict|list|tuple|set|frozenset)$|^[a-z][a-z-]{1,40}\[/;
 const LOC_TUPLE = /'loc': \(((?:'\w{1,80}'|\d{1,6})(?:, (?:'\w{1,80}'|\d{1,6})){0,8}),?\)/g;
 const LOC_JSON = /"loc":\s{0,20}\[([^\]]{1,400})\]/g;
 // `check that <class 'app.models.User'> is a valid Pydantic field type`
 const INVALID_FIELD_TYPE = /check that <class '([\w.]{1,300})'> is a valid Pydantic field type/;
 
-const ANY_WORD = /validation error|type=|"loc"|'loc'|Pydantic field type/;
+// Pydantic's errors about a model's definition name the field in quotes: v1's `On field "total" the following
+// field constraints are set but not enforced`, `Field name "json" shadows a BaseModel attribute`,
+// v2's `Field "model_id" has conflict with protected namespace "model_"`.
+const DEFINITION_FIELD = /\b(?:On field|Field name|Field) "(\w{1,80})" (?:the following|shadows|has conflict|is not|requires)/;
+
+const ANY_WORD = /validation error|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
 
 function lastPart(loc: string): string | undefined {
-  const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && !LOC_PREFIXES.has(p));
+  const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
+  // FastAPI puts where the value came from first (`["body", "query"]`): only there is it a location, not a field.
+  if (parts.length && LOC_PREFIXES.has(parts[0] ?? '')) parts.shift();
+  // Pydantic 2 tags a union's member after the field (`text.str`, `text.int`, `value.function-after[...]`).
+  while (parts.length > 1 && UNION_TAG.test(parts[parts.length - 1] ?? '')) parts.pop();
   return parts[parts.length - 1];
 }
 
@@ -74,6 +84,8 @@ export const pydanticSource: NameSource = {
         const field = lastPart(m[1] ?? '');
         if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0].replace(/\s+/g, ' ') });
       }
+      const definition = DEFINITION_FIELD.exec(text);
+      if (definition?.[1]) out.push({ role: 'field', value: definition[1], source: 'pydantic', confidence: 0.85 - top, evidence: definition[0] });
       const invalid = INVALID_FIELD_TYPE.exec(text);
       if (invalid?.[1]) {
         const cls = bareClass(invalid[1]);

@@ -6,6 +6,8 @@ const NOT_AWAITABLE = /\b(?:object )?([A-Za-z_]\w{0,80}) can't be used in 'await
 const NEVER_AWAITED = /coroutine '([\w.<>]{1,200})' was never awaited/;
 // `'User' object has no attribute 'followers'`, `type object 'Post' has no attribute '_sa_instance_state'`
 const NO_ATTRIBUTE = /(?:type object |^|[\s(:])'([A-Za-z_]\w{0,80})'(?: object)? has no attribute '(\w{1,80})'/m;
+// mypy and pyright quote with double quotes: `error: "A" has no attribute "bs"`.
+const NO_ATTRIBUTE_TYPED = /(?:^|[\s(:])"([A-Za-z_]\w{0,80})" has no attribute "(\w{1,80})"/m;
 // `'timestamp' is an invalid keyword argument for Post`, `Scene() got an unexpected keyword argument 'studio'`,
 // mypy's `Unexpected keyword argument "title" for "Book"`.
 const INVALID_KWARG = /'?(\w{1,80})'? is an invalid keyword argument for ([A-Za-z_]\w{0,80})/;
@@ -13,9 +15,11 @@ const UNEXPECTED_KWARG = /\b([A-Z]\w{0,80})\(\) got an unexpected keyword argume
 const MYPY_KWARG = /Unexpected keyword argument "(\w{1,80})" for "([A-Za-z_]\w{0,80})"/;
 // `NameError: name 'Room' is not defined` raised inside SQLAlchemy's class registry: a relationship target.
 const NAME_ERROR = /name '([A-Za-z_]\w{0,80})' is not defined/;
+// SQLAlchemy 1.3's registry raises `KeyError: 'User'` for a relationship target it cannot find.
+const REGISTRY_KEY = /^KeyError: '([A-Z]\w{0,80})'/;
 const NOT_SERIALIZABLE = /Object of type '?([A-Za-z_]\w{0,80})'? is not JSON serializable|Unable to serialize unknown type: <class '([\w.]{1,300})'>/;
 
-const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ/;
+const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ|KeyError: '/;
 
 function userType(name: string | undefined): name is string {
   return !!name && !PLUMBING_TYPES.has(name) && !/^(?:_|AsyncAdapt)/.test(name);
@@ -41,7 +45,7 @@ export const pythonSource: NameSource = {
       }
       const never = NEVER_AWAITED.exec(text);
       if (never?.[1]) out.push({ role: 'coroutine', value: never[1], source: 'python', confidence: c, evidence: never[0] });
-      const noAttr = NO_ATTRIBUTE.exec(text);
+      const noAttr = NO_ATTRIBUTE.exec(text) ?? NO_ATTRIBUTE_TYPED.exec(text);
       // `'AsyncioEngine' object has no attribute '_contextual_connect'`: plumbing, not the user's class.
       if (noAttr?.[1] && userType(noAttr[1]) && /^[A-Z]/.test(noAttr[1]) && !(/(?:Engine|Connection|Session|Cursor|Result|Query|Pool|Loop|Client|Adapter|Dialect)$/.test(noAttr[1]) && /^_(?!sa_)/.test(noAttr[2] ?? ''))) {
         const group = ctx.group();
@@ -57,6 +61,8 @@ export const pythonSource: NameSource = {
       }
       const nameError = NAME_ERROR.exec(text);
       if (nameError?.[1] && registry) out.push({ role: 'related_model', value: nameError[1], source: 'python', confidence: c - 0.1, evidence: nameError[0] });
+      const key = registry ? REGISTRY_KEY.exec(text) : null;
+      if (key?.[1]) out.push({ role: 'related_model', value: key[1], source: 'python', confidence: c - 0.15, evidence: key[0] });
       const serial = NOT_SERIALIZABLE.exec(text);
       const cls = serial ? bareClass(serial[1] ?? serial[2] ?? '') : undefined;
       if (serial && userType(cls) && !/^(?:Default|RateLimitError|ModelMetaclass)$/.test(cls)) out.push({ role: 'model', value: cls, source: 'python', confidence: c - 0.15, evidence: serial[0] });
