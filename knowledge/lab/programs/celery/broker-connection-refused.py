@@ -31,4 +31,56 @@ def send_task(fix):
         raise labkit.UnknownFix(fix)
 
 
-labkit.run({"send-task": send_task})
+def silent_port():
+    """A loopback port whose accept queue is full: the kernel drops further SYNs, as a firewall or a
+    security group without a rule for the broker port does, so a connect times out instead of
+    being refused. Returns the sockets to keep open and the port."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    held = [listener]
+    for _ in range(3):
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        held.append(s)
+    time.sleep(0.2)
+    return held, port
+
+
+def send_task_timeout(fix):
+    from celery import Celery
+
+    if fix is not None:
+        return send_task(fix)
+    held, port = silent_port()
+    app = Celery("proj", broker=f"redis://127.0.0.1:{port}/0")
+    app.conf.broker_connection_timeout = 1
+    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                         "socket_connect_timeout": 1}
+
+    @app.task(name="proj.tasks.send_invoice")
+    def send_invoice(order_id):
+        return order_id
+
+    try:
+        send_invoice.delay(17)
+    except TypeError as exc:
+        if "disconnect()" in str(exc):
+            raise labkit.NotApplicable(
+                f"kombu {labkit.version('kombu')} with redis-py {labkit.version('redis')}: a connect timeout "
+                f"ends in a TypeError in Connection.disconnect(), not the timeout message") from exc
+        raise
+    finally:
+        for s in held:
+            s.close()
+
+
+labkit.run({"send-task": send_task, "send-task-timeout": send_task_timeout})
