@@ -71,6 +71,11 @@ function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<
   const ka = KIND_RANK[records[a.recordIndex]?.kind ?? 'line'];
   const kb = KIND_RANK[records[b.recordIndex]?.kind ?? 'line'];
   if (ka !== kb) return ka > kb;
+  // A message quoted in a sentence answers only what its sentence could not: evidence as good
+  // from the sentence itself keeps the answer about the sentence (and the reply gate reading it).
+  const qa = records[a.recordIndex]?.quoted === true;
+  const qb = records[b.recordIndex]?.quoted === true;
+  if (qa !== qb) return qb;
   if (a.recordIndex !== b.recordIndex) return a.recordIndex > b.recordIndex;
   return a.confidence > b.confidence;
 }
@@ -191,7 +196,8 @@ export function createEngine(faults: readonly Fault[]): Engine {
         return f ? [{ id: f.id, title: f.title[lang], confidence: round(c.confidence), method: c.method }] : [];
       });
 
-    const isOther = (r: ErrorRecord): boolean => r !== primary && (r.kind !== 'line' || isErrorLine(r, parsed, input.errorLevel));
+    // A message quoted in a sentence repeats the sentence's own record: it is not another error.
+    const isOther = (r: ErrorRecord): boolean => r !== primary && !r.quoted && (r.kind !== 'line' || isErrorLine(r, parsed, input.errorLevel));
     const others = records
       .map((r, i) => ({ r, i }))
       .filter(({ r }) => isOther(r))
@@ -208,7 +214,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
       others,
       otherDistinct,
       looksLikeError: errorLike,
-      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
+      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && !primary.quoted && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
     };
     if (!matched || !fault) return diagnosis;
 
