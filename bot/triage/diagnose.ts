@@ -46,14 +46,19 @@ export function isForeignStack(parsed: ParsedPaste): boolean {
 }
 
 /**
- * Orders candidates. Among those sure enough to reply, the crash beats a warning printed before
- * it, then a fault's declared priority, then within one message the fault named at its head
- * beats one matched inside a quoted cause ("... Original exception was: <IntegrityError>").
+ * Orders candidates. Among those sure enough to reply, an error the paste prints beats one it
+ * quotes in a sentence, the crash beats a warning printed before it, then a fault's declared
+ * priority, then within one message the fault named at its head beats one matched inside a
+ * quoted cause ("... Original exception was: <IntegrityError>").
  * Otherwise: more confident, then the
  * more specific fault (priority), then the crash over a warning, then the later error.
  */
 function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<string, Fault>): boolean {
   if (a.confidence >= REPLY_THRESHOLD && b.confidence >= REPLY_THRESHOLD) {
+    // The paste's own output over an error it quotes in a sentence.
+    const qa = records[a.recordIndex]?.quoted === true;
+    const qb = records[b.recordIndex]?.quoted === true;
+    if (qa !== qb) return qb;
     const ka = KIND_RANK[records[a.recordIndex]?.kind ?? 'line'];
     const kb = KIND_RANK[records[b.recordIndex]?.kind ?? 'line'];
     if (ka !== kb) return ka > kb;
