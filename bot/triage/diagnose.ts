@@ -46,14 +46,19 @@ export function isForeignStack(parsed: ParsedPaste): boolean {
 }
 
 /**
- * Orders candidates. Among those sure enough to reply, the crash beats a warning printed before
- * it, then a fault's declared priority, then within one message the fault named at its head
- * beats one matched inside a quoted cause ("... Original exception was: <IntegrityError>").
+ * Orders candidates. Among those sure enough to reply, an error the paste prints beats one it
+ * quotes in a sentence, the crash beats a warning printed before it, then a fault's declared
+ * priority, then within one message the fault named at its head beats one matched inside a
+ * quoted cause ("... Original exception was: <IntegrityError>").
  * Otherwise: more confident, then the
  * more specific fault (priority), then the crash over a warning, then the later error.
  */
 function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<string, Fault>): boolean {
   if (a.confidence >= REPLY_THRESHOLD && b.confidence >= REPLY_THRESHOLD) {
+    // The paste's own output over an error it quotes in a sentence.
+    const qa = records[a.recordIndex]?.quoted === true;
+    const qb = records[b.recordIndex]?.quoted === true;
+    if (qa !== qb) return qb;
     const ka = KIND_RANK[records[a.recordIndex]?.kind ?? 'line'];
     const kb = KIND_RANK[records[b.recordIndex]?.kind ?? 'line'];
     if (ka !== kb) return ka > kb;
@@ -71,6 +76,11 @@ function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<
   const ka = KIND_RANK[records[a.recordIndex]?.kind ?? 'line'];
   const kb = KIND_RANK[records[b.recordIndex]?.kind ?? 'line'];
   if (ka !== kb) return ka > kb;
+  // A message quoted in a sentence answers only what its sentence could not: evidence as good
+  // from the sentence itself keeps the answer about the sentence (and the reply gate reading it).
+  const qa = records[a.recordIndex]?.quoted === true;
+  const qb = records[b.recordIndex]?.quoted === true;
+  if (qa !== qb) return qb;
   if (a.recordIndex !== b.recordIndex) return a.recordIndex > b.recordIndex;
   return a.confidence > b.confidence;
 }
@@ -190,7 +200,8 @@ export function createEngine(faults: readonly Fault[]): Engine {
         return f ? [{ id: f.id, title: f.title[lang], confidence: round(c.confidence), method: c.method }] : [];
       });
 
-    const isOther = (r: ErrorRecord): boolean => r !== primary && (r.kind !== 'line' || isErrorLine(r, parsed, input.errorLevel));
+    // A message quoted in a sentence repeats the sentence's own record: it is not another error.
+    const isOther = (r: ErrorRecord): boolean => r !== primary && !r.quoted && (r.kind !== 'line' || isErrorLine(r, parsed, input.errorLevel));
     const others = records
       .map((r, i) => ({ r, i }))
       .filter(({ r }) => isOther(r))
@@ -207,7 +218,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
       others,
       otherDistinct,
       looksLikeError: errorLike,
-      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
+      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && !primary.quoted && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
     };
     // Computed when first read: recording and the digest need it, an answer on the command line
     // does not, and it costs a start the secret scanner and a hash (about 5 ms).

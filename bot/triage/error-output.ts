@@ -139,6 +139,8 @@ function isTypeAtHead(line: string, type: string): boolean {
  */
 export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly boolean[] = []): boolean {
   const fromRecords = parsed.records.some((r) => {
+    // An error quoted in a sentence is diagnosed when asked, never taken for the output itself.
+    if (r.quoted) return false;
     if (r.frames.length > 0 || r.kind === 'warning') return true;
     if (errorLevel[r.lineIndex] === true) return true;
     const line = (parsed.lines[r.lineIndex] ?? '').trimEnd();

@@ -124,7 +124,12 @@ export class FaultIndex {
       let position = 0;
       if (sig.message) {
         sig.message.lastIndex = 0;
-        const m = sig.message.exec(record.message);
+        let m = sig.message.exec(record.message);
+        // A message wrapped over lines (`must appear\nin the GROUP BY clause`) read as one line.
+        if (!m && record.unwrapped) {
+          sig.message.lastIndex = 0;
+          m = sig.message.exec(record.unwrapped);
+        }
         if (!m) return;
         position = m.index;
         captures = Object.fromEntries(Object.entries(m.groups ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));

@@ -110,6 +110,25 @@ export function windowPaste(text: string): { text: string; originalBytes: number
 }
 
 /**
+ * A reply that quotes a whole traceback (GitHub's and e-mail's "> " before every line) puts the
+ * marker before indented lines too: `>   File "/app/bot/main.py", line 117, in <module>`, which the
+ * per-line rule would keep as pytest's `>` source marker. pytest never marks every line, never marks
+ * a blank line (a quoted blank is a bare `>`) and never marks a frame header or the traceback
+ * header, so either of those in a paste whose every line starts with `>` says it is a quote.
+ */
+function isQuotedReply(lines: readonly string[]): boolean {
+  let evidence = false;
+  let count = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (!line.startsWith('>')) return false;
+    count++;
+    if (!evidence && /^>\s{0,2}$|^>\s{1,12}(?:File "|Traceback \(most recent call last\):)/.test(line)) evidence = true;
+  }
+  return evidence && count >= 2;
+}
+
+/**
  * Turns whatever was pasted into bounded, plain lines: decodes bytes leniently, removes ANSI
  * colours, Slack escaping, code fences, quote markers and log prefixes, and caps size.
  * Never throws; a binary blob comes back flagged so the caller can say so.
@@ -158,10 +177,12 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   }
   let longLine = false;
   const errorLevel: boolean[] = [];
+  const quoted = isQuotedReply(lines);
   lines = lines.map((raw) => {
     let line = raw.length > MAX_LINE_CHARS ? ((longLine = true), raw.slice(0, MAX_LINE_CHARS)) : raw;
-    // Slack block quotes: "> text" (pytest's own ">" source marker is followed by spaces).
-    if (line.startsWith('>') && !/^>\s{3,}/.test(line)) line = line.replace(/^>\s?/, '');
+    // Slack block quotes: "> text" (pytest's own ">" source marker is followed by spaces), and
+    // a whole quoted reply, where the marker also sits before indented frames (`>   File "..."`).
+    if (line.startsWith('>') && (quoted || !/^>\s{3,}/.test(line))) line = line.replace(/^>\s?/, '');
     if (line.includes('\t')) line = line.replace(/\t/g, '    ');
     if (/[\u00A0\u2007\u202F]/.test(line)) line = line.replace(/[\u00A0\u2007\u202F]/g, ' ');
     line = line.trimEnd();

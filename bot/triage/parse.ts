@@ -20,6 +20,17 @@ const PYTEST_LOCATION = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}):(?: ([A-Za-z_][\w.]
 const WARNING_LINE = /^(.{1,1000}?\.py|sys|<[a-z]{1,20}>):(\d{1,9}): ([A-Z]\w{0,100}(?:Warning|Deprecation\w{0,40}|DeprecatedSince\d{1,4})): (.{0,4000})$/;
 // `sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`, `KeyError: 'x'`, `StopIteration`
 const EXCEPTION_LINE = /^([A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){0,12})(?:: ?(.{0,8000}))?$/;
+// Ruby's exception line, namespaces joined by `::`: the pg gem's `PG::GroupingError: ERROR:  column ...`,
+// Rails wrapping it: `ActiveRecord::StatementInvalid: PG::UndefinedTable: ERROR:  relation ...`.
+const RUBY_EXCEPTION_LINE = /^((?:[A-Z]\w{0,60}::){1,6}[A-Z]\w{0,80}): (.{0,8000})$/;
+// An exception line quoted inside a sentence or an issue title, the type without its module:
+// `"OperationalError: server closed the connection unexpectedly" on SQL: ...`, `getting
+// “IntegrityError: duplicate key value ...” when ...`. The closing quote must match the opening one.
+// Each quoted part excludes its opening quote as well as its closing one, so a line of unclosed
+// quotes costs one pass, not one pass per quote.
+const QUOTED_EXCEPTION = /(?:^|[\s(:])(?:"([A-Za-z_][\w.]{2,200}): ([^"\n]{3,600})"|“([A-Za-z_][\w.]{2,200}): ([^“”\n]{3,600})”|`([A-Za-z_][\w.]{2,200}): ([^`\n]{3,600})`|‘([A-Za-z_][\w.]{2,200}): ([^‘’\n]{3,600})’|「([A-Za-z_][\w.]{2,200}): ([^「」\n]{3,600})」)/;
+// A message quoted in a sentence without its type: `returning 500 with "connection already closed" after ...`.
+const QUOTED_MESSAGE = /(?:^|[\s(:])(?:"([^"\n]{12,600})"|“([^“”\n]{12,600})”|`([^`\n]{12,600})`|「([^「」\n]{12,600})」)/g;
 const PYTEST_E_LINE = /^E {1,16}(.*)$/;
 const PYTEST_SUMMARY = /^(?:FAILED|ERROR) \S{1,1000}? - ([A-Za-z_][\w.]{0,300}): (.{0,4000})$/;
 // An exception type inside prose or after other text: dotted module path, class-like tail.
@@ -37,8 +48,13 @@ export function isLibraryPath(file: string): boolean {
   return /^<(?:string|frozen [^>]{1,100}|decorator-gen-\d{1,6})>$|(?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages)|^<frozen |^pydantic[\\/]|[\\/]pypoetry[\\/]virtualenvs[\\/][^\\/]+[\\/]lib[\\/]/.test(file);
 }
 
+/** The class name without its module: `sqlalchemy.exc.MissingGreenlet`, Ruby's `PG::GroupingError`. */
+function shortTypeOf(type: string): string {
+  return type.slice(Math.max(type.lastIndexOf('.'), type.lastIndexOf(':')) + 1);
+}
+
 function emptyRecord(kind: ErrorRecord['kind'], type: string, message: string, lineIndex: number): ErrorRecord {
-  const shortType = type.includes('.') ? type.slice(type.lastIndexOf('.') + 1) : type;
+  const shortType = shortTypeOf(type);
   return { kind, type, shortType, message, frames: [], codes: [], sqlstates: [], sql: null, hadParameters: false, link: null, lineIndex };
 }
 
@@ -60,6 +76,8 @@ export function finishMessage(record: ErrorRecord, raw: string): void {
   }
   message = message.replace(BACKGROUND, '').replace(/[ \t]+\n/g, '\n').trim();
   record.message = message.length > MAX_MESSAGE_CHARS ? message.slice(0, MAX_MESSAGE_CHARS) : message;
+  if (record.message.includes('\n')) record.unwrapped = record.message.replace(/\n[ \t]{0,40}/g, ' ');
+  else delete record.unwrapped;
   record.codes = [...codes];
 }
 
@@ -67,7 +85,7 @@ export function finishMessage(record: ErrorRecord, raw: string): void {
 const LOWERCASE_TYPES = new Set(['gaierror', 'herror', 'timeout', 'error']);
 
 function isPlausibleType(type: string, knownTypes: ReadonlySet<string>, inTraceback: boolean): boolean {
-  const short = type.slice(type.lastIndexOf('.') + 1);
+  const short = shortTypeOf(type);
   if (knownTypes.has(short) || knownTypes.has(type)) return short.length >= 3;
   if (LOWERCASE_TYPES.has(short)) return type.includes('.');
   // psycopg's classes carry no Error suffix (`psycopg2.errors.UndefinedTable`, `InFailedSqlTransaction`).
@@ -87,6 +105,40 @@ function ungroup(lines: string[]): string[] {
   return lines.filter((l) => !/^\s{0,40}\+[-+ ]{2,}/.test(l)).map((l) => l.replace(/^\s{0,40}\|\s?/, ''));
 }
 
+/**
+ * Ruby's exception line (`PG::GroupingError: ERROR:  column ...`). Rails wraps the driver's error
+ * in its own (`ActiveRecord::StatementInvalid: PG::UndefinedTable: ...`): when the outer class is
+ * not one an error is recognised by, the class it quotes is read instead.
+ */
+function readRubyException(line: string, knownTypes: ReadonlySet<string>): { type: string; message: string } | null {
+  let m = RUBY_EXCEPTION_LINE.exec(line);
+  for (let depth = 0; m && depth < 3; depth++) {
+    const type = m[1] ?? '';
+    const message = m[2] ?? '';
+    if (isPlausibleType(type, knownTypes, false)) return { type, message };
+    m = RUBY_EXCEPTION_LINE.exec(message);
+  }
+  return null;
+}
+
+/**
+ * A line that goes on with the sentence of the line above it, as a terminal, a 72-column commit
+ * message or a hand wraps a long message: the line above is long and stops mid-sentence, and this
+ * one starts with a lower-case word (`column "workloads.start_at" must appear` / `in the GROUP BY
+ * clause ...`). Pydantic's field names (`name`, one word on its own line) are not sentences.
+ */
+function isSoftWrap(prev: string, next: string): boolean {
+  const p = prev.trim();
+  const n = next.trim();
+  return p.length >= 30 && /^[a-z][a-z_-]{0,40}\s\S/.test(n) && !/[.!?:;]$/.test(p);
+}
+
+const QUOTED_MESSAGES_PER_LINE = 3;
+/** A wrapped message is a few lines; prose that wraps for pages is not one message. */
+const MAX_WRAPPED_CHARS = 1200;
+/** Lines searched for a quoted exception: chat and titles are short; a long log has real lines. */
+const MAX_QUOTED_SCANS = 200;
+
 /** Reads every error the paste reports. Never throws; bounded in records, frames and lengths. */
 export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<NormalisedInput, 'errorLevel'>>, knownTypes: ReadonlySet<string> = new Set()): ParsedPaste {
   const lines = ungroup(input.lines);
@@ -102,6 +154,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   let ipythonFile = '<ipython>';
   let pendingLink: ErrorRecord['link'] = null;
   let pendingFailing: string | null = null;
+  let quotedScans = 0;
   const seen = new Set<string>();
 
   const push = (record: ErrorRecord, rawMessage: string): void => {
@@ -120,6 +173,16 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     records.push(record);
     frames = [];
     inTraceback = false;
+  };
+
+  /** Python prints a chained exception's line, message or not, right before the separator. */
+  const beforeSeparator = (i: number): boolean => {
+    for (let j = i + 1; j < lines.length && j <= i + 3; j++) {
+      const next = lines[j] ?? '';
+      if (next.trim() === '') continue;
+      return next.includes('above exception') && (CAUSE_SEPARATOR.test(next) || CONTEXT_SEPARATOR.test(next));
+    }
+    return false;
   };
 
   /** Collects the lines after an exception line that continue its message. */
@@ -236,6 +299,21 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       inTraceback = true;
       continue;
     }
+    const colon = line.includes(': ');
+    // An exception line indented with the rest of a Markdown code block or a report
+    // (`    DatabaseError: server closed the connection unexpectedly`, then libpq's tab-indented
+    // lines). Python never indents its own, and a frame's source line went with its frame above.
+    if (indented && colon && /^\s{1,8}[A-Za-z_]/.test(line)) {
+      const body = line.trimStart();
+      const ex = EXCEPTION_LINE.exec(body);
+      const head = ex?.[1] && ex[2] !== undefined && isPlausibleType(ex[1], knownTypes, false) ? { type: ex[1], message: ex[2] } : body.includes('::') ? readRubyException(body, knownTypes) : null;
+      if (head) {
+        const cont = readContinuation(i + 1, false);
+        push(emptyRecord('exception', head.type, '', i), [head.message, cont.text].filter(Boolean).join('\n'));
+        i = cont.next - 1;
+        continue;
+      }
+    }
     if (/^ {4,}\S/.test(line) && !inTraceback) {
       sourceLines.push(line.trim());
     }
@@ -296,13 +374,22 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
-    const colon = line.includes(': ');
-    if (!indented && (colon || inTraceback)) {
+    // `httpx.ConnectTimeout` alone on its line, then "The above exception was the direct cause
+    // ...": an exception whose message is empty, even when the traceback above it was cut off.
+    const chained = !indented && !colon && !inTraceback && beforeSeparator(i);
+    if (!indented && (colon || inTraceback || chained)) {
       const ex = EXCEPTION_LINE.exec(line);
       const type = ex?.[1] ?? '';
-      if (ex && (ex[2] !== undefined || inTraceback) && isPlausibleType(type, knownTypes, inTraceback)) {
+      if (ex && (ex[2] !== undefined || inTraceback || chained) && isPlausibleType(type, knownTypes, inTraceback || chained)) {
         const cont = readContinuation(i + 1, false);
         push(emptyRecord('exception', type, '', i), [ex[2] ?? '', cont.text].filter(Boolean).join('\n'));
+        i = cont.next - 1;
+        continue;
+      }
+      const ruby = colon && line.includes('::') ? readRubyException(line, knownTypes) : null;
+      if (ruby) {
+        const cont = readContinuation(i + 1, false);
+        push(emptyRecord('exception', ruby.type, '', i), [ruby.message, cont.text].filter(Boolean).join('\n'));
         i = cont.next - 1;
         continue;
       }
@@ -325,26 +412,68 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       const cont = readContinuation(i + 1, false);
       push(emptyRecord('line', '', '', i), [line, cont.text].filter(Boolean).join('\n'));
       i = cont.next - 1;
+      continue;
+    }
+
+    const quoted = colon && quotedScans < MAX_QUOTED_SCANS && /["“`‘「]/.test(line) ? (quotedScans++, QUOTED_EXCEPTION.exec(line)) : null;
+    if (quoted) {
+      let k = 1;
+      while (k < quoted.length - 1 && quoted[k] === undefined) k += 2;
+      const type = quoted[k] ?? '';
+      if (isPlausibleType(type, knownTypes, false)) {
+        const record = emptyRecord('exception', type, '', i);
+        record.quoted = true;
+        push(record, quoted[k + 1] ?? '');
+      }
     }
   }
 
   // Nothing recognisable: a retyped message, a lone background link, a sentence quoting the
   // error. Each error-looking line becomes a bare record so signatures and fuzzy can see it.
   if (records.length === 0) {
-    let previous: ErrorRecord | null = null;
+    const groups: { lineIndex: number; parts: string[]; chars: number }[] = [];
+    let last: (typeof groups)[number] | null = null;
+    let lastLine = -1;
     lines.forEach((l, idx) => {
       // libpq's DETAIL/HINT and SQLAlchemy's trailers continue the line above, not a new error.
-      if (previous && /^(?:DETAIL|HINT|CONTEXT): |^\[(?:SQL|parameters): |^\(Background on this (?:error|warning) at: /.test(l)) {
-        finishMessage(previous, `${previous.message}\n${l.trim()}`);
+      if (last && /^(?:DETAIL|HINT|CONTEXT): |^\[(?:SQL|parameters): |^\(Background on this (?:error|warning) at: /.test(l)) {
+        last.parts.push(l.trim());
+        lastLine = idx;
         return;
       }
-      if (records.length < 50 && l.trim().length >= 8) {
-        const r = emptyRecord('line', '', '', idx);
-        finishMessage(r, l.trim());
-        records.push(r);
-        previous = r;
+      // So does the rest of a wrapped message (alembic's 72 columns, a hand-wrapped report).
+      if (last && lastLine === idx - 1 && last.chars < MAX_WRAPPED_CHARS && isSoftWrap(lines[idx - 1] ?? '', l)) {
+        last.parts.push(l.trim());
+        last.chars += l.length;
+        lastLine = idx;
+        return;
+      }
+      if (groups.length < 50 && l.trim().length >= 8) {
+        last = { lineIndex: idx, parts: [l.trim()], chars: l.length };
+        groups.push(last);
+        lastLine = idx;
       }
     });
+    for (const g of groups) {
+      const r = emptyRecord('line', '', '', g.lineIndex);
+      finishMessage(r, g.parts.join('\n'));
+      records.push(r);
+      // A message quoted in the sentence is read on its own too: a signature anchored at the
+      // message's start sees it from its first character.
+      const text = r.unwrapped ?? r.message;
+      if (!/["“`「]/.test(text)) continue;
+      let n = 0;
+      for (const m of text.matchAll(QUOTED_MESSAGE)) {
+        const quote = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
+        if (n >= QUOTED_MESSAGES_PER_LINE) break;
+        if (!quote || quote === text) continue;
+        n++;
+        const q = emptyRecord('line', '', '', g.lineIndex);
+        q.quoted = true;
+        finishMessage(q, quote);
+        records.push(q);
+      }
+    }
   }
   if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };

@@ -31,6 +31,10 @@ const UNQUALIFIED = new Map<string, string>();
 // `asyncpg.exceptions.UndefinedTableError`, `<class 'asyncpg.exceptions.UndefinedTableError'>`,
 // `(psycopg2.errors.UndefinedTable)`, `psycopg.errors.UndefinedTable`.
 const DRIVER_CLASS = /\b(asyncpg(?:\.exceptions)?|psycopg2?(?:\.errors)?)\.([A-Z][A-Za-z]{2,80})\b/g;
+// Ruby's pg gem names its classes after the same conditions (`PG::UndefinedTable`, `PG::GroupingError`);
+// read like a class printed without its module: only a name one code has across the Python drivers
+// counts (the gem's own `PG::TRDeadlockDetected` matches none and gives no code).
+const PG_GEM_CLASS = /\bPG::([A-Z][A-Za-z]{2,80})\b/g;
 // `SQLSTATE 42P01` (pgx), `(SQLSTATE=42P01)`, `SQLSTATE[23505]` (PDO), `pgcode='42P01'`,
 // `sqlstate: 42P01`, `'sqlstate': '42P01'`, `SQL state: 42P01` (JDBC, pgAdmin).
 const EXPLICIT = /\b(?:SQLSTATE|[Ss]qlstate|SQLState|sqlState|sql_state|pgcode|SQL [Ss]tate|state_code)['"]?\s{0,3}(?:[:=]\s{0,3})?[[('"]?([0-9A-Z]{5})(?![0-9A-Za-z])/g;
@@ -63,10 +67,12 @@ export function sqlstatesOf(type: string, message: string): string[] {
   if (type) {
     const dot = type.lastIndexOf('.');
     if (dot > 0) add(classCode(type.slice(0, dot), type.slice(dot + 1)));
+    else if (type.startsWith('PG::')) add(UNQUALIFIED.get(type.slice(4)));
     else add(UNQUALIFIED.get(type));
   }
   const text = message.length > 8000 ? message.slice(0, 8000) : message;
   for (const m of text.matchAll(DRIVER_CLASS)) add(classCode(m[1] as string, m[2] as string));
+  if (text.includes('PG::')) for (const m of text.matchAll(PG_GEM_CLASS)) add(UNQUALIFIED.get(m[1] as string));
   for (const m of text.matchAll(EXPLICIT)) add(m[1]);
   for (const m of text.matchAll(VERBOSE)) add(m[1]);
   if (!type) add(VERBOSE_HEAD.exec(text)?.[1]);

@@ -41,6 +41,18 @@ export interface ErrorRecord {
   link: 'cause' | 'context' | null;
   /** 0-based index of the paste line the record was read from. */
   lineIndex: number;
+  /**
+   * The message with its line breaks read as spaces, when it has any: a message wrapped by a
+   * terminal, a commit message's 72 columns or a hand (`must appear\nin the GROUP BY clause`).
+   * Signatures try it when the message as printed does not match.
+   */
+  unwrapped?: string;
+  /**
+   * True when the record was read from inside quotes in a sentence (`... on "OperationalError:
+   * server closed the connection unexpectedly" ...`): it is diagnosed, but it is a mention of the
+   * error, not the error output itself.
+   */
+  quoted?: boolean;
 }
 
 export interface ParsedPaste {
