@@ -1,5 +1,12 @@
+import severities from '../../knowledge/sqlstates/severities.json' with { type: 'json' };
 import { isJsFrameLine } from './js-stack.js';
 import type { ParsedPaste } from './types.js';
+
+// The server's severities in every language Debian ships its translations for (`ERREUR:  `,
+// `FEHLER:  `, `ОШИБКА:  `; knowledge/sqlstates/severities.json), and libpq's DETAIL / HINT
+// lines, all with the two spaces libpq puts after the colon.
+const SEVERITY_WORDS = [...new Set([...Object.values(severities.severities).flat(), 'DETAIL', 'HINT'])].sort((a, b) => b.length - a.length);
+const LOCALISED_SEVERITY = new RegExp(`(?:^|\\s)(?:${SEVERITY_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}): {2}\\S`, 'u');
 
 /**
  * Marks of error output in a line, as programs print it; chat that names an error has none of
@@ -31,11 +38,14 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes('ERROR:  ') || l.includes('FATAL:  ') || l.includes('PANIC:  '), re: /\b(?:ERROR|FATAL|PANIC): {2}\S/ },
   // A PostgreSQL SQLSTATE as drivers and loggers print it: PHP's `SQLSTATE[55P03]: Lock not
   // available`, pgx's `(SQLSTATE 42703)`, node-postgres' `code: '42P01'` and JSON `"errorCode": "55P03"`.
-  { gate: (l) => l.includes('SQLSTATE') || /code/i.test(l), re: /SQLSTATE\[[0-9A-Z]{5}\]|\(SQLSTATE [0-9A-Z]{5}\)|\b(?:code|errorCode|sqlState)['"]?:\s{0,2}['"][0-9A-Z]{5}['"]/ },
+  // Elixir's Postgrex struct: `%Postgrex.Error{postgres: %{code: :deadlock_detected, pg_code: "40P01", ...`.
+  { gate: (l) => l.includes('SQLSTATE') || /code/i.test(l), re: /SQLSTATE\[[0-9A-Z]{5}\]|\(SQLSTATE [0-9A-Z]{5}\)|\b(?:code|pg_code|errorCode|sqlState)['"]?:\s{0,2}['"][0-9A-Z]{5}['"]/ },
+  // Haskell's hasql and postgresql-simple: `ResultError (ServerError "40001" "could not serialize ...")`.
+  { gate: (l) => l.includes('Error "'), re: /\b[A-Z]\w{0,40}Error "[0-9A-Z]{5}" "/ },
   // A driver's exception as other stacks print PostgreSQL's errors: SQLAlchemy's message without
   // its type (`(psycopg2.errors.UndefinedObject) type "vector" does not exist`), Ruby's pg gem
   // (`PG::InFailedSqlTransaction: ERROR: ...`), JDBC (`PSQLException: ERROR: type ...`).
-  { gate: (l) => l.includes('(psycopg') || l.includes('(asyncpg') || l.includes('PG::') || l.includes('PSQLException'), re: /^\s{0,8}\((?:psycopg2?|asyncpg)\.[\w.]{1,100}\) |\bPG::[A-Z]\w{1,60}: (?:ERROR|FATAL):|\bPSQLException: (?:ERROR|FATAL):/ },
+  { gate: (l) => l.includes('(psycopg') || l.includes('(asyncpg') || l.includes('PG::') || l.includes('PSQLException'), re: /(?:^\s{0,8}|: )\((?:psycopg2?|asyncpg)\.[\w.]{1,100}\) |\bPG::[A-Z]\w{1,60}: (?:ERROR|FATAL):|\bPSQLException: (?:ERROR|FATAL):/ },
   // A level in brackets: celery `[2024-05-14 09:12:03,551: ERROR/ForkPoolWorker-2]`, Apache
   // `[error] [client 10.1.2.3]`, nginx `[crit]`.
   { gate: (l) => l.startsWith('['), re: /^\[[^\]]{0,100}\b(?:ERROR|CRITICAL|FATAL|error|crit|emerg|alert)\b[^\]]{0,100}\]/ },
@@ -61,7 +71,7 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes('ERROR:') || l.includes('FATAL:') || l.includes('PANIC:'), re: /^\s{0,8}(?:[A-Z]{2,5}|[\w.-]{1,63}@[\w.-]{1,63}) (?:ERROR|FATAL|PANIC):\s{1,4}\S|\b(?:ERROR|FATAL|PANIC): {2}\S/ },
   // JVM, .NET and PHP exception lines, a namespaced class first: `org.postgresql.util.PSQLException:
   // ERROR: ...`, `Npgsql.PostgresException (0x80004005): 57P01: ...`, `Doctrine\DBAL\...\DriverException: ...`.
-  { gate: (l) => l.includes('Exception') || l.includes('Error'), re: /^\s{0,8}(?:[A-Za-z_]\w{0,60}(?:\.|\\)){1,8}[A-Z]\w{0,80}(?:Exception|Error)(?: \(0x[0-9A-Fa-f]{8}\))?: \S/ },
+  { gate: (l) => l.includes('Exception') || l.includes('Error'), re: /^\s{0,8}(?:[A-Za-z_]\w{0,60}(?:\.|\\)){1,8}[A-Z]\w{0,80}(?:Exception|Error)(?: \(0x[0-9A-Fa-f]{8}\))?:(?: \S|["“'])/ },
   // PDO's SQLSTATE message, whatever wraps it: `SQLSTATE[22007]: Invalid datetime format: 7 ERROR: ...`.
   { gate: (l) => l.includes('SQLSTATE['), re: /SQLSTATE\[[0-9A-Z]{5}\]: [A-Z][A-Za-z ]{2,60}: \d{1,4} / },
   // Python logging's `%(asctime)s - %(levelname)s - %(name)s - ...` once normalise has taken the
@@ -112,10 +122,30 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // kubectl: `hello-pod   0/1   ImagePullBackOff   0   2m55s` (get pods), `Reason:  OOMKilled`
   // (describe, container state), `Warning  BackOff  21s (x50 over 10m)  kubelet  Back-off restarting ...` (events).
   { gate: (l) => /BackOff|ErrImagePull|OOMKilled|Warning/.test(l), re: /^\S{1,253}\s{1,80}\d{1,3}\/\d{1,3}\s{1,40}(?:CrashLoopBackOff|ImagePullBackOff|ErrImagePull|OOMKilled|CreateContainerConfigError|RunContainerError)\s{1,40}\d{1,6}|^\s{0,12}Reason:\s{1,30}(?:OOMKilled|CrashLoopBackOff|ErrImagePull|ImagePullBackOff)\s{0,4}$|^\s{0,12}Warning\s{1,12}(?:BackOff|Failed|FailedSync|Unhealthy|FailedMount|OOMKilling)\s{1,40}\S/ },
+  // PostgreSQL's own lines in the server's language, libpq's DETAIL and HINT (see LOCALISED_SEVERITY).
+  { gate: (l) => l.includes(':  '), re: LOCALISED_SEVERITY },
+  // A program's log line as syslog and journald keep it, its name and pid first:
+  // `/confd-0.12.0-linux-amd64[16793]: ERROR MOVED 5517 172.21.10.191:8390`.
+  { gate: (l) => l.includes(']: '), re: /^\S{1,200}\[\d{1,10}\]: (?:ERROR|CRITICAL|FATAL|PANIC)\b/ },
+  // A tool's error line as a report quotes it: `"ERROR: for postgres  Cannot start service postgres: ..."`.
+  { gate: (l) => /^\s{0,8}["'`]/.test(l), re: /^\s{0,8}["'`](?:ERROR|FATAL|PANIC|FAILED|error|fatal): \S/ },
+  // loguru and other pipe-separated formats: `| WARNING  | app.tokens:count:88 - Error increasing ...`,
+  // once normalise has taken the time off (a level column is a log record whatever the level).
+  { gate: (l) => l.includes('|'), re: /^\s{0,4}\|\s{0,4}(?:WARNING|ERROR|CRITICAL)\s{0,8}\|\s/ },
+  // An exception line behind one word and a colon, such as a localised "Error:"
+  // (`Ошибка: asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed ...`), or
+  // behind a few words and a dash (`Still facing this exception -  redis.exceptions.ConnectionError: Error 32 ...`).
+  { gate: (l) => l.includes(': '), re: /^\s{0,8}(?:[^\s:]{1,24}:|[^\n]{1,80}? -) {1,3}(?:[a-z_]\w{0,40}\.){1,8}[A-Z]\w{0,60}(?:Error|Exception): \S/ },
+  // An exception whose class does not end in Error, followed by the repr of the one it wraps:
+  // `cherrypy.process.wspbus.ChannelFailures: ResponseError("OOM command not allowed ...",)`.
+  { gate: (l) => l.includes('("') || l.includes("('"), re: /^\s{0,8}(?:[a-z_]\w{0,40}\.){1,8}[A-Z]\w{0,60}: [A-Z]\w{0,60}(?:Error|Exception)\(["']/ },
+  // Locals in a traceback (pytest --showlocals, rich): `self = <alembic.script.base.ScriptDirectory object at 0x120578460>, ...`.
+  { gate: (l) => l.includes(' object at 0x'), re: /^\s{0,8}\w{1,60} = <[\w.]{1,200} object at 0x[0-9a-fA-F]{6,16}>/ },
 ];
 
 // PostgreSQL / libpq / CLI tools print errors under a severity prefix at line start.
 const SERVER_ERROR_LINE = /^(?:(?:FATAL|ERROR|PANIC):\s|psql: error:|error: |fatal: )/;
+
 
 /** Lines scanned for output marks: the head and tail of a long log hold them. */
 const MAX_LINES_SCANNED = 400;

@@ -69,6 +69,8 @@ function unSlack(text: string): string {
 }
 
 const ERROR_LEVEL = /\b(?:CRITICAL|FATAL|ERROR|PANIC)\b/;
+const BOX_SIDE = /^\s{0,40}[│┃║]\s?/;
+const BOX_SIDE_END = /\s{0,200}[│┃║]\s{0,4}$/;
 
 /** Removes stacked log prefixes; `errorLevel` tells whether one of them was an error level. */
 export function stripLinePrefix(line: string): { line: string; errorLevel: boolean } {
@@ -168,6 +170,9 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   text = unSlack(text);
   // Code fences may sit on their own line or hug the text (```Traceback ...```).
   text = text.replace(/```[a-zA-Z0-9_+-]{0,20}(?=\n)|```/g, '\n');
+  // rsyslog writes a logged message's control characters as octal escapes, a multi-line traceback
+  // becoming one line: `...#012Traceback (most recent call last):#012  File ...`, `#011` a tab.
+  if (text.includes('#012') || text.includes('#011')) text = text.replace(/#012/g, '\n').replace(/#011/g, '    ');
 
   let lines = text.split('\n');
   if (lines.length > MAX_LINES) {
@@ -184,6 +189,8 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     // a whole quoted reply, where the marker also sits before indented frames (`>   File "..."`).
     if (line.startsWith('>') && (quoted || !/^>\s{3,}/.test(line))) line = line.replace(/^>\s?/, '');
     if (line.includes('\t')) line = line.replace(/\t/g, '    ');
+    // A traceback drawn in a box (rich, and loggers built on it): `│ gunicorn.errors.HaltServer: ... │`.
+    if (BOX_SIDE.test(line)) line = line.replace(BOX_SIDE, '').replace(BOX_SIDE_END, '');
     if (/[\u00A0\u2007\u202F]/.test(line)) line = line.replace(/[\u00A0\u2007\u202F]/g, ' ');
     line = line.trimEnd();
     const stripped = stripLinePrefix(line);

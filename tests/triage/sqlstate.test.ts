@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../bot/kb/load.js';
+import { createEngine } from '../../bot/triage/diagnose.js';
 import { normaliseInput } from '../../bot/triage/normalise.js';
 import { parsePaste } from '../../bot/triage/parse.js';
 import { isBroadSqlstate, sqlstatesOf } from '../../bot/triage/sqlstate.js';
+
+import { isCi } from '../store/postgres-cluster.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const statesIn = (text: string): string[] => [...new Set(parsePaste(normaliseInput(text)).records.flatMap((r) => r.sqlstates))];
@@ -93,5 +97,23 @@ describe.skipIf(!hasDrivers)('knowledge/sqlstates/sqlstates.json', () => {
     for (const [driver, classes] of Object.entries(fresh.classes)) {
       for (const [cls, code] of Object.entries(classes)) expect(file.classes[driver]?.[cls], `${driver} ${cls}`).toBe(code);
     }
+  });
+});
+
+// The server's translated severities (`ERREUR:  `, `FEHLER:  `) are data from Debian's PostgreSQL
+// translations; CI installs the server, so there the comparison must run.
+const hasTranslations = existsSync(DEBIAN_PYTHON) && existsSync('/usr/share/locale/fr/LC_MESSAGES') && readdirSync('/usr/share/locale/fr/LC_MESSAGES').some((f) => /^postgres-\d+\.mo$/.test(f));
+describe.skipIf(!hasTranslations && !isCi())('knowledge/sqlstates/severities.json', () => {
+  it("matches a fresh run of its generator on this machine's PostgreSQL translations", () => {
+    const fresh = execFileSync(DEBIAN_PYTHON, [join(ROOT, 'knowledge/sqlstates/severities.py'), '--stdout'], { encoding: 'utf8' });
+    expect(readFileSync(join(ROOT, 'knowledge/sqlstates/severities.json'), 'utf8')).toBe(fresh);
+  });
+
+  it('makes a server line in another language error output, and leaves a sentence alone', () => {
+    const engine = createEngine(loadKnowledge().faults);
+    for (const line of ['ERREUR:  la relation « comptes » n\'existe pas', 'FEHLER:  Relation »konten« existiert nicht', 'ОШИБКА:  отношение "accounts" не существует']) {
+      expect(engine.diagnose(line).errorOutput, line).toBe(true);
+    }
+    expect(engine.diagnose('any idea why the French server says ERREUR when the table is missing?').errorOutput).toBe(false);
   });
 });
