@@ -94,7 +94,11 @@ export function main(): void {
       return process.stdin;
     },
     stdout: process.stdout,
-    stderr: process.stderr,
+    // Built on first write: creating the stream costs a start about 2 ms, and an answer never
+    // writes to it.
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
     cwd: process.cwd(),
   };
