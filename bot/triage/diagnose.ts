@@ -21,6 +21,12 @@ export interface DiagnoseOptions {
   lang?: Lang;
   /** The size of the original input when the caller already cut it down (large files). */
   originalBytes?: number;
+  /**
+   * false: leave `fingerprint` empty. It costs the secret scanner and a hash (about 5 ms of a
+   * CLI start), and an answer printed on the command line does not show it; what records or
+   * prints it diagnoses with it.
+   */
+  fingerprint?: boolean;
 }
 
 export interface Engine {
@@ -220,17 +226,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
       looksLikeError: errorLike,
       errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && primary?.kind === 'line' && !primary.quoted && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })),
     };
-    // Computed when first read: recording and the digest need it, an answer on the command line
-    // does not, and it costs a start the secret scanner and a hash (about 5 ms).
-    let fingerprint: string | null = null;
-    Object.defineProperty(diagnosis, 'fingerprint', {
-      enumerable: true,
-      configurable: true,
-      get: () => (fingerprint ??= computeFingerprint(parsed, primaryIndex)),
-      set: (value: string) => {
-        fingerprint = value;
-      },
-    });
+    if (options.fingerprint !== false) diagnosis.fingerprint = computeFingerprint(parsed, primaryIndex);
     if (!matched || !fault) return diagnosis;
 
     const choice = chooseCauses(fault, parsed, primary);

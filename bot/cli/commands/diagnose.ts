@@ -111,7 +111,10 @@ export const command: CliCommandModule = {
     const input = await readInput(ctx);
     const { engine, problems } = await loadEngineQuick();
     if (problems.length) ctx.stderr.write(`faultline: ${describeProblems(problems)}\n`);
-    const diagnosis = engine.diagnose(input.data, { lang, originalBytes: input.size });
+    // The fingerprint is shown or stored only with --json, --record or an unknown error (the LLM
+    // cache and the "promote" hint): a printed answer to a known error starts without it.
+    let diagnosis = engine.diagnose(input.data, { lang, originalBytes: input.size, fingerprint: false });
+    if (ctx.flags.json || ctx.flags.record || !diagnosis.match) diagnosis = engine.diagnose(input.data, { lang, originalBytes: input.size });
     const binary = diagnosis.input.notes.some((n) => n.includes('binary'));
     // Only an error the catalogue does not know goes to the model; a curated match never does.
     const ai = !diagnosis.match && diagnosis.looksLikeError && !binary && !ctx.flags['no-ai']
