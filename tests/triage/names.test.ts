@@ -9,24 +9,28 @@ import { ROLE_ALIASES, ROLES, roleOf } from '../../bot/triage/names/roles.js';
 import type { Diagnosis } from '../../bot/triage/types.js';
 import { fixture, shippedEngine } from '../helpers.js';
 
-const engine = shippedEngine();
-const corpus = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', 'pastes.yaml'));
-
-const heldOut2 = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', 'held-out-2.yaml'));
-const heldOut3 = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', 'held-out-3.yaml'));
-
-/** A real paste of the third held-out set (fixed after its first run was recorded). */
-function paste3(url: string): string {
-  const found = heldOut3.find((c) => c.source === url);
-  if (!found) throw new Error(`no paste from ${url} in held-out-3.yaml`);
+/** A real paste of the names corpus, by its file and source URL. */
+const corpusFiles = new Map<string, ReturnType<typeof readNamesCorpus>>();
+function pasteFrom(file: string, url: string): string {
+  let cases = corpusFiles.get(file);
+  if (!cases) corpusFiles.set(file, (cases = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', file))));
+  const found = cases.find((c) => c.source === url);
+  if (!found) throw new Error(`no paste from ${url} in ${file}`);
   return found.text;
 }
 
+const engine = shippedEngine();
+const corpus = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', 'pastes.yaml'));
+
+/** A real paste of the third held-out set (fixed after its first run was recorded). */
+const paste3 = (url: string): string => pasteFrom('held-out-3.yaml', url);
 /** A real paste of the second held-out set (its first-run misses are the classes fixed below). */
-function paste2(url: string): string {
-  const found = heldOut2.find((c) => c.source === url);
-  if (!found) throw new Error(`no paste from ${url} in held-out-2.yaml`);
-  return found.text;
+const paste2 = (url: string): string => pasteFrom('held-out-2.yaml', url);
+
+/** Each role's name as the engine reads it from `text`. */
+function expectNames(text: string, roles: Record<string, string>): void {
+  const d = engine.diagnose(text);
+  for (const [role, value] of Object.entries(roles)) expect(name(d, role)?.value, role).toBe(value);
 }
 
 /** A real paste of the labelled corpus, by its thread. */
@@ -174,17 +178,9 @@ describe('classes of miss found by the second held-out set, each from a real pas
     expect(name(flexget, 'model')?.value).toBe('TVMazeEpisodes');
   });
 
-  it('frames behind a bracketed log prefix (Apache, mod_wsgi) are still frames', () => {
-    const d = engine.diagnose(paste2('https://github.com/fedora-infra/fedora-tagger/issues/38'));
-    expect(name(d, 'function')?.value).toBe('add');
-    expect(name(d, 'file')?.value).toBe('root.py');
-  });
+  it('frames behind a bracketed log prefix (Apache, mod_wsgi) are still frames', () => expectNames(paste2('https://github.com/fedora-infra/fedora-tagger/issues/38'), { function: 'add', file: 'root.py' }));
 
-  it('a paste cut off inside its chained traceback: the frames after the last "Traceback" line are read', () => {
-    const d = engine.diagnose(paste2('https://github.com/trailofbits/polytracker/issues/6352'));
-    expect(name(d, 'function')?.value).toBe('previous_event');
-    expect(name(d, 'model')?.value).toBe('DBTraceEvent');
-  });
+  it('a paste cut off inside its chained traceback: the frames after the last "Traceback" line are read', () => expectNames(paste2('https://github.com/trailofbits/polytracker/issues/6352'), { function: 'previous_event', model: 'DBTraceEvent' }));
 
   it('a traceback logged as one escaped string is split at its \\n', () => {
     const d = engine.diagnose(paste2('https://github.com/google/fuzzbench/issues/942'));
@@ -201,16 +197,9 @@ describe('classes of miss found by the second held-out set, each from a real pas
     expect(name(d, 'function')?.value).toBe('get');
   });
 
-  it('a class handed over with the session: safe_query(db, Event, ...)', () => {
-    const d = engine.diagnose(paste2('https://github.com/fossasia/open-event-server/issues/4775'));
-    expect(name(d, 'model')?.value).toBe('Event');
-  });
+  it('a class handed over with the session: safe_query(db, Event, ...)', () => expectNames(paste2('https://github.com/fossasia/open-event-server/issues/4775'), { model: 'Event' }));
 
-  it('a class name with an underscore: Babble_count.key', () => {
-    const d = engine.diagnose(paste2('https://github.com/tjcsl/cslbot/issues/1330'));
-    expect(name(d, 'model')?.value).toBe('Babble_count');
-    expect(name(d, 'function')?.value).toBe('build_msg');
-  });
+  it('a class name with an underscore: Babble_count.key', () => expectNames(paste2('https://github.com/tjcsl/cslbot/issues/1330'), { model: 'Babble_count', function: 'build_msg' }));
 
   it("an extension object in Python's message is not the model: type object 'SQLAlchemy' has no attribute 'Model'", () => {
     const d = engine.diagnose(paste2('https://github.com/techwithtim/Flask-Web-App-Tutorial/issues/146'));
@@ -227,10 +216,7 @@ describe('classes of miss found by the second held-out set, each from a real pas
     expect(name(vertica, 'variable')?.value).toBe('ed_user');
   });
 
-  it('FastAPI\'s location marker is dropped only where it is one: ["body", "query"] is the field query', () => {
-    const d = engine.diagnose(paste2('https://github.com/pydantic/pydantic/issues/11560'));
-    expect(name(d, 'field')?.value).toBe('query');
-  });
+  it('FastAPI\'s location marker is dropped only where it is one: ["body", "query"] is the field query', () => expectNames(paste2('https://github.com/pydantic/pydantic/issues/11560'), { field: 'query' }));
 
   it('pydantic definition errors and response_model: On field "total" ... in Page[ServerOut]', () => {
     const d = engine.diagnose(paste2('https://github.com/uriyyo/fastapi-pagination/issues/16'));
@@ -238,16 +224,9 @@ describe('classes of miss found by the second held-out set, each from a real pas
     expect(name(d, 'schema')).toMatchObject({ value: 'ServerOut', source: 'code' });
   });
 
-  it('DDL run twice: constraint "x" for relation "y" already exists', () => {
-    const d = engine.diagnose(paste2('https://github.com/jamesmeneghello/pynab/issues/131'));
-    expect(name(d, 'constraint')?.value).toBe('releases_sfv_id_fkey');
-    expect(name(d, 'table')?.value).toBe('releases');
-  });
+  it('DDL run twice: constraint "x" for relation "y" already exists', () => expectNames(paste2('https://github.com/jamesmeneghello/pynab/issues/131'), { constraint: 'releases_sfv_id_fkey', table: 'releases' }));
 
-  it('a message the terminal wrapped between the relation and "does not exist"', () => {
-    const d = engine.diagnose(paste2('https://github.com/bgruening/docker-galaxy/issues/619'));
-    expect(name(d, 'table')?.value).toBe('galaxy_user');
-  });
+  it('a message the terminal wrapped between the relation and "does not exist"', () => expectNames(paste2('https://github.com/bgruening/docker-galaxy/issues/619'), { table: 'galaxy_user' }));
 
   it('the class a validation header names is the schema, not also the ORM model', () => {
     const d = engine.diagnose(paste2('https://github.com/pydantic/pydantic/issues/5078'));
@@ -255,11 +234,7 @@ describe('classes of miss found by the second held-out set, each from a real pas
     expect(name(d, 'model')).toBeUndefined();
   });
 
-  it("a project folder named like a standard-library package is the user's (…/python/asyncio/app.py)", () => {
-    const d = engine.diagnose(paste2('https://github.com/aio-libs/aiopg/issues/71'));
-    expect(name(d, 'function')?.value).toBe('psql_select');
-    expect(name(d, 'awaited_type')?.value).toBe('Engine');
-  });
+  it("a project folder named like a standard-library package is the user's (…/python/asyncio/app.py)", () => expectNames(paste2('https://github.com/aio-libs/aiopg/issues/71'), { function: 'psql_select', awaited_type: 'Engine' }));
 });
 
 describe('classes of miss found by the third held-out set (after its first run was recorded), each from a real paste', () => {
@@ -279,48 +254,24 @@ describe('classes of miss found by the third held-out set (after its first run w
     expect(name(sub, 'function')?.value).toBe('show_recent_subscription_cancellations');
   });
 
-  it('an unknown log prefix repeated before every frame line, and a project folder named sqlalchemy', () => {
-    const d = engine.diagnose(paste3('https://github.com/tuskar/tuskar/issues/37'));
-    expect(name(d, 'function')?.value).toBe('update_resource_class');
-    expect(name(d, 'session')?.value).toBe('session');
-    expect(name(d, 'variable')?.value).toBe('rack');
-  });
+  it('an unknown log prefix repeated before every frame line, and a project folder named sqlalchemy', () => expectNames(paste3('https://github.com/tuskar/tuskar/issues/37'), { function: 'update_resource_class', session: 'session', variable: 'rack' }));
 
-  it("pydantic 2's union member tag after the field is not the field: text.str", () => {
-    const d = engine.diagnose(paste3('https://github.com/django/djangosnippets.org/issues/593'));
-    expect(name(d, 'field')?.value).toBe('text');
-  });
+  it("pydantic 2's union member tag after the field is not the field: text.str", () => expectNames(paste3('https://github.com/django/djangosnippets.org/issues/593'), { field: 'text' }));
 
   it("celery's unregistered task names the task function", () => {
     const d = engine.diagnose(paste3('https://github.com/open-formulieren/open-forms/issues/886'));
     expect(name(d, 'function')).toMatchObject({ value: 'cleanup_on_completion_results', source: 'message' });
   });
 
-  it("SQLAlchemy's primary-key warning names the table and the column", () => {
-    const d = engine.diagnose(paste3('https://github.com/mautrix/telegram/issues/284'));
-    expect(name(d, 'table')?.value).toBe('contact');
-    expect(name(d, 'column')?.value).toBe('user');
-  });
+  it("SQLAlchemy's primary-key warning names the table and the column", () => expectNames(paste3('https://github.com/mautrix/telegram/issues/284'), { table: 'contact', column: 'user' }));
 
-  it('a backticked error message is not code: the prose around it is read', () => {
-    const d = engine.diagnose(paste3('https://github.com/fastapi-users/fastapi-users/issues/1395'));
-    expect(name(d, 'variable')?.value).toBe('current_user');
-    expect(name(d, 'attribute')?.value).toBe('id');
-  });
+  it('a backticked error message is not code: the prose around it is read', () => expectNames(paste3('https://github.com/fastapi-users/fastapi-users/issues/1395'), { variable: 'current_user', attribute: 'id' }));
 
-  it("KeyError raised in SQLAlchemy's class registry names the relationship target", () => {
-    const d = engine.diagnose(paste3('https://github.com/FlaskCon/traveller/issues/11'));
-    expect(name(d, 'related_model')?.value).toBe('User');
-  });
+  it("KeyError raised in SQLAlchemy's class registry names the relationship target", () => expectNames(paste3('https://github.com/FlaskCon/traveller/issues/11'), { related_model: 'User' }));
 });
 
 describe('classes of miss found by the fourth held-out set (after its first run was recorded), each from a real paste', () => {
-  const heldOut4 = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', 'held-out-4.yaml'));
-  const paste4 = (url: string): string => {
-    const found = heldOut4.find((c) => c.source === url);
-    if (!found) throw new Error(`no paste from ${url} in held-out-4.yaml`);
-    return found.text;
-  };
+  const paste4 = (url: string): string => pasteFrom('held-out-4.yaml', url);
 
   it("Django's `X matching query does not exist.` names the model, even one called like a library class", () => {
     expect(name(engine.diagnose(paste4('https://github.com/toladata/TolaActivity/issues/655')), 'model')).toMatchObject({ value: 'ProjectComplete', source: 'message' });
@@ -330,43 +281,19 @@ describe('classes of miss found by the fourth held-out set (after its first run 
     expect(name(d, 'function')?.value).toBe('create_issue_and_bounty');
   });
 
-  it('a type checker\'s double-quoted `"A" has no attribute "bs"`', () => {
-    const d = engine.diagnose(paste4('https://github.com/dropbox/sqlalchemy-stubs/issues/168'));
-    expect(name(d, 'model')?.value).toBe('A');
-    expect(name(d, 'attribute')?.value).toBe('bs');
-  });
+  it('a type checker\'s double-quoted `"A" has no attribute "bs"`', () => expectNames(paste4('https://github.com/dropbox/sqlalchemy-stubs/issues/168'), { model: 'A', attribute: 'bs' }));
 
-  it("a traceback carried in another exception's message is read first; a class handed to a query helper", () => {
-    const d = engine.diagnose(paste4('https://github.com/nvbn/everpad/issues/311'));
-    expect(name(d, 'function')?.value).toBe('find_notes');
-    expect(name(d, 'model')?.value).toBe('Note');
-  });
+  it("a traceback carried in another exception's message is read first; a class handed to a query helper", () => expectNames(paste4('https://github.com/nvbn/everpad/issues/311'), { function: 'find_notes', model: 'Note' }));
 });
 
 describe('classes of miss found by the fifth held-out set (after its first run was recorded), each from a real paste', () => {
-  const heldOut5 = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', 'held-out-5.yaml'));
-  const paste5 = (url: string): string => {
-    const found = heldOut5.find((c) => c.source === url);
-    if (!found) throw new Error(`no paste from ${url} in held-out-5.yaml`);
-    return found.text;
-  };
+  const paste5 = (url: string): string => pasteFrom('held-out-5.yaml', url);
 
-  it("Sentry's frames printed after the message, and a module-qualified class (models.LinkTrace.objects)", () => {
-    const d = engine.diagnose(paste5('https://github.com/suitenumerique/drive/issues/611'));
-    expect(name(d, 'function')?.value).toBe('save');
-    expect(name(d, 'model')?.value).toBe('LinkTrace');
-  });
+  it("Sentry's frames printed after the message, and a module-qualified class (models.LinkTrace.objects)", () => expectNames(paste5('https://github.com/suitenumerique/drive/issues/611'), { function: 'save', model: 'LinkTrace' }));
 
-  it('a class followed by lookups: get_object_or_404(Tag, name=tag_name)', () => {
-    const d = engine.diagnose(paste5('https://github.com/mozilla/badges.mozilla.org/issues/119'));
-    expect(name(d, 'model')?.value).toBe('Tag');
-  });
+  it('a class followed by lookups: get_object_or_404(Tag, name=tag_name)', () => expectNames(paste5('https://github.com/mozilla/badges.mozilla.org/issues/119'), { model: 'Tag' }));
 
-  it("Django's old debug traceback: File \"x\" in func / 106. code", () => {
-    const d = engine.diagnose(paste5('https://github.com/leifos/tango_with_django_book/issues/125'));
-    expect(name(d, 'function')?.value).toBe('category');
-    expect(name(d, 'model')?.value).toBe('Category');
-  });
+  it("Django's old debug traceback: File \"x\" in func / 106. code", () => expectNames(paste5('https://github.com/leifos/tango_with_django_book/issues/125'), { function: 'category', model: 'Category' }));
 
   it("asyncio's never-retrieved task names its coroutine; an IPython cell is the user's code", () => {
     expect(name(engine.diagnose(paste5('https://github.com/BasedHardware/omi/pull/2184')), 'function')?.value).toBe('send_last_conversation');
