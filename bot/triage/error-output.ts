@@ -179,7 +179,30 @@ export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly b
   if (fromRecords) return true;
   const lines = parsed.lines.length > MAX_LINES_SCANNED ? [...parsed.lines.slice(0, MAX_LINES_SCANNED / 2), ...parsed.lines.slice(-MAX_LINES_SCANNED / 2)] : parsed.lines;
   // A V8 stack frame (Node.js crashes, other stacks' output: recorded as unmatched errors).
-  return lines.some((line) => OUTPUT_MARKS.some(({ gate, re }) => gate(line) && re.test(line)) || isJsFrameLine(line));
+  if (lines.some((line) => OUTPUT_MARKS.some(({ gate, re }) => gate(line) && re.test(line)) || isJsFrameLine(line))) return true;
+  return repeatsLikeALog(lines, parsed);
+}
+
+/**
+ * A retry loop's log: the same line, naming an error the paste's records hold, three times or
+ * more (`retrying connection Can't reconnect until invalid transaction is rolled back ...`).
+ * People do not write the same sentence three times.
+ */
+function repeatsLikeALog(lines: readonly string[], parsed: ParsedPaste): boolean {
+  const seen = new Map<string, number>();
+  for (const line of lines) {
+    const key = line.trim();
+    if (key.length < 20) continue;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n >= 3 && parsed.records.some((r) => !r.quoted && r.message !== '' && key.includes(firstLineOf(r.message)))) return true;
+  }
+  return false;
+}
+
+function firstLineOf(message: string): string {
+  const nl = message.indexOf('\n');
+  return (nl < 0 ? message : message.slice(0, nl)).trim();
 }
 
 // Words people use in chat and library messages do not: pronouns, greetings, "getting",

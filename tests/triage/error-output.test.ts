@@ -39,21 +39,12 @@ describe('chat that mentions an error', () => {
 });
 
 describe('real pastes in the accuracy corpora', () => {
-  // Real output the gate does not yet tell from chat, each with why. A new entry needs a reason
-  // as specific as these; the list is reported with the figures.
-  const KNOWN_GATE_MISSES: Record<string, string> = {
-    'blind-drivers-sqlalchemy.jsonl:79':
-      "an application's own words before SQLAlchemy's message (`retrying connection Can't reconnect ...`), matched only by the background-link code, which chat quoting the link also has",
-  };
-
   it('are every one answered unasked, except those labelled as chat quoting the error', () => {
     const missed = positives.filter((c) => {
       const d = engine.diagnose(c.text);
       return d.match?.id === c.expect && worthDiagnosing(d, false) === Boolean(c.chat);
     });
-    expect(missed.map((c) => c.origin).filter((o) => !(o in KNOWN_GATE_MISSES))).toEqual([]);
-    // A known miss that the gate now answers leaves the list.
-    for (const origin of Object.keys(KNOWN_GATE_MISSES)) expect(missed.map((c) => c.origin), origin).toContain(origin);
+    expect(missed.map((c) => c.origin)).toEqual([]);
   });
 
   it('label only a few positives as chat, and those are still diagnosed', () => {
