@@ -355,6 +355,15 @@ describe('roles in fault files', () => {
   });
 });
 
+describe('classes missed on the first run of held-out-8', () => {
+  const paste8 = (url: string): string => pasteFrom('held-out-8.yaml', url);
+
+  it("pytest's long format: a listed frame (`>` marked line, `path.py:732:` locator) is the test's frame, its earlier lines its code", () => {
+    expectNames(paste8('https://github.com/fedora-infra/bodhi/issues/2062'), { function: 'test_edit_missing_release', model: 'Update', table: 'updates' });
+    expectNames(paste8('https://github.com/encode/orm/issues/21'), { model: 'Album', column: 'id' });
+  });
+});
+
 describe('the labelled corpus of real pastes', () => {
   it('has at least 200 pastes, each with an https source and how it was cut down', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(200);

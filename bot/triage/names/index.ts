@@ -66,6 +66,16 @@ const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
 // pytest's long format: `../../conftest.py:74: in db_instance_manager`, the code indented below.
 const PYTEST_LOOSE_FRAME = /^()([^\s:][^:]{0,1000}\.py):(\d{1,9}): in (\S{1,300})$/;
+// pytest's long format for a frame whose source it lists: the function's lines, the failing one marked
+// by `>` (`>       res = self.app.post_json(...)`), then the locator `bodhi/tests/test_updates.py:732:`
+// (with the exception's name after it on the innermost frame).
+const PYTEST_MARKED = /^>\s{1,40}(\S.{0,1000})$/;
+const PYTEST_LOCATOR = /^([^\s:][^:]{0,1000}\.py):(\d{1,9}):(?: [A-Za-z_][\w.]{0,200})?\s*$/;
+const PYTEST_DEF = /^\s{0,40}(?:async\s{1,4})?def (\w{1,300})\(/;
+const PYTEST_LISTED = /^\s{4,}\S/;
+
+/** The statements a listed pytest frame shows above its failing line: they ran in the same function. */
+const listedBefore = new WeakMap<Frame, string[]>();
 
 // Log prefixes the normaliser leaves on a traceback's lines: Apache's and mod_wsgi's
 // `[Sat Jan 14 00:03:34 2012] [error] [client 192.168.1.14] ` in front of every frame line.
@@ -80,13 +90,40 @@ function stripBrackets(line: string): string {
 function looseFrames(raw: readonly string[]): Frame[] {
   const frames: Frame[] = [];
   const lines = raw.map((l) => (l.startsWith('[') ? stripBrackets(l) : l));
+  let marked: string | null = null;
+  let listedFunc = '';
+  let listed: string[] = [];
   for (let i = 0; i < lines.length && frames.length < 200; i++) {
     const p = PYTEST_LOOSE_FRAME.exec(lines[i] ?? '');
     if (p) {
       const file = p[2] ?? '';
       const next = lines[i + 1] ?? '';
       frames.push({ file, line: Number(p[3]), func: p[4] ?? '', code: /^\s{2,}\S/.test(next) ? next.trim() : '', library: isLibraryPath(file) });
+      marked = null;
+      listed = [];
       continue;
+    }
+    const raw0 = lines[i] ?? '';
+    if (raw0.startsWith('>')) {
+      const mk = PYTEST_MARKED.exec(raw0);
+      if (mk?.[1] && mk[1] !== '???') { marked = mk[1].trim(); continue; }
+    }
+    if (marked === null && PYTEST_LISTED.test(raw0)) {
+      const d = PYTEST_DEF.exec(raw0);
+      if (d?.[1]) { listedFunc = d[1]; listed = []; } else if (listed.length < 40) listed.push(raw0.trim());
+    }
+    if (marked !== null && raw0.includes('.py:')) {
+      const loc = PYTEST_LOCATOR.exec(raw0);
+      if (loc) {
+        const file = loc[1] ?? '';
+        const frame: Frame = { file, line: Number(loc[2]), func: listedFunc, code: marked, library: isLibraryPath(file) };
+        if (listed.length) listedBefore.set(frame, listed);
+        frames.push(frame);
+        marked = null;
+        listedFunc = '';
+        listed = [];
+        continue;
+      }
     }
     const line = lines[i] ?? '';
     let m = LOOSE_FRAME.exec(line);
@@ -190,7 +227,11 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
   }
   let groups = 0;
   const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
-  return { parsed, primary, ordered: records, failing, outer: outerLines(records, failing), prose, source: parsed.sourceLines, text, group: () => ++groups };
+  // A listed pytest frame's earlier statements (`update = self.db.query(Update).one()` above the marked
+  // line) ran in the failing function: they name its objects when the marked line names none.
+  const outer = outerLines(records, failing);
+  for (const l of failing) for (const code of [...((l.frame && listedBefore.get(l.frame)) ?? [])].reverse().slice(0, 4)) outer.push({ code, user: l.user, frame: l.frame });
+  return { parsed, primary, ordered: records, failing, outer, prose, source: parsed.sourceLines, text, group: () => ++groups };
 }
 
 const RELATIONSHIP_HINT = /lazy|relationship/i;

@@ -94,6 +94,14 @@ function isModelClass(name: string | undefined): name is string {
   return !!name && !LIBRARY_CLASSES.has(name) && !PLUMBING_TYPES.has(name) && !/(?:Error|Exception|Warning)$/.test(name) && !NOT_MODEL_SUFFIX.test(name) && !/^[A-Z0-9_]{1,80}$/.test(name);
 }
 
+/**
+ * A class handed to `.query(...)` is mapped, even when it shares a construct's name: bodhi's
+ * `self.db.query(Update).one()` queries its `Update` model, never SQLAlchemy's `update()` construct.
+ */
+function isQueriedClass(match: string, name: string | undefined): name is string {
+  return isModelClass(name) || (!!name && match.startsWith('.query(') && LIBRARY_CLASSES.has(name) && !/^(?:Base|DeclarativeBase|MetaData|Session|AsyncSession|Engine|Connection)$/.test(name));
+}
+
 /** Classes a line hands to the ORM or calls on: the model roles only, for lines around the failing one. */
 function modelRefs(code: string): { value: string; how: number }[] {
   const refs: { value: string; how: number }[] = [];
@@ -101,7 +109,7 @@ function modelRefs(code: string): { value: string; how: number }[] {
   if (ref?.[1] && isModelClass(ref[1])) refs.push({ value: ref[1], how: 0 });
   const call = CLASS_CALL.exec(code);
   if (call?.[1] && isModelClass(call[1])) refs.push({ value: call[1], how: 0.1 });
-  for (const re of [SELECT_GET, SESSION_CLASS]) for (const m of code.matchAll(re)) { const name = m[1] ?? m[2]; if (isModelClass(name)) refs.push({ value: name, how: 0.08 }); }
+  for (const re of [SELECT_GET, SESSION_CLASS]) for (const m of code.matchAll(re)) { const name = m[1] ?? m[2]; if (isQueriedClass(m[0], name)) refs.push({ value: name, how: 0.08 }); }
   const arg = SESSION_ARG.exec(code) ?? QUERY_CHAIN.exec(code) ?? LOOKUP_ARG.exec(code);
   if (arg?.[1] && isModelClass(arg[1])) refs.push({ value: arg[1], how: 0.1 });
   return refs;
@@ -143,7 +151,7 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
     const name = m[1] ?? m[2];
     if (isModelClass(name)) out.push({ role: 'model', value: name, source: 'code', confidence: base - 0.08, evidence: ev });
   }
-  for (const m of code.matchAll(SESSION_CLASS)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
+  for (const m of code.matchAll(SESSION_CLASS)) if (isQueriedClass(m[0], m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
   for (const m of code.matchAll(ADDED_OBJECT)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
   for (const m of code.matchAll(CONSTRUCTOR)) {
     const name = m[1] ?? '';
