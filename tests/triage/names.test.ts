@@ -362,6 +362,11 @@ describe('classes missed on the first run of held-out-8', () => {
     expectNames(paste8('https://github.com/fedora-infra/bodhi/issues/2062'), { function: 'test_edit_missing_release', model: 'Update', table: 'updates' });
     expectNames(paste8('https://github.com/encode/orm/issues/21'), { model: 'Album', column: 'id' });
   });
+
+  it('IPython continuation lines (`   ...: q = Question(...)`) and REPL `>>> u = User()` are the session\'s code when only a library line failed', () => {
+    expectNames(paste8('https://github.com/ulule/django-linguist/issues/14'), { model: 'Question', table: 'polls_question' });
+    expectNames(paste8('https://github.com/pallets-eco/flask-sqlalchemy/issues/554'), { model: 'User' });
+  });
 });
 
 describe('the labelled corpus of real pastes', () => {

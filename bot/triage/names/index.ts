@@ -157,7 +157,9 @@ function looseFrames(raw: readonly string[]): Frame[] {
 
 // Code a paste shows outside frames: a REPL line, a backticked span in the poster's words.
 // (The normaliser reads one `>` as a block quote: a pasted `>>> x` arrives as `>> x`.)
-const REPL = /^\s{0,8}>{2,3} (.{3,400})$/;
+// IPython numbers its prompt and marks continuation lines: `In [1]: from polls.models import *`,
+// `   ...: q = Question(question_text="Quoi de neuf ?")`.
+const REPL = /^\s{0,8}(?:>{2,3}|In \[\d{1,6}\]:|\.{3}:) (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
 const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
 
@@ -199,13 +201,17 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     if (frames.length) records = embedded && from === last ? [loose, ...ordered] : [...ordered, loose];
   }
   const failing = failingLines(records);
-  if (failing.length === 0 && parsed.lines.length <= 200) {
+  // Only an installed library's line failed (the REPL's `<console>` frame shows no code): the session's
+  // statements are still the user's code.
+  const noFailing = failing.length === 0;
+  if (!failing.some((l) => l.user) && parsed.lines.length <= 200) {
     // A shell session: the last statement before the traceback is the one that raised. Before it,
     // only statements that changed something count (`ed_user.password = 'asdf'` before a failing
     // commit), latest first: one that only displayed a value (`m1.order`) ran fine; imports read nothing.
     const repl: string[] = [];
     for (const l of parsed.lines) {
-      if (repl.length && l.includes('Traceback') && TRACEBACK_LINE.test(l)) break;
+      // IPython's header puts the exception's name first: `IntegrityError    Traceback (most recent call last)`.
+      if (repl.length && l.includes('Traceback (most recent call last)')) break;
       const m = REPL.exec(l);
       if (m?.[1] && !/^\s*(?:from\s+\S+\s+)?import\s/.test(m[1])) repl.push(m[1]);
     }
@@ -213,7 +219,7 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
       if (i === 0 || /(?<![=!<>+\-*/])=(?!=)|\.(?:add|add_all|delete|merge|append|extend|remove|update)\(/.test(code)) failing.push({ code, user: true, frame: null });
     });
     // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code.
-    for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
+    if (noFailing) for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
   }
   // A short paste with no frames ("getting X when I read user.organization"): read the prose,
   // but not SQL (`users.id AS users_id` names a table, not a variable).

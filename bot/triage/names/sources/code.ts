@@ -26,6 +26,8 @@ const SESSION_CLASS = /\.(?:query|bulk_update_mappings|bulk_insert_mappings|get)
 const CONSTRUCTOR = /(?:^|[=(,]\s{0,4}|return\s{1,4})(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(\s{0,4}(?:\*\*\w|\w{1,40}\s{0,2}=(?!=))/g;
 // `session.add(User(self._access_id, self._username))`: whatever is constructed for the session.
 const ADDED_OBJECT = /\.(?:add|merge|add_all)\(\s{0,4}\[?(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(/g;
+// `u = User()` in a shell session: a new object of a class, made without arguments.
+const NEW_OBJECT = /^\s{0,8}[a-z_]\w{0,40}\s{0,2}=\s{0,2}(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(\)\s{0,4}$/;
 const SCHEMA_CALL = /\b([A-Z]\w{0,80})\.(?:from_orm|model_validate(?:_json)?|parse_obj|model_dump|model_construct)\(/g;
 const CLASS_DEF = /\bclass ([A-Z]\w{0,80})\(([^)]{0,200})\)/;
 // `db.session.delete(db_scan)`, `await session.commit()`, `self.session.add(item)`
@@ -159,6 +161,8 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
     if (NOT_MODEL_SUFFIX.test(name)) out.push({ role: 'schema', value: name, source: 'code', confidence: base - 0.12, evidence: ev });
     else out.push({ role: 'model', value: name, source: 'code', confidence: base - 0.12, evidence: ev });
   }
+  const made = NEW_OBJECT.exec(code);
+  if (made?.[1] && isModelClass(made[1])) out.push({ role: 'model', value: made[1], source: 'code', confidence: base - 0.15, evidence: ev });
   const session = SESSION_CALL.exec(code);
   if (session?.[1]) {
     out.push({ role: 'session', value: session[1], source: 'code', confidence: base - 0.05, evidence: ev });
