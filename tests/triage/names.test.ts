@@ -367,6 +367,10 @@ describe('classes missed on the first run of held-out-8', () => {
     expectNames(paste8('https://github.com/ulule/django-linguist/issues/14'), { model: 'Question', table: 'polls_question' });
     expectNames(paste8('https://github.com/pallets-eco/flask-sqlalchemy/issues/554'), { model: 'User' });
   });
+
+  it('a class passed first to a helper call in code shown above the error (`fixture(TeamMember, user=john)`) is the model', () => {
+    expectNames(paste8('https://github.com/kvesteri/sqlalchemy-fixtures/issues/2'), { model: 'TeamMember', column: 'team_id' });
+  });
 });
 
 describe('the labelled corpus of real pastes', () => {

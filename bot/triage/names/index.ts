@@ -163,6 +163,8 @@ const REPL = /^\s{0,8}(?:>{2,3}|In \[\d{1,6}\]:|\.{3}:) (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
 const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
 
+// `fixture(TeamMember, user=john)`, `row = await conn.fetchrow(query, 1)`: one call as a whole statement.
+const CALL_STATEMENT = /^\s{0,8}(?:[a-z_]\w{0,40}\s{0,2}=\s{0,2})?(?:await\s{1,4})?[a-z_][\w.]{0,80}\([^()\n]{0,200}(?:\([^()\n]{0,100}\)[^()\n]{0,100})?\)\s{0,4}$/;
 const TRACEBACK_LINE = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
 const TRACEBACK_TAIL = /Traceback \(most recent call last\):\s*$/;
 // A traceback logged as a string: `{'traceback': 'Traceback (most recent call last):\\n  File "/work/src/x.py", ...`.
@@ -220,6 +222,14 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     });
     // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code.
     if (noFailing) for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
+  }
+  // A report with no frames and no session that shows its code flush left above the error (a fenced block
+  // whose fences the normaliser dropped): `fixture(TeamMember, user=john)`. Only whole call statements
+  // count, so the poster's sentences stay out; a short paste's lines are all read as prose below.
+  if (failing.length === 0 && parsed.lines.length > 5 && parsed.lines.length <= 200) {
+    const end = parsed.records.length ? Math.min(...parsed.records.map((r) => r.lineIndex)) : parsed.lines.length;
+    for (const l of parsed.lines.slice(0, end)) if (l.includes('(') && CALL_STATEMENT.test(l)) failing.push({ code: l.trim(), user: true, frame: null });
+    failing.reverse();
   }
   // A short paste with no frames ("getting X when I read user.organization"): read the prose,
   // but not SQL (`users.id AS users_id` names a table, not a variable).
