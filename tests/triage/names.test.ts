@@ -371,6 +371,19 @@ describe('classes missed on the first run of held-out-8', () => {
   it('a class passed first to a helper call in code shown above the error (`fixture(TeamMember, user=john)`) is the model', () => {
     expectNames(paste8('https://github.com/kvesteri/sqlalchemy-fixtures/issues/2'), { model: 'TeamMember', column: 'team_id' });
   });
+
+  it("Django loaddata's `Could not load articles.Article(pk=3)` names the model (app_label.Model), not a guess from the table", () => {
+    const d = engine.diagnose(paste8('https://github.com/mozilla/source/issues/251'));
+    expect(name(d, 'model')).toMatchObject({ value: 'Article', guess: false });
+    expect(name(d, 'table')?.value).toBe('articles_article');
+  });
+
+  it("pg_restore's `Command was: ALTER TABLE ONLY public.table1` is SQL, not a code line: no attribute is read from it", () => {
+    const d = engine.diagnose(paste8('https://github.com/dimitri/pgcopydb/issues/820'));
+    expect(name(d, 'attribute')).toBeUndefined();
+    expect(name(d, 'table')?.value).toBe('table1');
+    expect(name(d, 'related_table')?.value).toBe('table2');
+  });
 });
 
 describe('the labelled corpus of real pastes', () => {

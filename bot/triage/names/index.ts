@@ -238,8 +238,9 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     // Indented lines and frame headers of a short paste are library code, not the user's words.
     // The error's own wording names tables and relationships, not variables: `column flow.user_id does
     // not exist`, `on relationship floatingips.ports` (the message and mapper sources read those).
-    // sqlite's `no such column: experiment.description` names a table and a column too.
-    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE)\b|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
+    // sqlite's `no such column: experiment.description` names a table and a column too. DDL echoed by
+    // pg_restore (`Command was: ALTER TABLE ONLY public.table1`) names a schema and a table, not a read.
+    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|ALTER|CREATE|DROP|REFERENCES)\b|\bCommand was:|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
   }
   let groups = 0;
   const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
