@@ -384,6 +384,12 @@ describe('classes missed on the first run of held-out-8', () => {
     expect(name(d, 'table')?.value).toBe('table1');
     expect(name(d, 'related_table')?.value).toBe('table2');
   });
+
+  it('a session named after its database (`saveddata_session.commit()`) is the session; an HTTP session\'s get is not', () => {
+    expectNames(paste8('https://github.com/pyfa-org/Pyfa/issues/274'), { session: 'saveddata_session', function: 'commit' });
+    const d = engine.diagnose(paste8('https://github.com/pyfa-org/Pyfa/issues/274').replace('saveddata_session.commit()', 'http_session.get(url)'));
+    expect(name(d, 'session')).toBeUndefined();
+  });
 });
 
 describe('the labelled corpus of real pastes', () => {

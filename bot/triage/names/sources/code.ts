@@ -28,6 +28,9 @@ const CONSTRUCTOR = /(?:^|[=(,]\s{0,4}|return\s{1,4})(?:[a-z_]\w{0,40}\.)?([A-Z]
 const ADDED_OBJECT = /\.(?:add|merge|add_all)\(\s{0,4}\[?(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(/g;
 // `u = User()` in a shell session: a new object of a class, made without arguments.
 const NEW_OBJECT = /^\s{0,8}[a-z_]\w{0,40}\s{0,2}=\s{0,2}(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(\)\s{0,4}$/;
+// `saveddata_session.commit()` (Pyfa), `gamedata_session.query(Item)`: a session named after its database.
+// Only calls an HTTP session (`http_session.get(url)`) never makes count.
+const PREFIXED_SESSION_CALL = /(?<![\w.])((?:self\.)?[a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){0,2}_session)\.(add|add_all|commit|flush|rollback|query|merge|refresh|scalars?|execute|begin_nested|no_autoflush|bulk_\w{1,40})\b\(?\s{0,4}([a-z_]\w{0,80})?/;
 const SCHEMA_CALL = /\b([A-Z]\w{0,80})\.(?:from_orm|model_validate(?:_json)?|parse_obj|model_dump|model_construct)\(/g;
 const CLASS_DEF = /\bclass ([A-Z]\w{0,80})\(([^)]{0,200})\)/;
 // `db.session.delete(db_scan)`, `await session.commit()`, `self.session.add(item)`
@@ -163,7 +166,7 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
   }
   const made = NEW_OBJECT.exec(code);
   if (made?.[1] && isModelClass(made[1])) out.push({ role: 'model', value: made[1], source: 'code', confidence: base - 0.15, evidence: ev });
-  const session = SESSION_CALL.exec(code);
+  const session = SESSION_CALL.exec(code) ?? (code.includes('_session.') ? PREFIXED_SESSION_CALL.exec(code) : null);
   if (session?.[1]) {
     out.push({ role: 'session', value: session[1], source: 'code', confidence: base - 0.05, evidence: ev });
     // `db.session.delete(db_scan)`: the object handed to the session. It may be the wrong object
