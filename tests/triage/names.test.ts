@@ -4,7 +4,10 @@ import { loadKnowledge } from '../../bot/kb/load.js';
 import { compileFault } from '../../bot/kb/compile.js';
 import { unfillableRoles } from '../../bot/kb/check.js';
 import { evaluateNames, NAMES_TARGETS, readNamesCorpus, readNamesCorpusDir, type NamesCase } from '../../bot/kb/names-corpus.js';
-import { NAME_SOURCES } from '../../bot/triage/names/index.js';
+import { extractNames, NAME_SOURCES } from '../../bot/triage/names/index.js';
+import { schemaInHeader } from '../../bot/triage/names/sources/pydantic.js';
+import { normaliseInput } from '../../bot/triage/normalise.js';
+import { parsePaste } from '../../bot/triage/parse.js';
 import { ROLE_ALIASES, ROLES, roleOf } from '../../bot/triage/names/roles.js';
 import type { Diagnosis } from '../../bot/triage/types.js';
 import { fixture, shippedEngine } from '../helpers.js';
@@ -389,6 +392,16 @@ describe('classes missed on the first run of held-out-8', () => {
     expectNames(paste8('https://github.com/pyfa-org/Pyfa/issues/274'), { session: 'saveddata_session', function: 'commit' });
     const d = engine.diagnose(paste8('https://github.com/pyfa-org/Pyfa/issues/274').replace('saveddata_session.commit()', 'http_session.get(url)'));
     expect(name(d, 'session')).toBeUndefined();
+  });
+
+  it("a header `X[Y]` of the user's own generic class names X; library wrappers still name the class inside", () => {
+    // The header as read without any fault's capture (pydantic.from-attributes captures the field's class Y on purpose).
+    const text = paste8('https://github.com/Winson-030/dify-kubernetes/issues/54');
+    const own = extractNames(parsePaste(normaliseInput(text)), 0).names.find((n) => n.role === 'schema');
+    expect(own).toMatchObject({ value: 'PluginDaemonBasicResponse', source: 'pydantic' });
+    expect(schemaInHeader('ParsingModel[List[__main__.TeamOut]]')).toBe('TeamOut');
+    expect(schemaInHeader('Output[int]')).toBe('Output');
+    expect(schemaInHeader('list[User]')).toBe('User');
   });
 });
 

@@ -35,8 +35,10 @@ function lastPart(loc: string): string | undefined {
 /** The class inside generic wrappers: `ParsingModel[List[__main__.TeamOut]]` -> `TeamOut`. */
 export function schemaInHeader(header: string): string | null {
   // `Output[int]`: the user's generic class around a builtin; `Page[UserOut]`: a wrapper around theirs.
+  // `PluginDaemonBasicResponse[PluginListResponse]`: the user's own generic class is the one validated
+  // (the fields under the header are its own), so the outermost class that is no wrapper is the schema.
   const names = header.split(/[[\], ]+/).filter(Boolean).map(bareClass).filter((n) => !WRAPPERS.has(n) && !BUILTINS.has(n) && /^[A-Za-z_]\w*$/.test(n));
-  return names[names.length - 1] ?? null;
+  return names[0] ?? null;
 }
 
 /** Pydantic and FastAPI validation errors: the model in the header and the fields under it. */
