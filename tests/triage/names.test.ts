@@ -403,6 +403,18 @@ describe('classes missed on the first run of held-out-8', () => {
     expect(schemaInHeader('Output[int]')).toBe('Output');
     expect(schemaInHeader('list[User]')).toBe('User');
   });
+
+  it("SQLAlchemy's `... object associated with Search.query has an attribute 'filter'` names the model and its attribute", () => {
+    expectNames(paste8('https://github.com/pallets-eco/flask-sqlalchemy/issues/394'), { model: 'Search', attribute: 'query' });
+  });
+
+  it('a never-awaited coroutine quoted inside backticks (`` `\'AsyncCursor.close\'` ``) is still the coroutine', () => {
+    expectNames(paste8('https://github.com/seankerr/py-postgresql-lock/pull/2'), { coroutine: 'AsyncCursor.close' });
+  });
+
+  it("Django's debug page pasted flattened: the view's dotted path `dashboard.views.gettinglocations` names the function", () => {
+    expectNames(paste8('https://github.com/yasanthaniroshan/Bus-Tracking-System/issues/8'), { function: 'gettinglocations', model: 'Locations' });
+  });
 });
 
 describe('the labelled corpus of real pastes', () => {

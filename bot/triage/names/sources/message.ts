@@ -17,6 +17,9 @@ const INPUT_TYPE = /input_type=([A-Z]\w{0,80})/g;
 // `get() returned more than one Issue -- it returned 2!`, `User has no profile.` (RelatedObjectDoesNotExist).
 const DJANGO_MODEL = /\b([A-Z]\w{0,80}) matching query does not exist|get\(\) returned more than one ([A-Z]\w{0,80}) --/;
 // loaddata: `IntegrityError: Could not load articles.Article(pk=3): NOT NULL constraint failed: ...` (app_label.Model).
+// SQLAlchemy's proxy errors name the class attribute: `Neither 'InstrumentedAttribute' object nor 'Comparator'
+// object associated with Search.query has an attribute 'filter'`.
+const ASSOCIATED = /\bobject associated with ([A-Z]\w{0,80})\.(\w{1,80}) has an attribute '/;
 const DJANGO_LOAD = /\bCould not load [a-z_]\w{0,80}\.([A-Z]\w{0,80})\(pk=/;
 const DJANGO_RELATED = /RelatedObjectDoesNotExist: ([A-Z]\w{0,80}) has no (\w{1,80})\./;
 // asyncio: `Task exception was never retrieved / future: <Task finished coro=<Scheduler.queue_manager() done, ...`.
@@ -57,6 +60,12 @@ export const messageSource: NameSource = {
     const texts = [...ctx.ordered.map((r) => r.message.slice(0, 2000)), ctx.text];
     const django = texts.map((t) => (t.includes('matching query') || t.includes('more than one') ? DJANGO_MODEL.exec(t) : null)).find((m) => m);
     if (django) out.push({ role: 'model', value: django[1] ?? django[2] ?? '', source: 'message', confidence: 0.93, evidence: django[0] });
+    const associated = texts.map((t) => (t.includes('associated with ') ? ASSOCIATED.exec(t) : null)).find((m) => m);
+    if (associated?.[1] && associated[2] && isModelName(associated[1])) {
+      const group = ctx.group();
+      out.push({ role: 'model', value: associated[1], source: 'message', confidence: 0.9, group, evidence: associated[0] });
+      out.push({ role: 'attribute', value: associated[2], source: 'message', confidence: 0.9, group, evidence: associated[0] });
+    }
     const load = texts.map((t) => (t.includes('Could not load ') ? DJANGO_LOAD.exec(t) : null)).find((m) => m);
     if (load?.[1]) out.push({ role: 'model', value: load[1], source: 'message', confidence: 0.9, evidence: load[0] });
     const related = texts.map((t) => (t.includes(' has no ') ? DJANGO_RELATED.exec(t) : null)).find((m) => m);

@@ -4,6 +4,10 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 // The standard library (`/usr/lib/python3.8/threading.py`) and the packaging shims around an installed app.
 const STDLIB = /[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-packages)|^<|[\\/](?:site|dist)-packages[\\/](?:[^\\/]{1,100}\.egg[\\/])?(?:six|decorator|wrapt|lagom|gevent|eventlet|socketio|engineio|flask_socketio|flask_login|flask_restplus|paste|webob|raven|sentry_sdk|ddtrace|newrelic|opentelemetry|click|typer|minicli|mode|faust|grpc|tenacity|backoff|retrying|mock|unittest|debugpy|pydevd)[\\/]|[\\/]bin[\\/][^\\/]{1,100}$/;
 
+// Django's debug page names the view that raised on a row of its own, `Raised during: dashboard.views.gettinglocations`
+// (the label lost when the page's table is pasted flattened): a dotted path through a `views` module.
+const DJANGO_VIEW = /^\s{0,8}(?:Raised during:[\s|]{0,8})?[a-z_]\w{0,60}(?:\.[a-z_]\w{0,60}){0,6}\.views\.([a-z_]\w{0,100})\s{0,4}$/;
+
 /** The user's own frames: the function that failed and its file. */
 export const pathSource: NameSource = {
   id: 'path',
@@ -31,6 +35,11 @@ export const pathSource: NameSource = {
           return;
         }
       }
+    }
+    if (!ctx.text.includes('.views.')) return;
+    for (const line of ctx.parsed.lines) {
+      const view = line.includes('.views.') ? DJANGO_VIEW.exec(line) : null;
+      if (view?.[1]) { out.push({ role: 'function', value: view[1], source: 'path', confidence: 0.75, evidence: line.trim() }); return; }
     }
   },
   examples: [
