@@ -220,8 +220,9 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     repl.reverse().forEach((code, i) => {
       if (i === 0 || /(?<![=!<>+\-*/])=(?!=)|\.(?:add|add_all|delete|merge|append|extend|remove|update)\(/.test(code)) failing.push({ code, user: true, frame: null });
     });
-    // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code.
-    if (noFailing) for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
+    // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code,
+    // nor is a string literal alone (`'AsyncCursor.close'`, the name a message quoted).
+    if (noFailing) for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '') && !/^(["'])[^"'\s]{1,300}\1$/.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
   }
   // A report with no frames and no session that shows its code flush left above the error (a fenced block
   // whose fences the normaliser dropped): `fixture(TeamMember, user=john)`. Only whole call statements

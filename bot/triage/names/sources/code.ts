@@ -121,7 +121,9 @@ function modelRefs(code: string): { value: string; how: number }[] {
 }
 
 function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFinding[]): void {
-  const code = line.code.replace(TYPE_TAGS, '');
+  // In prose a quoted name is what a message quoted (coroutine `'AsyncCursor.close'` was never awaited),
+  // not a read in the poster's code: the message and mapper sources read those.
+  const code = ctx.prose ? line.code.replace(TYPE_TAGS, '').replace(/`?'[\w.]{1,200}'`?/g, '""') : line.code.replace(TYPE_TAGS, '');
   // The user's own failing line first; a line of another link, or of an installed app, after it.
   const base = (line.user ? 0.85 : 0.65) - Math.min(rank, 3) * 0.02;
   const ev = code.trim().slice(0, 160);

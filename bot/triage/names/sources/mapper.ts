@@ -24,6 +24,9 @@ export const mapperSource: NameSource = {
   id: 'mapper',
   describe: "Mapper[...] / mapped class X->t strings, relationship X.y strings, expression 'Y' failed to locate a name",
   find(ctx: NameContext, out: NameFinding[]): void {
+    // A method the paste calls a coroutine anywhere (`coroutine `'AsyncCursor.close'` was never awaited`,
+    // quoted again in another record's message) is not a model attribute.
+    const coroutines = new Set(ctx.text.includes('coroutine') ? [...ctx.text.matchAll(/coroutine\s?`?'([\w.]{1,200})'/g)].map((m) => m[1]) : []);
     ctx.ordered.forEach((record, rank) => {
       if (!ANY_WORD.test(record.message)) return;
       const text = record.message.slice(0, 4000).replace(TYPE_TAGS, '');
@@ -48,8 +51,8 @@ export const mapperSource: NameSource = {
       for (const re of [RELATIONSHIP, QUOTED_ATTR]) {
         for (const m of text.matchAll(re)) {
           const [model, attr] = [m[1] ?? '', m[2] ?? ''];
-          // `coroutine 'Repo.mark_synced' was never awaited` names a method, not a model attribute.
-          if (LIBRARY_CLASSES.has(model) || seen.has(`${model}.${attr}`) || /coroutine\s?'?$/.test(text.slice(Math.max(0, (m.index ?? 0) - 11), (m.index ?? 0) + 1))) continue;
+          // `coroutine 'Repo.mark_synced' was never awaited` (or `` `'AsyncCursor.close'` `` in Markdown) names a method, not a model attribute.
+          if (LIBRARY_CLASSES.has(model) || seen.has(`${model}.${attr}`) || coroutines.has(`${model}.${attr}`) || /coroutine\s?`?'?$/.test(text.slice(Math.max(0, (m.index ?? 0) - 12), (m.index ?? 0) + 1))) continue;
           seen.add(`${model}.${attr}`);
           const group = ctx.group();
           // The first relationship named is the one the error is about; later ones are what it
