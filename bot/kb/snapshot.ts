@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../triage/diagnose.js';
@@ -105,8 +105,7 @@ function restoreSignature(s: StoredFault['signatures'][number]): CompiledSignatu
 
 /**
  * The fault with its details behind getters: the first read of any of them parses them all from
- * the snapshot file opened at start-up (the descriptor is kept: a rebuild renames a new file into
- * place, so this process goes on reading the one it started with, never a mix of two)
+ * the snapshot bytes read at start-up (kept, so a rebuild meanwhile cannot mix two snapshots)
  * and turns the getters into plain properties. Writing one also works, as on any object.
  */
 function restoreFault(f: StoredFault, file: string, read: (start: number, end: number) => string, [start, end]: [number, number]): Fault {
@@ -149,36 +148,16 @@ export function defaultSnapshotPath(): string {
 const header = (files: [number, number]): string => `{"format":${FORMAT},"filesAt":[${String(files[0]).padStart(12)},${String(files[1]).padStart(12)}],"files":`;
 const HEADER = /^\{"format":(\d+),"filesAt":\[ *(\d+), *(\d+)\],"files":/;
 
-/**
- * The snapshot's `files` section, and a reader for the byte ranges of the details. Only the
- * header and `files` (a tenth of the file) are read at start-up; the 2 MB of details stay on
- * disk until a fault's are first read.
- */
 function readSnapshot(path: string): { files: SnapshotFiles; read: (start: number, end: number) => string } | null {
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // The whole file, kept: a rebuild meanwhile cannot mix two snapshots, and no descriptor
+    // stays open (a restarted diagnosis worker would leak one each time).
+    const bytes = readFileSync(path);
+    const m = HEADER.exec(bytes.toString('latin1', 0, 80));
+    if (!m || Number(m[1]) !== FORMAT) return null;
+    const files = JSON.parse(bytes.toString('utf8', Number(m[2]), Number(m[3]))) as SnapshotFiles;
+    return files && typeof files === 'object' ? { files, read: (start, end) => bytes.toString('utf8', start, end) } : null;
   } catch {
-    return null;
-  }
-  const read = (start: number, end: number): string => {
-    const buf = Buffer.allocUnsafe(end - start);
-    let done = 0;
-    while (done < buf.length) {
-      const n = readSync(fd, buf, done, buf.length - done, start + done);
-      if (n === 0) throw new Error(`knowledge snapshot ${path}: ended at byte ${start + done}, expected ${end}; run npm run build`);
-      done += n;
-    }
-    return buf.toString('utf8');
-  };
-  try {
-    const m = HEADER.exec(read(0, Math.min(80, fstatSync(fd).size)));
-    if (!m || Number(m[1]) !== FORMAT) throw new Error('not a snapshot of this format');
-    const files = JSON.parse(read(Number(m[2]), Number(m[3]))) as SnapshotFiles;
-    if (!files || typeof files !== 'object') throw new Error('no files section');
-    return { files, read };
-  } catch {
-    closeSync(fd);
     return null;
   }
 }
