@@ -9,36 +9,25 @@ import { migrate, schemaVersion } from './migrations.js';
 import { createOccurrenceStats, type Params, type ReadQuery } from './occurrence-stats.js';
 import { createOccurrenceStore, DAY_MS } from './occurrences.js';
 import { createResilientSlackState } from './resilient-slack-state.js';
-import type { Store } from './store.js';
+import type { CommonStoreOptions, Store } from './store.js';
 import { createStoreHealth } from './store-health.js';
 import { createSlackState } from './slack-state.js';
 import { createUserKey, readOrCreateKeyFile } from './user-key.js';
 
-export interface StoreOptions {
+export interface StoreOptions extends CommonStoreOptions {
   /** SQLite file; created with its directory on first use. `:memory:` for a throw-away store. */
   path: string;
   busyTimeoutMs?: number;
-  /** HMAC key for user ids (FAULTLINE_USER_KEY); when absent, the key file is used. */
-  userKey?: string | null;
   /**
    * The key file (FAULTLINE_USER_KEY_FILE), created with mode 0600 on first use; default
-   * `<database>.user-key`, next to the database and never inside it.
+   * `<database>.user-key`, next to the database and never inside it. Used when `userKey` is absent.
    */
   userKeyFile?: string | null;
-  /** Keep raw Slack user ids instead of hashes (FAULTLINE_STORE_USER_IDS). */
-  storeRawUserIds?: boolean;
-  /** Clock, for tests. */
-  now?: () => number;
   /**
    * The bot's setting: never wait on another process's lock inside SQLite (a synchronous wait
    * would block the event loop). A locked write fails at once and is retried off the loop.
    */
   nonBlocking?: boolean;
-  /** Write-queue limits (tests). */
-  queue?: { maxQueued?: number; waitMs?: number };
-  /** How often the health probe writes while healthy (ms). */
-  probeIntervalMs?: number;
-  log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
 export type { PurgeResult, Store } from './store.js';

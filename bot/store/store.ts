@@ -8,6 +8,21 @@ import type { StoreHealthReport } from './store-health.js';
 
 export type StoreBackend = 'sqlite' | 'postgres';
 
+/** What both backends take when opened. */
+export interface CommonStoreOptions {
+  /** HMAC key for user ids (FAULTLINE_USER_KEY). */
+  userKey?: string | null;
+  /** Keep raw Slack user ids instead of hashes (FAULTLINE_STORE_USER_IDS). */
+  storeRawUserIds?: boolean;
+  /** Clock, for tests. */
+  now?: () => number;
+  /** Write-queue limits (tests). */
+  queue?: { maxQueued?: number; waitMs?: number };
+  /** How often the health probe writes while healthy (ms). */
+  probeIntervalMs?: number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
 export interface PurgeResult {
   excerpts: number;
   events: number;

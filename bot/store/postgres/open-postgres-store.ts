@@ -6,30 +6,24 @@ import { createOccurrenceStats, type Params } from '../occurrence-stats.js';
 import { DAY_MS } from '../occurrences.js';
 import { createResilientSlackState } from '../resilient-slack-state.js';
 import { validateChannelMode, type ChannelMode, type ReplyKey, type SlackState } from '../slack-state.js';
-import { describeDatabaseUrl, UnsupportedByBackendError, type Store } from '../store.js';
+import { describeDatabaseUrl, UnsupportedByBackendError, type CommonStoreOptions, type Store } from '../store.js';
 import { createStoreHealth } from '../store-health.js';
 import { createUserKey, UserKeyError, type UserKeyFn } from '../user-key.js';
 import { migratePostgres } from './migrations.js';
 import { createPgOccurrenceStore } from './occurrences.js';
 import { createPool, query, run, toPositional, transaction } from './pool.js';
 
-export interface PostgresStoreOptions {
+/**
+ * `userKey` is required unless raw ids are kept: every replica must hash the same user the same
+ * way, so a per-host key file will not do.
+ */
+export interface PostgresStoreOptions extends CommonStoreOptions {
   /** postgres://user:password@host:port/database (DATABASE_URL). */
   url: string;
-  /**
-   * HMAC key for user ids (FAULTLINE_USER_KEY). Required unless raw ids are kept: every
-   * replica must hash the same user the same way, so a per-host key file will not do.
-   */
-  userKey?: string | null;
-  storeRawUserIds?: boolean;
-  now?: () => number;
   poolSize?: number;
-  queue?: { maxQueued?: number; waitMs?: number };
-  probeIntervalMs?: number;
   /** Statement and lock timeouts (ms); a lock held elsewhere fails fast and the bot degrades. */
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
-  log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
 function slackState(pool: pg.Pool, now: () => number, userKey: UserKeyFn): SlackState {

@@ -11,6 +11,7 @@ import time
 
 import labkit
 import psycopg
+from kits import reconnect
 from kits import sqla_drivers as drv
 
 _conn = None
@@ -31,22 +32,9 @@ def dropped_mid_query(fix):
         threading.Timer(0.5, drop).start()
         conn.execute("SELECT pg_sleep(1.5)")
     elif fix == "sqlalchemy-retry":
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy import create_engine
         engine = create_engine(drv.dsn_with_port(port, "postgresql+psycopg"))
-        for attempt in range(3):
-            try:
-                with engine.connect() as conn:
-                    if attempt == 0:
-                        threading.Timer(0.5, drop).start()
-                        conn.execute(text("SELECT pg_sleep(1.5)"))
-                    else:
-                        conn.execute(text("SELECT 1"))
-                break
-            except OperationalError as exc:
-                if not exc.connection_invalidated:
-                    raise
-        labkit.measure(attempts=attempt + 1)
+        reconnect.retry_on_invalidated(engine, lambda conn: threading.Timer(0.5, drop).start())
     else:
         raise labkit.UnknownFix(fix)
 

@@ -9,9 +9,9 @@ import time
 
 import labkit
 import psycopg2
+from kits import reconnect
 from kits import sqla_drivers as drv
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 
 def stale_pooled_connection(fix):
@@ -40,19 +40,9 @@ def killed_mid_query(fix):
         cur.execute("SELECT pg_sleep(1.5)")
     elif fix == "retry-on-disconnect":
         engine = create_engine(labkit.pg_url("psycopg2"))
-        for attempt in range(3):
-            try:
-                with engine.connect() as conn:
-                    if attempt == 0:
-                        drv.terminate_later(conn.execute(text("SELECT pg_backend_pid()")).scalar(), 0.5)
-                        conn.execute(text("SELECT pg_sleep(1.5)"))
-                    else:
-                        conn.execute(text("SELECT 1"))
-                break
-            except OperationalError as exc:
-                if not exc.connection_invalidated:
-                    raise
-        labkit.measure(attempts=attempt + 1)
+        reconnect.retry_on_invalidated(
+            engine, lambda conn: drv.terminate_later(conn.execute(text("SELECT pg_backend_pid()")).scalar(), 0.5)
+        )
     else:
         raise labkit.UnknownFix(fix)
 

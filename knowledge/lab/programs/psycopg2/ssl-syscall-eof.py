@@ -11,9 +11,9 @@ import time
 
 import labkit
 import psycopg2
+from kits import reconnect
 from kits import sqla_drivers as drv
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 
 def stale_pooled_connection(fix):
@@ -42,19 +42,7 @@ def dropped_mid_query(fix):
         cur.execute("SELECT pg_sleep(1.5)")
     elif fix == "retry-on-disconnect":
         engine = create_engine(drv.dsn_with_port(port, "postgresql+psycopg2") + "?sslmode=require")
-        for attempt in range(3):
-            try:
-                with engine.connect() as conn:
-                    if attempt == 0:
-                        threading.Timer(0.5, drop).start()
-                        conn.execute(text("SELECT pg_sleep(1.5)"))
-                    else:
-                        conn.execute(text("SELECT 1"))
-                break
-            except OperationalError as exc:
-                if not exc.connection_invalidated:
-                    raise
-        labkit.measure(attempts=attempt + 1)
+        reconnect.retry_on_invalidated(engine, lambda conn: threading.Timer(0.5, drop).start())
     else:
         raise labkit.UnknownFix(fix)
 
