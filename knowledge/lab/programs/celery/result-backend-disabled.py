@@ -40,4 +40,18 @@ def check_state(fix):
     return with_backend(fix, body)
 
 
-labkit.run({"get-result": get_result, "check-state": check_state})
+def restore_group(fix):
+    # GroupResult.restore() reads the saved group through the backend: DisabledBackend has no
+    # _restore_group, so the AttributeError names another attribute than _get_task_meta_for.
+    def body(app):
+        group_id = "0c6f6d2e-8e0b-4f55-9a55-6d1f0d6a2b11"
+        if fix is not None:
+            saved = app.GroupResult(group_id, [app.AsyncResult("b7f1c1a2-5a4e-4c61-9d5e-3f9a0c1e2d34")])
+            saved.save()
+        restored = app.GroupResult.restore(group_id)
+        assert restored is not None and restored.id == group_id, restored
+
+    return with_backend(fix, body)
+
+
+labkit.run({"get-result": get_result, "check-state": check_state, "restore-group": restore_group})
