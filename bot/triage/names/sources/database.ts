@@ -21,6 +21,11 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bno such table: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['table'], needle: 'no such table' },
   { re: /\bno such column: (?:(\w{1,63})\.)?(\w{1,63})/, roles: ['table', 'column'], needle: 'no such column' },
   { re: /\bNot found column (\w{1,63}) in block/, roles: ['column'], needle: 'Not found column' },
+  // MySQL / MariaDB 1054 in every clause: `Unknown column 'channels.topic_user_id' in 'field list'`,
+  // `Unknown column 'RESP_PIT_ID' in 'field list'`, `Unknown column 'u.id' in 'on clause'` (Django's `app_model.field` too).
+  { re: /\bUnknown column '(?:`?(\w{1,63})`?\.)?`?(\w{1,63})`?' in '/, roles: ['table', 'column'], needle: 'Unknown column' },
+  // SQLite on an INSERT naming a column the table lacks: `table presentationmodel has no column named file_paths`.
+  { re: /\btable "?(?:\w{1,63}\.)?(\w{1,63})"? has no column named "?(\w{1,63})/, roles: ['table', 'column'], needle: 'has no column named' },
   // SQLite: `UNIQUE constraint failed: user.email`, `NOT NULL constraint failed: orders.customer_id`
   { re: /\b(?:UNIQUE|NOT NULL) constraint failed: (\w{1,63})\.(\w{1,63})/, roles: ['table', 'column'], needle: 'constraint failed' },
   { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },
