@@ -24,8 +24,8 @@ const DEFINITION_FIELD = /\b(?:On field|Field name|Field) "(\w{1,80})" (?:the fo
 // pydantic v1's exception as its repr, where FastAPI wraps a response's errors:
 // `ErrorWrapper(exc=ValidationError(model='Page[JobResponse]', errors=[{'loc': ('items', 0, 'input'), ...`.
 const MODEL_REPR = /\bValidationError\(model=['"]([A-Za-z_][\w.[\], ]{0,300}?)['"]/;
-// A header the poster quoted in their code's comments (`# 1 validation error for TableModel` / `# value`) or
-// behind a reply's quote marks: the marks before the count prefix every line under it too.
+// A header the poster quoted in their code's comments (`# 1 validation error for TableModel` / `# value`), in an
+// indented docstring, or behind a reply's quote marks: the marks before the count prefix every line under it too.
 const COMMENT_PREFIX = /^[\s#>|]{1,20}$/;
 
 const ANY_WORD = /validation error|ValidationError\(model=|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
@@ -42,8 +42,9 @@ function lastPart(loc: string): string | undefined {
 /** A line under a commented header without its marks: `    #   value is not a valid enumeration` -> `  value is ...`. */
 function uncomment(line: string, marks: string): string {
   if (!marks) return line;
-  const t = line.trimStart();
-  return t.startsWith(marks.trimStart()) ? t.slice(marks.trimStart().length).replace(/^ /, '') : line;
+  const bare = marks.trimEnd();
+  if (!bare) return line.startsWith(marks) ? line.slice(marks.length) : line;
+  return line.startsWith(bare) ? line.slice(bare.length).replace(/^ /, '') : line;
 }
 
 /** The class inside generic wrappers: `ParsingModel[List[__main__.TeamOut]]` -> `TeamOut`. */
@@ -74,7 +75,7 @@ export const pydanticSource: NameSource = {
         if (header[2]) out.push({ role: 'field', value: header[2], source: 'pydantic', confidence: 0.9 - top, evidence: header[0].trim() });
         const lineStart = text.lastIndexOf('\n', header.index ?? 0) + 1;
         const prefix = text.slice(lineStart, header.index ?? 0);
-        const marks = prefix && COMMENT_PREFIX.test(prefix) && /[#>|]/.test(prefix) ? prefix.trimEnd() : '';
+        const marks = prefix && COMMENT_PREFIX.test(prefix) ? prefix : '';
         const after = text.slice((header.index ?? 0) + header[0].length, (header.index ?? 0) + header[0].length + 3000).split('\n').map((l) => uncomment(l, marks));
         for (let i = 0; i < after.length; i++) {
           const line = after[i] ?? '';

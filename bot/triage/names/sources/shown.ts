@@ -20,7 +20,7 @@ function inlineFrame(ctx: NameContext): { func: string; file: string; evidence: 
   let found: { func: string; file: string; evidence: string } | null = null;
   for (const line of ctx.parsed.lines) {
     if (!line.includes('", line ') && !line.includes("', line ")) continue;
-    if (FRAME_LINE.test(line)) return null;
+    if (FRAME_LINE.test(line)) continue;
     for (const m of line.matchAll(INLINE_FRAME)) {
       const file = m[1] ?? '';
       const func = m[3] ?? '';
@@ -72,12 +72,15 @@ export const shownSource: NameSource = {
   find(ctx: NameContext, out: NameFinding[]): void {
     const lines = ctx.parsed.lines;
     if (lines.length > 200) return;
-    if (!out.some((f) => f.role === 'function')) {
-      const inline = inlineFrame(ctx);
-      if (inline) {
-        out.push({ role: 'function', value: inline.func, source: 'path', confidence: 0.7, evidence: inline.evidence });
-        if (/\.py$/.test(inline.file) && !/^[….]/.test(inline.file)) out.push({ role: 'file', value: inline.file, source: 'path', confidence: 0.7, evidence: inline.evidence });
-      } else if (!ctx.ordered.some((r) => r.frames.some((f) => !f.library))) {
+    // Only an installed package's frame named a function (0.7): the user's own frame the poster cut or
+    // quoted in a sentence (`**Google_translator.py", line 6, in translator`) is the one that failed.
+    const inline = out.some((f) => f.role === 'function' && f.confidence >= 0.72) ? null : inlineFrame(ctx);
+    if (inline) {
+      out.push({ role: 'function', value: inline.func, source: 'path', confidence: 0.72, evidence: inline.evidence });
+      const file = inline.file.replace(/^[*_`]{1,4}/, '');
+      if (/^\w[\w.-]{0,100}\.py$/.test(file)) out.push({ role: 'file', value: file, source: 'path', confidence: 0.72, evidence: inline.evidence });
+    } else if (!out.some((f) => f.role === 'function')) {
+      if (!ctx.ordered.some((r) => r.frames.some((f) => !f.library))) {
         const def = topLevelFunction(lines);
         // The coroutine never awaited is what the code called, not where it failed (`lw.lifespan.on_startup(create_tables())`
         // at module level); only a test is both, since pytest itself called it.
