@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNamesCorpus } from '../../bot/kb/names-corpus.js';
@@ -23,6 +24,15 @@ function corpusPaste(file: string, url: string): string {
   const found = readNamesCorpus(join(import.meta.dirname, '..', 'corpus', 'names', file)).find((c) => c.source === url);
   if (!found) throw new Error(`no paste from ${url} in ${file}`);
   return found.text;
+}
+
+/** A real paste of the accuracy corpora (tests/corpus/*.jsonl), by its source thread. */
+function accuracyPaste(file: string, url: string): string {
+  const lines = readFileSync(join(import.meta.dirname, '..', 'corpus', file), 'utf8').split('\n').filter((l) => l.trim());
+  const found = lines.map((l) => JSON.parse(l) as { source?: string; input?: string; text?: string }).find((c) => c.source === url);
+  const text = found?.input ?? found?.text;
+  if (!text) throw new Error(`no paste from ${url} in ${file}`);
+  return text;
 }
 
 describe('tables and columns in every dialect\'s "unknown column" wording', () => {
@@ -131,6 +141,16 @@ describe("Python's own messages", () => {
     const query = corpusPaste('held-out-2.yaml', 'https://github.com/PrettyPrinted/youtube_video_code/issues/9');
     expect(role(query, 'model')?.value).toBe('Programs');
     expect(names(query).find((n) => n.role === 'attribute' && n.value === '_query_cls')).toBeUndefined();
+  });
+
+  it('a private attribute is the user\'s when their own code reads it, not when only the library names it', () => {
+    // https://github.com/pytest-dev/execnet/issues/157: execnet's own frames read `self.gateway._trace(...)`.
+    const own = accuracyPaste('blind-alembic-pytest-asgi.jsonl', 'https://github.com/pytest-dev/execnet/issues/157');
+    expect(role(own, 'model')?.value).toBe('Gateway');
+    expect(role(own, 'attribute')).toMatchObject({ value: '_trace', source: 'python' });
+    // https://github.com/openedx/enterprise-catalog/pull/134: Celery's DisabledBackend lacks its own private method.
+    const library = accuracyPaste('blind-http-queues-containers-django.jsonl', 'https://github.com/openedx/enterprise-catalog/pull/134');
+    expect(role(library, 'attribute')).toBeUndefined();
   });
 
   it("a nested function's qualname names the coroutine and the function it was defined in", () => {
