@@ -82,6 +82,8 @@ export const databaseSource: NameSource = {
   examples: [
     { source: 'https://github.com/lorint/AdventureWorks-for-Postgres/issues/9', input: 'ERROR:  insert or update on table "productreview" violates foreign key constraint "FK_ProductReview_Product_ProductID"\nDETAIL:  Key (productid)=(709) is not present in table "product".', expect: { table: 'productreview', constraint: 'FK_ProductReview_Product_ProductID', column: 'productid', related_table: 'product' } },
     { source: 'https://github.com/tum-ewk/lemlab/issues/24', input: 'psycopg2.errors.UndefinedTable: FEHLER:  Relation »info_user« existiert nicht', expect: { table: 'info_user' } },
+    { source: 'https://github.com/Shaunwei/RealChar/issues/100', input: 'sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) table interactions has no column named platform\n[SQL: INSERT INTO interactions (client_id, client_message, server_message, timestamp, platform, action_type) VALUES (?, ?, ?, ?, ?, ?)]', expect: { table: 'interactions', column: 'platform' } },
+    { source: 'https://github.com/dataelement/bisheng/issues/1261', input: 'Error: (pymysql.err.OperationalError) (1054, "Unknown column \'chatmessage.sensitive_status\' in \'field list\'")', expect: { table: 'chatmessage', column: 'sensitive_status' } },
     { source: 'https://github.com/psycopg/psycopg2/issues/1477', input: 'psycopg2.errors.UndefinedColumn: column "temperature" of relation "sensor_data" does not exist', expect: { column: 'temperature', table: 'sensor_data' } },
   ],
 };

@@ -96,5 +96,8 @@ export const shownSource: NameSource = {
       if (m?.[1] && !LIBRARY_CLASSES.has(m[1])) { out.push({ role: 'schema', value: m[1], source: 'code', confidence: defined.has(m[1]) ? 0.78 : 0.74, evidence: line.trim().slice(0, 160) }); return; }
     }
   },
-  examples: [],
+  examples: [
+    { source: 'https://github.com/lushan88a/google_trans_new/issues/51', input: 'Traceback:\n**Google_translator.py", line 6, in translator\n    text = await g.translate(f"{text}", locale)\n  File "C:\\Python39\\lib\\site-packages\\async_google_trans_new\\main.py", line 241, in translate\n    await s.close()\nTypeError: object NoneType can\'t be used in \'await\' expression**', expect: { function: 'translator', file: 'Google_translator.py' } },
+    { source: 'https://github.com/pydantic/pydantic/issues/2124', input: 'def get_users(db: Session, skip: int = 0, limit: int = 100):\n    return db.query(models.User).offset(skip).limit(limit).all()\n\nclass UserBase(BaseModel):\n    email: str\n\nclass User(UserBase):\n    id: int\n\n@app.get("/users/", response_model=List[schemas.User])\ndef read_users(skip: int = 0, limit: int = 100, db: Session = Depends(get_db)):\n    users = crud.get_users(db, skip=skip, limit=limit)\n    return users', expect: { schema: 'User', model: 'User' } },
+  ],
 };
