@@ -1,5 +1,6 @@
 import { extractNames } from './names/index.js';
-import { isPlural } from './names/words.js';
+import { roleOf } from './names/roles.js';
+import { isHiddenName, isPlural } from './names/words.js';
 import type { Entities, Facts, ParsedPaste } from './types.js';
 
 export { classNameForTable, isPlural, singular, tablesInSql } from './names/words.js';
@@ -39,6 +40,16 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   for (const s of schemas) add(models, s);
   // Signature captures that are not roles (`revision`, `pool_size`) fill their own placeholders.
   const captures: Record<string, string> = { ...signatureCaptures };
+  // A role the fault's regex captured whose value the names pass rewrote (`test_raise_warning.<locals>.foo` is the
+  // coroutine `foo`) or dropped (the poster's `XXX` in place of a table): the snippet says what the names say,
+  // or keeps its placeholder.
+  for (const [key, value] of Object.entries(signatureCaptures)) {
+    const role = roleOf(key);
+    if (!role) continue;
+    if (isHiddenName(value)) { delete captures[key]; continue; }
+    const n = byRole.get(role);
+    if (n && n.evidence === value && n.value !== value && n.source === 'signature') captures[key] = n.value;
+  }
   for (const n of names) captures[n.role] ??= n.value;
   return { models, attributes, tables, fields, captures, names };
 }

@@ -2,6 +2,7 @@ import { KNOWN_PLACEHOLDERS, type CompiledCause, type Fault } from '../kb/compil
 import type { TextSpec, WhenSpec } from '../kb/schema.js';
 import { checkRequirement, chooseForms, describeRequires, verificationOf, type FixFormChoice } from './fix-forms.js';
 import { roleOf } from './names/roles.js';
+import { isHiddenName } from './names/words.js';
 import type { ErrorRecord, Facts, Lang, ParsedPaste, Placeholder, RankedFix, ResolvedName } from './types.js';
 
 const MAX_TEXT_LINES_FOR_CLUES = 400;
@@ -83,7 +84,8 @@ export function createFiller(fault: Fault, captures: Record<string, string>, lan
         const value = captures[name] ?? (role ? captures[role] : undefined);
         const decl = fault.placeholders[name] ?? KNOWN_PLACEHOLDERS[name];
         const meaning = decl ? decl[lang] : name;
-        if (value) {
+        // The poster's stand-in for a name they hid (`relation "XXX"`) is no name: the placeholder stays.
+        if (value && !isHiddenName(value)) {
           if (!used.has(name)) {
             const found = role ? byRole.get(role) : undefined;
             const fromRole = found && found.value === value;

@@ -7,13 +7,14 @@ import { mapperSource } from './sources/mapper.js';
 import { messageSource } from './sources/message.js';
 import { pathSource } from './sources/path.js';
 import { pydanticSource } from './sources/pydantic.js';
-import { pythonSource } from './sources/python.js';
+import { pythonSource, splitLocalsQualname } from './sources/python.js';
+import { shownSource } from './sources/shown.js';
 import { sqlSource } from './sources/sql.js';
 import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
-import { classNameForTable, isPlumbingFrame, isPlural, pascal, singular, snakeName } from './words.js';
+import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
-export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource];
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
 
 /** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
 function failingLines(ordered: ErrorRecord[]): CodeLine[] {
@@ -285,6 +286,8 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
     if (role && value) findings.push({ role, value, source: 'signature', confidence: 0.99, evidence: value });
   }
   for (const source of NAME_SOURCES) source.find(ctx, findings);
+  splitLocalsQualname(findings);
+  for (let i = findings.length - 1; i >= 0; i--) if (isHiddenName(findings[i]?.value ?? '')) findings.splice(i, 1);
   const order = new Map(findings.map((f, i) => [f, i]));
   findings.sort((a, b) => b.confidence - a.confidence || (order.get(a) ?? 0) - (order.get(b) ?? 0));
 

@@ -142,3 +142,11 @@ export function tablesInSql(sql: string): string[] {
 export function bareClass(dotted: string): string {
   return dotted.slice(dotted.lastIndexOf('.') + 1);
 }
+
+// What a poster types in place of a name they hide (`relation "XXX" does not exist`, `table '***'`): not a name,
+// so no class is derived from it and the snippet keeps its placeholder.
+const HIDDEN_NAME = /^(?:[Xx]{2,12}|[Yy]{3,12}|[Zz]{3,12}|\*{2,12}|\.{3}|…|\[?(?:REDACTED|[Rr]edacted|HIDDEN|[Hh]idden)\]?)$/;
+
+export function isHiddenName(value: string): boolean {
+  return HIDDEN_NAME.test(value);
+}

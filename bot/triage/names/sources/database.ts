@@ -21,6 +21,11 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bno such table: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['table'], needle: 'no such table' },
   { re: /\bno such column: (?:(\w{1,63})\.)?(\w{1,63})/, roles: ['table', 'column'], needle: 'no such column' },
   { re: /\bNot found column (\w{1,63}) in block/, roles: ['column'], needle: 'Not found column' },
+  // MySQL / MariaDB 1054 in every clause: `Unknown column 'channels.topic_user_id' in 'field list'`,
+  // `Unknown column 'RESP_PIT_ID' in 'field list'`, `Unknown column 'u.id' in 'on clause'` (Django's `app_model.field` too).
+  { re: /\bUnknown column '(?:`?(\w{1,63})`?\.)?`?(\w{1,63})`?' in '/, roles: ['table', 'column'], needle: 'Unknown column' },
+  // SQLite on an INSERT naming a column the table lacks: `table presentationmodel has no column named file_paths`.
+  { re: /\btable "?(?:\w{1,63}\.)?(\w{1,63})"? has no column named "?(\w{1,63})/, roles: ['table', 'column'], needle: 'has no column named' },
   // SQLite: `UNIQUE constraint failed: user.email`, `NOT NULL constraint failed: orders.customer_id`
   { re: /\b(?:UNIQUE|NOT NULL) constraint failed: (\w{1,63})\.(\w{1,63})/, roles: ['table', 'column'], needle: 'constraint failed' },
   { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },
@@ -77,6 +82,8 @@ export const databaseSource: NameSource = {
   examples: [
     { source: 'https://github.com/lorint/AdventureWorks-for-Postgres/issues/9', input: 'ERROR:  insert or update on table "productreview" violates foreign key constraint "FK_ProductReview_Product_ProductID"\nDETAIL:  Key (productid)=(709) is not present in table "product".', expect: { table: 'productreview', constraint: 'FK_ProductReview_Product_ProductID', column: 'productid', related_table: 'product' } },
     { source: 'https://github.com/tum-ewk/lemlab/issues/24', input: 'psycopg2.errors.UndefinedTable: FEHLER:  Relation »info_user« existiert nicht', expect: { table: 'info_user' } },
+    { source: 'https://github.com/Shaunwei/RealChar/issues/100', input: 'sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) table interactions has no column named platform\n[SQL: INSERT INTO interactions (client_id, client_message, server_message, timestamp, platform, action_type) VALUES (?, ?, ?, ?, ?, ?)]', expect: { table: 'interactions', column: 'platform' } },
+    { source: 'https://github.com/dataelement/bisheng/issues/1261', input: 'Error: (pymysql.err.OperationalError) (1054, "Unknown column \'chatmessage.sensitive_status\' in \'field list\'")', expect: { table: 'chatmessage', column: 'sensitive_status' } },
     { source: 'https://github.com/psycopg/psycopg2/issues/1477', input: 'psycopg2.errors.UndefinedColumn: column "temperature" of relation "sensor_data" does not exist', expect: { column: 'temperature', table: 'sensor_data' } },
   ],
 };

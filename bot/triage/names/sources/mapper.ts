@@ -6,8 +6,13 @@ import { TYPE_TAGS } from './message.js';
 const MAPPERS = [/Mapper\[([A-Za-z_]\w{0,80})\((\w{1,63})\)\]/g, /Mapper\|([A-Za-z_]\w{0,80})\|(\w{1,63})/g, /mapped class ([A-Za-z_]\w{0,80})->(\w{1,63})/g];
 // `on relationship UserDevice.keys`, `relationship 'Episode.characters' will copy`, `'Study.user' is not available`.
 // After the word "relationship" a lower-case class is accepted too (automap: `floatingips.ports`).
-const RELATIONSHIP = /\brelationship '?([A-Za-z_]\w{0,80})\.([A-Za-z_]\w{0,80})'?/g;
-const QUOTED_ATTR = /(?:['"`]|attribute )([A-Z]\w{0,80})\.([a-z_]\w{0,80})(?=['"`\s,;.]|$)/g;
+// Quotes may be typographic where a blog or a word processor pasted the message (`relationship ‘UserDataModel.reports’`).
+const RELATIONSHIP = /\brelationship ['‘’]?([A-Za-z_]\w{0,80})\.([A-Za-z_]\w{0,80})['‘’]?/g;
+const QUOTED_ATTR = /(?:['"`‘’]|attribute )([A-Z]\w{0,80})\.([a-z_]\w{0,80})(?=['"`‘’\s,;.]|$)/g;
+// `Error creating backref 'users' on relationship 'UserDataModel.reports': property of that name exists on mapper
+// 'mapped class ReportDataModel->reports'`: a backref is made on the relationship's target, so that mapper is the
+// related class (its table is still the table the message names).
+const ON_TARGET_MAPPER = /exists on mapper\s{0,3}['‘’"]?$/;
 const RELATIONSHIP_NAME = /\brelationship '([a-z_]\w{0,80})' expects/;
 // `expression 'Payment' failed to locate a name ("name 'Payment' is not defined")`, curly quotes as pasted.
 const FAILED_NAME = /expression [‘'"]([^'’"]{1,200})[’'"] failed to locate a name(?: \([“"]name [‘']([A-Za-z_]\w{0,80})[’'] is not defined[”"]\))?/;
@@ -34,6 +39,11 @@ export const mapperSource: NameSource = {
       let mapperGroup: number | undefined;
       for (const re of MAPPERS) {
         for (const m of text.matchAll(re)) {
+          if (ON_TARGET_MAPPER.test(text.slice(Math.max(0, (m.index ?? 0) - 40), m.index ?? 0))) {
+            out.push({ role: 'related_model', value: m[1] ?? '', source: 'mapper', confidence: 0.93 - top, evidence: m[0] });
+            out.push({ role: 'table', value: m[2] ?? '', source: 'mapper', confidence: 0.9 - top, evidence: m[0] });
+            continue;
+          }
           mapperGroup ??= ctx.group();
           out.push({ role: 'model', value: m[1] ?? '', source: 'mapper', confidence: 0.95 - top, group: mapperGroup, evidence: m[0] });
           out.push({ role: 'table', value: m[2] ?? '', source: 'mapper', confidence: 0.93 - top, group: mapperGroup, evidence: m[0] });

@@ -21,7 +21,14 @@ const INVALID_FIELD_TYPE = /check that <class '([\w.]{1,300})'> is a valid Pydan
 // v2's `Field "model_id" has conflict with protected namespace "model_"`.
 const DEFINITION_FIELD = /\b(?:On field|Field name|Field) "(\w{1,80})" (?:the following|shadows|has conflict|is not|requires)/;
 
-const ANY_WORD = /validation error|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
+// pydantic v1's exception as its repr, where FastAPI wraps a response's errors:
+// `ErrorWrapper(exc=ValidationError(model='Page[JobResponse]', errors=[{'loc': ('items', 0, 'input'), ...`.
+const MODEL_REPR = /\bValidationError\(model=['"]([A-Za-z_][\w.[\], ]{0,300}?)['"]/;
+// A header the poster quoted in their code's comments (`# 1 validation error for TableModel` / `# value`), in an
+// indented docstring, or behind a reply's quote marks: the marks before the count prefix every line under it too.
+const COMMENT_PREFIX = /^[\s#>|]{1,20}$/;
+
+const ANY_WORD = /validation error|ValidationError\(model=|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
 
 function lastPart(loc: string): string | undefined {
   const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
@@ -30,6 +37,14 @@ function lastPart(loc: string): string | undefined {
   // Pydantic 2 tags a union's member after the field (`text.str`, `text.int`, `value.function-after[...]`).
   while (parts.length > 1 && UNION_TAG.test(parts[parts.length - 1] ?? '')) parts.pop();
   return parts[parts.length - 1];
+}
+
+/** A line under a commented header without its marks: `    #   value is not a valid enumeration` -> `  value is ...`. */
+function uncomment(line: string, marks: string): string {
+  if (!marks) return line;
+  const bare = marks.trimEnd();
+  if (!bare) return line.startsWith(marks) ? line.slice(marks.length) : line;
+  return line.startsWith(bare) ? line.slice(bare.length).replace(/^ /, '') : line;
 }
 
 /** The class inside generic wrappers: `ParsingModel[List[__main__.TeamOut]]` -> `TeamOut`. */
@@ -58,7 +73,10 @@ export const pydanticSource: NameSource = {
         if (schema) out.push({ role: 'schema', value: schema, source: 'pydantic', confidence: 0.95 - top, evidence: header[0].trim() });
         // `1 validation error for RSAKey token_gid` (the poster joined two lines): the loc follows.
         if (header[2]) out.push({ role: 'field', value: header[2], source: 'pydantic', confidence: 0.9 - top, evidence: header[0].trim() });
-        const after = text.slice((header.index ?? 0) + header[0].length, (header.index ?? 0) + header[0].length + 3000).split('\n');
+        const lineStart = text.lastIndexOf('\n', header.index ?? 0) + 1;
+        const prefix = text.slice(lineStart, header.index ?? 0);
+        const marks = prefix && COMMENT_PREFIX.test(prefix) ? prefix : '';
+        const after = text.slice((header.index ?? 0) + header[0].length, (header.index ?? 0) + header[0].length + 3000).split('\n').map((l) => uncomment(l, marks));
         for (let i = 0; i < after.length; i++) {
           const line = after[i] ?? '';
           if (/^\s/.test(line) || line === '') continue;
@@ -78,6 +96,9 @@ export const pydanticSource: NameSource = {
           }
         }
       }
+      const repr = text.includes('ValidationError(model=') ? MODEL_REPR.exec(text) : null;
+      const reprSchema = repr?.[1] ? schemaInHeader(repr[1]) : null;
+      if (reprSchema && !LIBRARY_CLASSES.has(reprSchema)) out.push({ role: 'schema', value: reprSchema, source: 'pydantic', confidence: 0.93 - top, evidence: repr?.[0] ?? '' });
       for (const m of text.matchAll(LOC_TUPLE)) {
         const field = lastPart(m[1] ?? '');
         if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0] });

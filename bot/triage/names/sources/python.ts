@@ -20,6 +20,45 @@ const NAME_ERROR = /name '([A-Za-z_]\w{0,80})' is not defined/;
 const REGISTRY_KEY = /^KeyError: '([A-Z]\w{0,80})'/;
 const NOT_SERIALIZABLE = /Object of type '?([A-Za-z_]\w{0,80})'? is not JSON serializable|Unable to serialize unknown type: <class '([\w.]{1,300})'>/;
 
+// Attributes a library reads off the user's class, not ones the user named: SQLAlchemy's `_sa_instance_state`,
+// Flask-SQLAlchemy's `_query_cls`, Django's `_meta`, dunders; and the managers `query` / `objects`. A private
+// attribute of the user's own (`type object 'User' has no attribute '_affiliation'`, a loader option naming a
+// renamed column) is one like any other.
+const LIBRARY_INTERNAL = /^(?:__\w{0,80}|_sa_\w{0,80}|_query_cls|_decl_class_registry|_meta|_state|_default_manager|_base_manager|_mapper_zero|_static_cache_key|_annotations|_fields|query|objects)$/;
+// SQLAlchemy looking up an attribute by the name the user gave it: a loader option's path (`strategy_options.py`,
+// indico's `joinedload('_affiliation')`), a relationship's string arguments.
+const NAME_LOOKUP_FRAME = /sqlalchemy[\\/](?:orm[\\/](?:strategy_options|clsregistry|relationships|interfaces)|ext[\\/]declarative[\\/]clsregistry)\.py$/;
+
+/**
+ * A private attribute (`_affiliation`) is the user's only when the paste shows that the user named it: the ORM
+ * failed resolving a name it was given, or the user's own code reads it. Otherwise it is the library's own
+ * plumbing (`'DisabledBackend' object has no attribute '_get_task_meta_for'`, execnet's `Gateway._trace`).
+ */
+function userNamedPrivate(ctx: NameContext, attr: string): boolean {
+  if (ctx.parsed.records.some((r) => r.frames.some((f) => NAME_LOOKUP_FRAME.test(f.file)))) return true;
+  const read = new RegExp(`[.'"]${attr}\\b`);
+  // A short paste's prose lines are the message itself, not code that read the attribute.
+  return !ctx.prose && [...ctx.failing, ...ctx.outer].some((l) => l.user && !l.code.includes('has no attribute') && read.test(l.code));
+}
+
+// A function defined inside another names itself by its qualname: `coroutine 'test_raise_warning.<locals>.foo'`.
+const LOCALS_QUALNAME = /^(?:[\w.]{0,200}\.)?(\w{1,100})\.<locals>\.(?:\w{1,100}\.<locals>\.){0,5}(\w{1,100})$/;
+
+/**
+ * A nested coroutine's qualname, read by a fault's regex or the `never awaited` wording, names two things: the
+ * coroutine (`foo`, as the user's code calls it) and the function it was defined in (`test_raise_warning`).
+ */
+export function splitLocalsQualname(findings: NameFinding[]): void {
+  for (const f of [...findings]) {
+    if (f.role !== 'coroutine' || !f.value.includes('<locals>')) continue;
+    const m = LOCALS_QUALNAME.exec(f.value);
+    if (!m?.[1] || !m[2]) continue;
+    findings.push({ role: 'function', value: m[1], source: 'python', confidence: Math.min(f.confidence, 0.85), evidence: f.value });
+    f.evidence ??= f.value;
+    f.value = m[2];
+  }
+}
+
 const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ|KeyError: '/;
 
 function userType(name: string | undefined): name is string {
@@ -51,7 +90,7 @@ export const pythonSource: NameSource = {
       if (noAttr?.[1] && userType(noAttr[1]) && /^[A-Z]/.test(noAttr[1]) && !(/(?:Engine|Connection|Session|Cursor|Result|Query|Pool|Loop|Client|Adapter|Dialect)$/.test(noAttr[1]) && /^_(?!sa_)/.test(noAttr[2] ?? ''))) {
         const group = ctx.group();
         out.push({ role: 'model', value: noAttr[1], source: 'python', confidence: c - 0.1, group, evidence: noAttr[0] });
-        if (!/^_|^(?:query|objects)$/.test(noAttr[2] ?? '')) out.push({ role: 'attribute', value: noAttr[2] ?? '', source: 'python', confidence: c - 0.1, group, evidence: noAttr[0] });
+        if (!LIBRARY_INTERNAL.test(noAttr[2] ?? '') && (!(noAttr[2] ?? '').startsWith('_') || userNamedPrivate(ctx, noAttr[2] ?? ''))) out.push({ role: 'attribute', value: noAttr[2] ?? '', source: 'python', confidence: c - 0.1, group, evidence: noAttr[0] });
       }
       for (const [re, attrAt, modelAt] of [[INVALID_KWARG, 1, 2], [UNEXPECTED_KWARG, 2, 1], [MYPY_KWARG, 1, 2]] as const) {
         const m = re.exec(text);

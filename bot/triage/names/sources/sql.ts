@@ -20,10 +20,14 @@ export const sqlSource: NameSource = {
       const m = !ctx.prose && /\b(?:FROM|JOIN|INTO|UPDATE)\s+["`]?[a-z_]/.test(line.code) ? STATEMENT.exec(line.code) : null;
       if (m?.[1]) statements.push({ sql: m[1], c: 0.75 });
     }
+    // SQLAlchemy's `[SQL: ...]` trailer is the record's SQL when the parser cut it off; a trailer it could not
+    // close (`[SQL: 'INSERT INTO "user" (...) VALUES (...)]` followed by Sentry's frame count, a log cut mid-WHERE)
+    // is read as a line like any other.
+    const trailerRead = statements.length > 0;
     if (ctx.text && /SELECT|INSERT INTO|UPDATE |DELETE FROM|ALTER TABLE|WITH /i.test(ctx.text)) {
       for (const line of ctx.parsed.lines) {
         // DETAIL quotes the failing row, whose values may hold SQL text: not the statement that failed.
-        if (/^\s*(?:File |at |\[SQL: |DETAIL:|Detail:)/.test(line)) continue;
+        if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(line) || (trailerRead && /^\s*\[SQL: /.test(line))) continue;
         const m = STATEMENT.exec(line);
         // A statement must look like one: a verb followed by a table-ish word and more SQL.
         if (m?.[1] && /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH \w)/i.test(m[1])) statements.push({ sql: m[1], c: 0.75 });
