@@ -121,6 +121,25 @@ function readRubyException(line: string, knownTypes: ReadonlySet<string>): { typ
   return null;
 }
 
+// An APM agent's error report names the class as `module:Class` under a field label: New Relic's
+// export, as GSA's "Exception Investigation" issues paste it (`Exception:  sqlalchemy.exc:NoResultFound`,
+// `Exception:  builtins:KeyError`) below the message and above the traceback.
+const AGENT_CLASS = /^\s{0,4}((?:[a-z_]\w{0,60}\.){0,8}[a-z_]\w{0,60}):([A-Z]\w{2,80})\s{0,4}$/;
+const AGENT_CLASS_LABELS = new Set(['Exception', 'Error']);
+
+/**
+ * The exception class a field-labelled report line names (`Exception:  sqlalchemy.exc:NoResultFound`),
+ * as the dotted name Python prints (`sqlalchemy.exc.NoResultFound`, `KeyError` for `builtins:`);
+ * null when the line is an ordinary `Exception: message`.
+ */
+export function readAgentClass(label: string, value: string, knownTypes: ReadonlySet<string>): string | null {
+  if (!AGENT_CLASS_LABELS.has(label)) return null;
+  const m = AGENT_CLASS.exec(value);
+  if (!m?.[1] || !m[2]) return null;
+  const type = m[1] === 'builtins' || m[1] === 'exceptions' ? m[2] : `${m[1]}.${m[2]}`;
+  return isPlausibleType(type, knownTypes, false) ? type : null;
+}
+
 /**
  * A line that goes on with the sentence of the line above it, as a terminal, a 72-column commit
  * message or a hand wraps a long message: the line above is long and stops mid-sentence, and this
@@ -382,7 +401,9 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       const type = ex?.[1] ?? '';
       if (ex && (ex[2] !== undefined || inTraceback || chained) && isPlausibleType(type, knownTypes, inTraceback || chained)) {
         const cont = readContinuation(i + 1, false);
-        push(emptyRecord('exception', type, '', i), [ex[2] ?? '', cont.text].filter(Boolean).join('\n'));
+        const agentType = ex[2] === undefined ? null : readAgentClass(type, ex[2], knownTypes);
+        if (agentType) push(emptyRecord('exception', agentType, '', i), cont.text);
+        else push(emptyRecord('exception', type, '', i), [ex[2] ?? '', cont.text].filter(Boolean).join('\n'));
         i = cont.next - 1;
         continue;
       }

@@ -81,6 +81,22 @@ def wrong_host_dns(fix):
     return main()
 
 
+def wrong_host_dns_psycopg3(fix):
+    # psycopg 3 resolves the name itself before libpq connects (AsyncConnection since 3.1), so the
+    # message is its own, not libpq's "could not translate host name".
+    import psycopg
+
+    if fix is not None:
+        raise labkit.UnknownFix(fix)
+    dsn = labkit.pg_dsn().replace("@127.0.0.1:", "@db.invalid:")
+
+    async def main():
+        conn = await psycopg.AsyncConnection.connect(dsn)
+        await conn.close()
+
+    return main()
+
+
 def unix_socket(fix):
     # No host in the URL: libpq looks for /var/run/postgresql/.s.PGSQL.5432.
     import os
@@ -104,5 +120,6 @@ labkit.run({
     "server-down": server_down,
     "wrong-port": wrong_port,
     "wrong-host-dns": wrong_host_dns,
+    "wrong-host-dns-psycopg3": wrong_host_dns_psycopg3,
     "unix-socket": unix_socket,
 })
