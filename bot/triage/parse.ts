@@ -40,6 +40,9 @@ const CARETS = /^\s*[~^]{1,300}\s*$/;
 // Python 2's repr of an exception, the last thing on a log line: Celery's `Unrecoverable error:
 // AppRegistryNotReady("Apps aren't loaded yet.",)`, `OperationalError(u'...',)` (a tuple's comma).
 const REPR_EXCEPTION = /(?:^|: )((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})\(u?(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'),?\)\s{0,4}$/;
+// GlobaLeaks' exception mail names the class and its docstring, without a colon:
+// `sqlalchemy.orm.exc.NoResultFound A database result was required but none was found.`
+const QUALIFIED_HEADER = /^`{0,3}((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{2,80}) ([A-Z][^:\n]{2,600}\.)\s{0,4}$/;
 // A class named in the prose above a traceback: an issue title (`TimeoutError when calling
 // asyncpg.create_pool()`), a sentence (a lot of `httpx.ReadTimeout` exceptions), a mail header.
 const LEAD_TYPE = /(?:^|[\s`'"(*])((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})(?=$|[\s`'",.:;()!?*])/g;
@@ -414,6 +417,12 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         i = cont.next - 1;
         continue;
       }
+    }
+
+    const header = !indented && !colon && !inTraceback ? QUALIFIED_HEADER.exec(line) : null;
+    if (header?.[1] && knownTypes.has(shortTypeOf(header[1]))) {
+      push(emptyRecord('exception', header[1], '', i), header[2] ?? '');
+      continue;
     }
 
     const inline = colon || line.includes(') ') ? INLINE_TYPE.exec(line) : null;

@@ -120,4 +120,26 @@ describe('parsePaste', () => {
     const after = parse([...frames, 'then later we saw httpx.ReadTimeout in the proxy', ...frames].join('\n'), ['ReadTimeout']);
     expect(after.records.some((r) => r.type.endsWith('ReadTimeout'))).toBe(false);
   });
+
+  it("reads GlobaLeaks' mail header, a known class and its docstring without a colon, as the exception", () => {
+    // globaleaks-whistleblowing-software#3390 (adapted: trimmed to the header and the first link)
+    const p = parse([
+      'Version: 4.10.18',
+      '',
+      'sqlalchemy.exc.IntegrityError Wraps a DB-API IntegrityError.',
+      '',
+      'Traceback (most recent call last):',
+      '',
+      '  File "/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py", line 1245, in _execute_context',
+      '    self.dialect.do_execute(',
+      '',
+      'sqlite3.IntegrityError: UNIQUE constraint failed: internaltip.tid, internaltip.progressive',
+    ].join('\n'), ['IntegrityError']);
+    expect(p.records.map((r) => [r.type, r.message])).toEqual([
+      ['sqlalchemy.exc.IntegrityError', 'Wraps a DB-API IntegrityError.'],
+      ['sqlite3.IntegrityError', 'UNIQUE constraint failed: internaltip.tid, internaltip.progressive'],
+    ]);
+    // A class a fault does not name stays a sentence.
+    expect(parse('myapp.errors.QuotaExceeded Please retry later.', ['IntegrityError']).records.every((r) => r.kind === 'line')).toBe(true);
+  });
 });
