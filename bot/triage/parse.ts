@@ -37,6 +37,18 @@ const PYTEST_SUMMARY = /^(?:FAILED|ERROR) \S{1,1000}? - ([A-Za-z_][\w.]{0,300}):
 const INLINE_TYPE = /(?:^|[\s("'`[])((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{0,80})(?:: |\)\s)/;
 const TYPE_SUFFIX = /(?:Error|Exception|Warning|Exit|Interrupt|Greenlet|Found|Timeout|Mismatch|Violation|Failure)$/;
 const CARETS = /^\s*[~^]{1,300}\s*$/;
+// Python 2's repr of an exception, the last thing on a log line: Celery's `Unrecoverable error:
+// AppRegistryNotReady("Apps aren't loaded yet.",)`, `OperationalError(u'...',)` (a tuple's comma).
+const REPR_EXCEPTION = /(?:^|: )((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})\(u?(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'),?\)\s{0,4}$/;
+// GlobaLeaks' exception mail names the class and its docstring, without a colon:
+// `sqlalchemy.orm.exc.NoResultFound A database result was required but none was found.`
+const QUALIFIED_HEADER = /^`{0,3}((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{2,80}) ([A-Z][^:\n]{2,600}\.)\s{0,4}$/;
+// A class named in the prose above a traceback: an issue title (`TimeoutError when calling
+// asyncpg.create_pool()`), a sentence (a lot of `httpx.ReadTimeout` exceptions), a mail header.
+const LEAD_TYPE = /(?:^|[\s`'"(*])((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})(?=$|[\s`'",.:;()!?*])/g;
+const GENERIC_TYPES = /^(?:Error|Exception|Warning|Timeout|Failure|BaseException)$/;
+/** Lines of lead prose read for a class name: a title and its first sentences. */
+const MAX_LEAD_LINES = 12;
 
 const SQL_TRAILER = /\[SQL: ([\s\S]{0,3000}?)\](?=\s*(?:\[|\(Background|$))/;
 const PARAMS_TRAILER = /\[parameters: [\s\S]{0,3000}?\](?=\s*(?:\(Background|\[|$))/;
@@ -175,6 +187,13 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   let pendingFailing: string | null = null;
   let quotedScans = 0;
   const seen = new Set<string>();
+  // Where the frames not yet owned by a record began, and where the paste's first traceback began.
+  let framesFrom = -1;
+  let firstTraceLine = -1;
+  const markFrame = (i: number): void => {
+    if (frames.length === 0) framesFrom = i;
+    if (firstTraceLine < 0) firstTraceLine = i;
+  };
 
   const push = (record: ErrorRecord, rawMessage: string): void => {
     // Bounded by the input: normaliseInput keeps at most MAX_LINES lines, one record each at most.
@@ -246,6 +265,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     if (line.includes('Traceback') && TRACEBACK_START.test(line)) {
       inTraceback = true;
       frames = [];
+      markFrame(i);
       continue;
     }
     if (line.includes('above exception')) {
@@ -267,6 +287,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         if (!code && !CARETS.test(next)) code = next.trim();
       }
       if (code) sourceLines.push(code);
+      markFrame(i);
       frames.push({ file, line: Number(m[2]), func: (m[3] ?? '').trim(), code, library: isLibraryPath(file) });
       continue;
     }
@@ -279,6 +300,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       if (/^\s{2,}\S/.test(next)) { code = next.trim(); i++; }
       if (pendingFailing) { code = pendingFailing; pendingFailing = null; }
       if (code) sourceLines.push(code);
+      markFrame(i);
       frames.push({ file, line: Number(m[2]), func: m[3] ?? '', code, library: isLibraryPath(file) });
       inTraceback = true;
       continue;
@@ -304,6 +326,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         const library = ipythonFile !== '<ipython>' && isLibraryPath(ipythonFile);
         if (!library) failingLines.push(code);
         sourceLines.push(code);
+        markFrame(i);
         frames.push({ file: ipythonFile, line: null, func: '', code, library });
         inTraceback = true;
         continue;
@@ -368,6 +391,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         frames = [];
       } else {
         const library = isLibraryPath(file);
+        markFrame(i);
         frames.push({ file, line: Number(m[2]), func: library ? '' : currentTest, code, library });
       }
       continue;
@@ -416,6 +440,12 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       }
     }
 
+    const header = !indented && !colon && !inTraceback ? QUALIFIED_HEADER.exec(line) : null;
+    if (header?.[1] && knownTypes.has(shortTypeOf(header[1]))) {
+      push(emptyRecord('exception', header[1], '', i), header[2] ?? '');
+      continue;
+    }
+
     const inline = colon || line.includes(') ') ? INLINE_TYPE.exec(line) : null;
     if (inline?.[1] && isPlausibleType(inline[1], knownTypes, false) && (knownTypes.has(inline[1].slice(inline[1].lastIndexOf('.') + 1)) || TYPE_SUFFIX.test(inline[1]))) {
       const start = (inline.index ?? 0) + inline[0].length;
@@ -426,6 +456,12 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       if (quotedCause) push(emptyRecord('line', '', '', i), [line, cont.text].filter(Boolean).join('\n'));
       else push(emptyRecord('exception', inline[1], '', i), [line.slice(start), cont.text].filter(Boolean).join('\n'));
       i = cont.next - 1;
+      continue;
+    }
+
+    const repr = line.includes('(') && line.endsWith(')') ? REPR_EXCEPTION.exec(line.trimEnd()) : null;
+    if (repr?.[1] && isLeadType(repr[1], knownTypes)) {
+      push(emptyRecord('exception', repr[1], '', i), repr[2] ?? repr[3] ?? '');
       continue;
     }
 
@@ -446,6 +482,21 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         record.quoted = true;
         push(record, quoted[k + 1] ?? '');
       }
+    }
+  }
+
+  // A traceback cut before its exception line (an issue body trimmed mid-trace, a title above
+  // the excerpt, GlobaLeaks' mail that names the class above the frames) leaves frames no record
+  // owns. The prose above the first traceback names the exception they raised: a record of that
+  // class, read from the lead, owns them (or the lead's own exception line, when it was one).
+  if (frames.length > 0 && firstTraceLine > 0 && records.every((r) => r.lineIndex < framesFrom)) {
+    const last = records[records.length - 1];
+    if (last && last.kind === 'exception' && last.frames.length === 0 && last.lineIndex < firstTraceLine) {
+      last.frames = frames.slice(-MAX_FRAMES_PER_RECORD);
+      frames = [];
+    } else {
+      const lead = exceptionNamedInLead(lines, firstTraceLine, knownTypes);
+      if (lead) push(emptyRecord('exception', lead.type, '', lead.lineIndex), '');
     }
   }
 
@@ -498,6 +549,26 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   }
   if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
+}
+
+/** A class name read outside an exception line: one a fault names, or one that says it is an error. */
+function isLeadType(type: string, knownTypes: ReadonlySet<string>): boolean {
+  const short = shortTypeOf(type);
+  if (GENERIC_TYPES.test(short)) return false;
+  return knownTypes.has(short) || knownTypes.has(type) || /(?:Error|Exception|Timeout)$/.test(short);
+}
+
+/** The first exception class the lead prose (the lines above the first traceback) names. */
+function exceptionNamedInLead(lines: readonly string[], end: number, knownTypes: ReadonlySet<string>): { type: string; lineIndex: number } | null {
+  for (let i = 0; i < Math.min(end, MAX_LEAD_LINES); i++) {
+    const line = lines[i] ?? '';
+    if (line.length > 1000) continue;
+    for (const m of line.matchAll(LEAD_TYPE)) {
+      const type = m[1] ?? '';
+      if (isLeadType(type, knownTypes)) return { type, lineIndex: i };
+    }
+  }
+  return null;
 }
 
 const SEVERITY: Record<ErrorRecord['kind'], number> = { exception: 2, line: 1, warning: 0 };

@@ -80,4 +80,66 @@ describe('parsePaste', () => {
     expect(p.records[0]?.shortType).toBe('RecursionError');
     expect(p.records[0]?.frames.length).toBeLessThanOrEqual(200);
   });
+
+  // Real pastes whose traceback stops before its exception line (motivated by blind misses whose
+  // titles named the exception above a trimmed trace; these are other threads of the same shape).
+  it('gives frames cut before their exception line to the exception a Python 2 repr in the lead names', () => {
+    // restran/fomalhaut-panel#1, the poster's quote ends after the first frame.
+    const p = parse([
+      'after execute"python manage.py celery worker --loglevel=info", there is an error:"Unrecoverable error: OperationalError(\'database is locked\',)',
+      'Traceback (most recent call last):',
+      '  File "/Users/jackieliao/Library/Python/2.7/lib/python/site-packages/celery/worker/__init__.py", line 206, in start"',
+    ].join('\n'));
+    expect(p.records.map((r) => [r.kind, r.type, r.message, r.frames.length])).toEqual([['exception', 'OperationalError', 'database is locked', 1]]);
+  });
+
+  it('reads a Python 2 exception repr at the end of a Celery log line', () => {
+    // celery/celery#5774 (the first line of the report)
+    const p = parse('[2019-10-11 11:06:32,967: ERROR/MainProcess] Unrecoverable error: InterfaceError("(0, \'\')",)');
+    expect(p.records.map((r) => [r.kind, r.type, r.message])).toEqual([['exception', 'InterfaceError', "(0, '')"]]);
+  });
+
+  it('takes the exception a lead sentence names for a traceback cut before its last line', () => {
+    // pydantic/httpx2#452 (from encode/httpx#1188), adapted: trimmed inside the traceback
+    const p = parse([
+      'At some point it failed with a `httpcore._exceptions.ReadTimeout` exception:',
+      '```',
+      'Traceback (most recent call last):',
+      '  File "/home/user/main.py", line 351, in <module>',
+      '    asyncio.run(run())',
+      '  File "/usr/lib64/python3.8/asyncio/runners.py", line 43, in run',
+      '    return loop.run_until_complete(main)',
+    ].join('\n'), ['ReadTimeout']);
+    expect(p.records.map((r) => [r.kind, r.type, r.frames.length])).toEqual([['exception', 'httpcore._exceptions.ReadTimeout', 2]]);
+  });
+
+  it('leaves a cut traceback unowned when the lead names no exception, and never looks past the first traceback', () => {
+    const frames = ['Traceback (most recent call last):', '  File "/app/app/jobs.py", line 12, in run', '    sync()'];
+    const none = parse(['the nightly job stopped again, trace below', ...frames].join('\n'), ['ReadTimeout']);
+    expect(none.records.every((r) => r.kind === 'line')).toBe(true);
+    const after = parse([...frames, 'then later we saw httpx.ReadTimeout in the proxy', ...frames].join('\n'), ['ReadTimeout']);
+    expect(after.records.some((r) => r.type.endsWith('ReadTimeout'))).toBe(false);
+  });
+
+  it("reads GlobaLeaks' mail header, a known class and its docstring without a colon, as the exception", () => {
+    // globaleaks-whistleblowing-software#3390 (adapted: trimmed to the header and the first link)
+    const p = parse([
+      'Version: 4.10.18',
+      '',
+      'sqlalchemy.exc.IntegrityError Wraps a DB-API IntegrityError.',
+      '',
+      'Traceback (most recent call last):',
+      '',
+      '  File "/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py", line 1245, in _execute_context',
+      '    self.dialect.do_execute(',
+      '',
+      'sqlite3.IntegrityError: UNIQUE constraint failed: internaltip.tid, internaltip.progressive',
+    ].join('\n'), ['IntegrityError']);
+    expect(p.records.map((r) => [r.type, r.message])).toEqual([
+      ['sqlalchemy.exc.IntegrityError', 'Wraps a DB-API IntegrityError.'],
+      ['sqlite3.IntegrityError', 'UNIQUE constraint failed: internaltip.tid, internaltip.progressive'],
+    ]);
+    // A class a fault does not name stays a sentence.
+    expect(parse('myapp.errors.QuotaExceeded Please retry later.', ['IntegrityError']).records.every((r) => r.kind === 'line')).toBe(true);
+  });
 });
