@@ -279,8 +279,11 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
   if (failing.length === 0 && parsed.lines.length > 5 && parsed.lines.length <= 200) {
     // Bare lines the parser kept as records (no exception in the paste: `type object 'myTable' has no attribute
     // 'query'` under the session's lines) do not end the code; an exception or a warning does.
+    // A traceback's first line ends it too: the frames' code below is a library's, not the poster's.
     const errors = parsed.records.filter((r) => r.kind !== 'line');
-    const end = errors.length ? Math.min(...errors.map((r) => r.lineIndex)) : parsed.lines.length;
+    let end = errors.length ? Math.min(...errors.map((r) => r.lineIndex)) : parsed.lines.length;
+    const frameAt = parsed.lines.findIndex((l, i) => i < end && (l.includes('Traceback (most recent') || /^\s{0,16}File ["']/.test(l)));
+    if (frameAt >= 0) end = frameAt;
     for (const l of parsed.lines.slice(0, end)) if (l.includes('(') && CALL_STATEMENT.test(l)) failing.push({ code: l.trim(), user: true, frame: null });
     failing.reverse();
   }

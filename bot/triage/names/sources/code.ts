@@ -254,6 +254,16 @@ export const codeSource: NameSource = {
         else if (/\b(?:Base|Model|DeclarativeBase|SQLModel|db\.Model)\b/.test(bases)) out.push({ role: 'model', value: def[1], source: 'code', confidence: 0.8, evidence: line.trim() });
       }
     }
+    // A pydantic model defined or parametrised anywhere in a short paste (the poster's snippet above the error,
+    // `class MyModel(GenericModel, Generic[MsgT])`, `MyModel[MessageModel](message='{}')`): a schema, below what the frames say.
+    if (ctx.parsed.lines.length <= 200 && !out.slice(before).some((f) => f.role === 'schema')) {
+      for (const line of ctx.parsed.lines) {
+        const def = line.includes('class ') ? CLASS_DEF.exec(line) : null;
+        if (def?.[1] && /\b(?:BaseModel|BaseSettings|GenericModel)\b/.test(def[2] ?? '') && !/\btable\s*=\s*True/.test(def[2] ?? '')) { out.push({ role: 'schema', value: def[1], source: 'code', confidence: 0.7, evidence: line.trim().slice(0, 160) }); break; }
+        const generic = line.includes('](') ? GENERIC_CALL.exec(line) : null;
+        if (generic?.[1] && !TYPING_NAMES.test(generic[1])) { out.push({ role: 'schema', value: generic[1], source: 'code', confidence: 0.7, evidence: line.trim().slice(0, 160) }); break; }
+      }
+    }
     // pytest shows the test's source above the failing line: `result = await session.execute(select(User))`.
     for (const line of ctx.source) {
       if (!line.includes('select(') && !line.includes('.get(') && !line.includes('.query(')) continue;

@@ -16,8 +16,9 @@ const PYTEST_SUMMARY_TEST = /^\s{0,4}(?:FAILED|ERROR|XPASS|XFAIL) ([^\s:]{1,300}
 const PYTEST_SECTION_TEST = /^_{3,} (?:(?:ERROR|FAILURE) at (?:setup|teardown|call) of )?(?:\w{1,120}[.:]{1,2}){0,3}(test\w{0,120})(?:\[[^\]\n]{0,200}\])? _{3,}\s*$/;
 // The normaliser reads `ERROR: ` as a log level and drops it: the header is then known by unittest's rule of dashes below it.
 const UNITTEST_HEADER = /^\s{0,4}(?:(?:ERROR|FAIL): )?(\w{1,120}) \((?:\w{1,120}\.){0,12}\w{1,120}\)\s*$/;
-// Celery logs the task it ran by its dotted name: `Task app.tasks.process[1f9c...] raised unexpected: ...`.
-const CELERY_TASK = /\bTask (?:[\w]{1,100}\.){0,12}(\w{1,100})\[[0-9a-f-]{8,40}\] (?:raised unexpected|retry|succeeded)/;
+// Celery logs the task it ran by its dotted name: `Task app.tasks.process[1f9c...] raised unexpected: ...`
+// (`raised exception:` before Celery 3).
+const CELERY_TASK = /\bTask (?:[\w]{1,100}\.){0,12}(\w{1,100})\[[0-9a-f-]{8,40}\] (?:raised unexpected|raised exception|retry|succeeded)/;
 
 /** The test a runner names as failed, and the file when the runner shows it. */
 function testRunnerName(lines: readonly string[]): { func: string; file: string | null; evidence: string } | null {
