@@ -177,6 +177,8 @@ function looseFrames(raw: readonly string[]): Frame[] {
 // `   ...: q = Question(question_text="Quoi de neuf ?")`.
 const REPL = /^\s{0,8}(?:>{2,3}|In \[\d{1,6}\]:|\.{3}:) (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
+// A line that opens a backticked span and does not close it: `` `posts = Post.query.all() ``.
+const SPAN_OPEN = /^`([^`\n]{3,300}[.(][^`\n]{0,300})$/;
 const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
 
 // `fixture(TeamMember, user=john)`, `row = await conn.fetchrow(query, 1)`: one call as a whole statement.
@@ -271,7 +273,15 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     });
     // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code,
     // nor is a string literal alone (`'AsyncCursor.close'`, the name a message quoted).
-    if (noFailing) for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '') && !/^(["'])[^"'\s]{1,300}\1$/.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
+    if (noFailing) {
+      for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '') && !/^(["'])[^"'\s]{1,300}\1$/.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
+      // A span the poster opened on one line and closed on a later one (flasky#168: `` `posts = Post.query.order_by(...).all() ``
+      // then `` return render_template(...)` ``): each of its lines is code.
+      for (const l of parsed.lines) {
+        const open = l.startsWith('`') && !l.startsWith('``') ? SPAN_OPEN.exec(l) : null;
+        if (open?.[1] && !ERROR_SPAN.test(open[1])) failing.push({ code: open[1], user: false, frame: null });
+      }
+    }
   }
   // A report with no frames and no session that shows its code flush left above the error (a fenced block
   // whose fences the normaliser dropped): `fixture(TeamMember, user=john)`. Only whole call statements
