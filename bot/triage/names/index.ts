@@ -62,6 +62,8 @@ const CUT_FRAME = /^\s{0,16}(?:\.{3}|…)?([\w./\\-]{0,1000}\.py)["'], line (\d{
 // Django's old debug page: `File "./rango/views.py" in category` with the code below as `  106.  category = ...`.
 const DJANGO_FRAME = /^\s{0,8}File "([^"\n]{1,1000})" in ([\w<>.]{1,300})\s*$/;
 const DJANGO_CODE = /^\s{0,8}\d{1,6}\.\s{1,40}/;
+// Bugsnag's and some error mails' stack lines: `kono_data/views/process.py:37 - process`, innermost first.
+const DASH_FRAME = /^\s{0,8}([\w.\\/-]{1,1000}\.py):(\d{1,9}) - ([\w<>]{1,300})\s*$/;
 // A header whose file the poster cut: ` line 306, in get_assessment`.
 const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
@@ -90,6 +92,7 @@ function stripBrackets(line: string): string {
 
 function looseFrames(raw: readonly string[]): Frame[] {
   const frames: Frame[] = [];
+  const dashFrames = new Set<Frame>();
   const lines = raw.map((l) => (l.startsWith('[') ? stripBrackets(l) : l));
   let marked: string | null = null;
   let listedFunc = '';
@@ -148,6 +151,19 @@ function looseFrames(raw: readonly string[]): Frame[] {
       const b = BARE_FRAME.exec(line);
       if (b) m = [b[0], '', b[1] ?? '0', b[2] ?? ''] as unknown as RegExpExecArray;
     }
+    if (!m && line.includes('.py:') && line.includes(' - ')) {
+      const d = DASH_FRAME.exec(line);
+      if (d) {
+        // Listed innermost first: each goes before the dash frames already read.
+        const file = d[1] ?? '';
+        let at = frames.length;
+        while (at > 0 && dashFrames.has(frames[at - 1] as Frame)) at--;
+        const frame: Frame = { file, line: Number(d[2]), func: d[3] ?? '', code: '', library: isLibraryPath(file) };
+        dashFrames.add(frame);
+        frames.splice(at, 0, frame);
+        continue;
+      }
+    }
     if (!m) continue;
     const code = LOOSE_FRAME.test(next) || /File ["']|\.py["'], line \d/.test(next) || /^\S+(?:Error|Exception|Warning)\b|^\s*[~^]+\s*$/.test(next) ? '' : next.trim();
     const file = m[1] ?? '';
@@ -162,20 +178,55 @@ function looseFrames(raw: readonly string[]): Frame[] {
 // `   ...: q = Question(question_text="Quoi de neuf ?")`.
 const REPL = /^\s{0,8}(?:>{2,3}|In \[\d{1,6}\]:|\.{3}:) (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
+// A line that opens a backticked span and does not close it: `` `posts = Post.query.all() ``.
+const SPAN_OPEN = /^`([^`\n]{3,300}[.(][^`\n]{0,300})$/;
 const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
 
 // `fixture(TeamMember, user=john)`, `row = await conn.fetchrow(query, 1)`: one call as a whole statement.
-const CALL_STATEMENT = /^\s{0,8}(?:[a-z_]\w{0,40}\s{0,2}=\s{0,2})?(?:await\s{1,4})?[a-z_][\w.]{0,80}\([^()\n]{0,200}(?:\([^()\n]{0,100}\)[^()\n]{0,100})?\)\s{0,4}$/;
+// `myTable = Table.query.all()`, `B.objects.create(a_id=1)`: a class's manager called is a statement too.
+const CALL_STATEMENT = /^\s{0,8}(?:[a-z_]\w{0,40}\s{0,2}=\s{0,2})?(?:await\s{1,4})?(?:[a-z_]|[A-Z]\w{0,80}\.(?:objects|query)\.)[\w.]{0,80}\([^()\n]{0,200}(?:\([^()\n]{0,100}\)[^()\n]{0,100})?\)\s{0,4}$/;
 const TRACEBACK_LINE = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
 const TRACEBACK_TAIL = /Traceback \(most recent call last\):\s*$/;
 // A traceback logged as a string: `{'traceback': 'Traceback (most recent call last):\\n  File "/work/src/x.py", ...`.
 const ESCAPED_TRACEBACK = /Traceback \(most recent call last\):\\n|\\n {1,8}File "/;
 
-/** The lines of a paste as frames can be read from them: a logged, escaped traceback split at its `\\n`s. */
+// A traceback whose line breaks were lost (pasted into a one-line field, or a comment's inline code):
+// `File "/src/utils/ioc.py", line 63, in get_cursor async with await x.get_conn() as conn: ^^^^ File "...`.
+const FLAT_FRAME = /^(File ["'][^"'\n]{1,1000}["'], line \d{1,9},? in [\w<>.]{1,300}) (\S.{0,4000})$/;
+
+/** One flattened line as the traceback's own lines: each frame header, then its code (carets dropped). */
+function unflatten(line: string): string[] {
+  const out: string[] = [];
+  let rest = line.trimStart();
+  for (let i = 0; i < 200 && rest; i++) {
+    const next = rest.indexOf(' File ', 1);
+    const piece = next > 0 ? rest.slice(0, next) : rest;
+    rest = next > 0 ? rest.slice(next + 1) : '';
+    const m = piece.startsWith('File ') ? FLAT_FRAME.exec(piece.trimEnd()) : null;
+    if (!m) { out.push(piece); continue; }
+    out.push(m[1] ?? '');
+    const code = (m[2] ?? '').split(/\s[~^]{3,}/)[0]?.trim() ?? '';
+    if (code) out.push(`    ${code}`);
+  }
+  return out;
+}
+
+/** The lines of a paste as frames can be read from them: a logged, escaped traceback split at its `\\n`s, a flattened one at its headers. */
 function frameLines(parsed: ParsedPaste): string[] {
-  const lines = parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines;
-  if (!lines.some((l) => l.includes('\\n') && ESCAPED_TRACEBACK.test(l))) return lines;
-  return lines.flatMap((l) => (l.includes('\\n') && ESCAPED_TRACEBACK.test(l) ? l.split('\\n').map((x) => x.replace(/\\"/g, '"')) : [l]));
+  let lines = parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines;
+  if (lines.some((l) => l.includes('\\n') && ESCAPED_TRACEBACK.test(l))) {
+    lines = lines.flatMap((l) => (l.includes('\\n') && ESCAPED_TRACEBACK.test(l) ? l.split('\\n').map((x) => x.replace(/\\"/g, '"')) : [l]));
+  }
+  return withFlatFrames(lines);
+}
+
+function isFlat(l: string): boolean {
+  return l.includes(', line ') && l.includes('File ') && FLAT_FRAME.test(l.slice(l.indexOf('File ')).trimEnd());
+}
+
+function withFlatFrames(lines: string[]): string[] {
+  if (!lines.some(isFlat)) return lines;
+  return lines.flatMap((l) => (isFlat(l) ? unflatten(l) : [l]));
 }
 
 const BLANK_RECORD = { kind: 'line', type: '', shortType: '', message: '', codes: [], sqlstates: [], sql: null, hadParameters: false, link: null, lineIndex: 0 };
@@ -199,7 +250,7 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     // the last record's line belong to no record either.
     const lastRecord = Math.max(...parsed.records.map((r) => r.lineIndex));
     const from = last >= 0 && parsed.records.every((r) => (embedded ? r.lineIndex <= last : r.lineIndex < last)) ? last : lastRecord;
-    const frames = looseFrames(parsed.lines.slice(from + 1));
+    const frames = looseFrames(withFlatFrames(parsed.lines.slice(from + 1)));
     const loose = { ...BLANK_RECORD, lineIndex: from, frames } as ErrorRecord;
     if (frames.length) records = embedded && from === last ? [loose, ...ordered] : [...ordered, loose];
   }
@@ -223,13 +274,27 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     });
     // A backticked span that quotes the error itself (`sqlalchemy.exc.MissingGreenlet: greenlet_spawn ...`) is not code,
     // nor is a string literal alone (`'AsyncCursor.close'`, the name a message quoted).
-    if (noFailing) for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '') && !/^(["'])[^"'\s]{1,300}\1$/.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
+    if (noFailing) {
+      for (const l of parsed.lines) for (const m of l.matchAll(BACKTICKED)) if (!ERROR_SPAN.test(m[1] ?? '') && !/^(["'])[^"'\s]{1,300}\1$/.test(m[1] ?? '')) failing.push({ code: m[1] ?? '', user: false, frame: null });
+      // A span the poster opened on one line and closed on a later one (flasky#168: `` `posts = Post.query.order_by(...).all() ``
+      // then `` return render_template(...)` ``): each of its lines is code.
+      for (const l of parsed.lines) {
+        const open = l.startsWith('`') && !l.startsWith('``') ? SPAN_OPEN.exec(l) : null;
+        if (open?.[1] && !ERROR_SPAN.test(open[1])) failing.push({ code: open[1], user: false, frame: null });
+      }
+    }
   }
   // A report with no frames and no session that shows its code flush left above the error (a fenced block
   // whose fences the normaliser dropped): `fixture(TeamMember, user=john)`. Only whole call statements
   // count, so the poster's sentences stay out; a short paste's lines are all read as prose below.
   if (failing.length === 0 && parsed.lines.length > 5 && parsed.lines.length <= 200) {
-    const end = parsed.records.length ? Math.min(...parsed.records.map((r) => r.lineIndex)) : parsed.lines.length;
+    // Bare lines the parser kept as records (no exception in the paste: `type object 'myTable' has no attribute
+    // 'query'` under the session's lines) do not end the code; an exception or a warning does.
+    // A traceback's first line ends it too: the frames' code below is a library's, not the poster's.
+    const errors = parsed.records.filter((r) => r.kind !== 'line');
+    let end = errors.length ? Math.min(...errors.map((r) => r.lineIndex)) : parsed.lines.length;
+    const frameAt = parsed.lines.findIndex((l, i) => i < end && (l.includes('Traceback (most recent') || /^\s{0,16}File ["']/.test(l)));
+    if (frameAt >= 0) end = frameAt;
     for (const l of parsed.lines.slice(0, end)) if (l.includes('(') && CALL_STATEMENT.test(l)) failing.push({ code: l.trim(), user: true, frame: null });
     failing.reverse();
   }

@@ -60,8 +60,12 @@ export const NOT_ATTRIBUTES = new Set([
 // project may have its own `asyncio/` folder (`.../backend-tools/python/asyncio/app.py`).
 const FRAMEWORK_DIR = /[\\/][Ll]ib[\\/](?:asyncio|concurrent|multiprocessing)[\\/]|[\\/](?:sqlalchemy|pydantic|pydantic_core|starlette|fastapi|uvicorn|gunicorn|flask|werkzeug|celery|kombu|django|asyncpg|psycopg2?|anyio|greenlet|_pytest|pluggy|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|flask_restful|flask_restx|connexion|waitress|pyramid|tornado)[\\/]/;
 
+// A home folder is named after its account, not a package: cvat's image runs as user `django`
+// (`/home/django/cvat/apps/quality_control/signals.py` is cvat's code).
+const HOME_DIR = /^(?:\/home|\/Users|[A-Za-z]:[\\/]Users)[\\/][^\\/]{1,100}(?=[\\/])/;
+
 export function isFrameworkPath(file: string): boolean {
-  return FRAMEWORK_DIR.test(file.replace(/^(?=[a-z_]+[\\/])/, '/'));
+  return FRAMEWORK_DIR.test(file.replace(HOME_DIR, '').replace(/^(?=[a-z_]+[\\/])/, '/'));
 }
 
 // A console-script wrapper: `.build/venv/bin/themev1tov2`, `/nix/store/...-pytrainer-2.0.0/bin/..pytrainer-wrapped`.

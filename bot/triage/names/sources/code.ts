@@ -30,11 +30,23 @@ const ADDED_OBJECT = /\.(?:add|merge|add_all)\(\s{0,4}\[?(?:[a-z_]\w{0,40}\.)?([
 const NEW_OBJECT = /^\s{0,8}[a-z_]\w{0,40}\s{0,2}=\s{0,2}(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(\)\s{0,4}$/;
 // `saveddata_session.commit()` (Pyfa), `gamedata_session.query(Item)`: a session named after its database.
 // Only calls an HTTP session (`http_session.get(url)`) never makes count.
-const PREFIXED_SESSION_CALL = /(?<![\w.])((?:self\.)?[a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){0,2}_session)\.(add|add_all|commit|flush|rollback|query|merge|refresh|scalars?|execute|begin_nested|no_autoflush|bulk_\w{1,40})\b\(?\s{0,4}([a-z_]\w{0,80})?/;
+const PREFIXED_SESSION_CALL = /(?<![\w.])((?:self\.)?[a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){0,2}_session)\.(add|add_all|commit|flush|rollback|query|merge|refresh|scalars?|execute|begin_nested|no_autoflush|bulk_\w{1,40}|expire(?:_all)?|expunge(?:_all)?|invalidate|dispose|run_sync|stream(?:_scalars)?)\b\(?\s{0,4}([a-z_]\w{0,80})?/;
+// A model's manager: Django's `B.objects.create(a_id=1)`, Flask-SQLAlchemy's `Table.query.all()`. Only a mapped
+// class has one, so the class is the model even when it is one letter or shares a library class's name.
+const MANAGER = /(?<![\w.])(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\.(?:objects|query)\.(?:[a-z_]\w{0,40})\(/;
+// Django's field classes are built in a model's body (`models.BooleanField(default=True)`): never a model.
+const FIELD_CLASS = /(?:Field|ForeignKey|ManyToManyField|OneToOneField|Index|UniqueConstraint|CheckConstraint)$/;
+// `Result[int](data=1)`, `PluginDaemonBasicResponse[type](**json_response)`: a parametrised class called with fields is a
+// generic pydantic model (a mapped class is never subscripted); typing's own names are not.
+const GENERIC_CALL = /(?<![\w.])([A-Z]\w{0,80})\[[\w., [\]]{1,120}\]\(\s{0,4}(?:\*\*\w|\w{1,40}\s{0,2}=(?!=))/;
+const TYPING_NAMES = /^(?:List|Dict|Set|Tuple|Optional|Union|Type|Sequence|Mapping|Iterable|Annotated|Literal|Callable|TypeAdapter|RootModel)$/;
+const SESSION_NO_ATTRIBUTE = /'(?:Async)?Session' object has no attribute '(\w{1,80})'/;
 const SCHEMA_CALL = /\b([A-Z]\w{0,80})\.(?:from_orm|model_validate(?:_json)?|parse_obj|model_dump|model_construct)\(/g;
 const CLASS_DEF = /\bclass ([A-Z]\w{0,80})\(([^)]{0,200})\)/;
 // `db.session.delete(db_scan)`, `await session.commit()`, `self.session.add(item)`
-const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.)?(?:session|sess|async_session|db_session|db)|self\.db)\.(add|add_all|commit|execute|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin(?:_nested)?|no_autoflush|bulk_\w{1,40})\b\(?\s{0,4}([a-z_]\w{0,80})?/;
+// Calls a session does not have count too (`await async_session.dispose()` raised `'AsyncSession' object has
+// no attribute 'dispose'`): the variable is still the session the snippet must name.
+const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.)?(?:session|sess|async_session|db_session|db)|self\.db)\.(add|add_all|commit|execute|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin(?:_nested)?|no_autoflush|bulk_\w{1,40}|expire(?:_all)?|expunge(?:_all)?|invalidate|dispose|connection|run_sync|stream(?:_scalars)?|get_bind)\b\(?\s{0,4}([a-z_]\w{0,80})?/;
 
 /**
  * `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read.
@@ -96,7 +108,14 @@ export function resolveVariable(variable: string, sources: string[]): string | n
 }
 
 function isModelClass(name: string | undefined): name is string {
-  return !!name && !LIBRARY_CLASSES.has(name) && !PLUMBING_TYPES.has(name) && !/(?:Error|Exception|Warning)$/.test(name) && !NOT_MODEL_SUFFIX.test(name) && !/^[A-Z0-9_]{1,80}$/.test(name);
+  return !!name && !LIBRARY_CLASSES.has(name) && !PLUMBING_TYPES.has(name) && !/(?:Error|Exception|Warning)$/.test(name) && !NOT_MODEL_SUFFIX.test(name) && !FIELD_CLASS.test(name) && !/^[A-Z0-9_]{1,80}$/.test(name);
+}
+
+/** A class whose manager the line uses: mapped for sure, whatever its name. */
+function managedClass(code: string): string | null {
+  if (!code.includes('.objects.') && !code.includes('.query.')) return null;
+  const m = MANAGER.exec(code);
+  return m?.[1] && !/(?:Error|Exception|Warning)$/.test(m[1]) && !/^(?:Session|AsyncSession|Base|Model|DeclarativeBase)$/.test(m[1]) ? m[1] : null;
 }
 
 /**
@@ -110,6 +129,8 @@ function isQueriedClass(match: string, name: string | undefined): name is string
 /** Classes a line hands to the ORM or calls on: the model roles only, for lines around the failing one. */
 function modelRefs(code: string): { value: string; how: number }[] {
   const refs: { value: string; how: number }[] = [];
+  const managed = managedClass(code);
+  if (managed) refs.push({ value: managed, how: 0 });
   const ref = CLASS_REF.exec(code);
   if (ref?.[1] && isModelClass(ref[1])) refs.push({ value: ref[1], how: 0 });
   const call = CLASS_CALL.exec(code);
@@ -127,6 +148,8 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
   // The user's own failing line first; a line of another link, or of an installed app, after it.
   const base = (line.user ? 0.85 : 0.65) - Math.min(rank, 3) * 0.02;
   const ev = code.trim().slice(0, 160);
+  const managed = managedClass(code);
+  if (managed) out.push({ role: 'model', value: managed, source: 'code', confidence: base, evidence: ev });
   const classRef = CLASS_REF.exec(code);
   if (classRef?.[1] && classRef[2] && isModelClass(classRef[1])) {
     const group = ctx.group();
@@ -162,7 +185,7 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
   for (const m of code.matchAll(ADDED_OBJECT)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
   for (const m of code.matchAll(CONSTRUCTOR)) {
     const name = m[1] ?? '';
-    if (LIBRARY_CLASSES.has(name) || /(?:Error|Exception|Warning)$/.test(name)) continue;
+    if (LIBRARY_CLASSES.has(name) || /(?:Error|Exception|Warning)$/.test(name) || FIELD_CLASS.test(name)) continue;
     if (NOT_MODEL_SUFFIX.test(name)) out.push({ role: 'schema', value: name, source: 'code', confidence: base - 0.12, evidence: ev });
     else out.push({ role: 'model', value: name, source: 'code', confidence: base - 0.12, evidence: ev });
   }
@@ -197,6 +220,16 @@ export const codeSource: NameSource = {
         break;
       }
     }
+    // `'AsyncSession' object has no attribute 'dispose'` on `await repo_session.dispose()`: whatever the variable is
+    // called, it holds the session.
+    const sessionMiss = ctx.primary && ctx.text.includes('Session') ? SESSION_NO_ATTRIBUTE.exec(`${ctx.primary.message} ${ctx.text.slice(0, 4000)}`) : null;
+    if (sessionMiss?.[1]) {
+      const call = new RegExp(`(?<![\\w.])((?:self\\.)?[a-z_]\\w{0,60}(?:\\.[a-z_]\\w{0,60})?)\\.${sessionMiss[1]}\\(`);
+      for (const line of ctx.failing) {
+        const m = call.exec(line.code);
+        if (m?.[1] && !/^(?:self|cls)$/.test(m[1])) { out.push({ role: 'session', value: m[1], source: 'code', confidence: 0.84, evidence: line.code.trim().slice(0, 160) }); break; }
+      }
+    }
     ctx.failing.forEach((line, rank) => readLine(ctx, line, rank, out));
     // No class in the failing line (`return query.scalar()`): the frames that called it may name one.
     if (!out.slice(before).some((f) => f.role === 'model' && !f.guess)) {
@@ -208,6 +241,8 @@ export const codeSource: NameSource = {
     const all = [...ctx.failing.map((l) => l.code), ...ctx.source];
     // Cheap word checks first: most shown lines are library code none of these patterns match.
     for (const line of all) {
+      const generic = line.includes('](') ? GENERIC_CALL.exec(line) : null;
+      if (generic?.[1] && !TYPING_NAMES.test(generic[1])) out.push({ role: 'schema', value: generic[1], source: 'code', confidence: 0.78, evidence: line.trim().slice(0, 160) });
       if (line.includes('from_orm') || line.includes('model_') || line.includes('parse_obj')) {
         for (const m of line.matchAll(SCHEMA_CALL)) out.push({ role: 'schema', value: m[1] ?? '', source: 'code', confidence: 0.8, evidence: line.trim().slice(0, 160) });
       }
@@ -215,8 +250,18 @@ export const codeSource: NameSource = {
       if (def?.[1]) {
         const bases = def[2] ?? '';
         const table = /\btable\s*=\s*True/.test(bases);
-        if (/\b(?:BaseModel|BaseSettings|RootModel)\b/.test(bases) || (/\bSQLModel\b/.test(bases) && !table)) out.push({ role: 'schema', value: def[1], source: 'code', confidence: 0.8, evidence: line.trim() });
+        if (/\b(?:BaseModel|BaseSettings|RootModel|GenericModel)\b/.test(bases) || (/\bSQLModel\b/.test(bases) && !table)) out.push({ role: 'schema', value: def[1], source: 'code', confidence: 0.8, evidence: line.trim() });
         else if (/\b(?:Base|Model|DeclarativeBase|SQLModel|db\.Model)\b/.test(bases)) out.push({ role: 'model', value: def[1], source: 'code', confidence: 0.8, evidence: line.trim() });
+      }
+    }
+    // A pydantic model defined or parametrised anywhere in a short paste (the poster's snippet above the error,
+    // `class MyModel(GenericModel, Generic[MsgT])`, `MyModel[MessageModel](message='{}')`): a schema, below what the frames say.
+    if (ctx.parsed.lines.length <= 200 && !out.slice(before).some((f) => f.role === 'schema')) {
+      for (const line of ctx.parsed.lines) {
+        const def = line.includes('class ') ? CLASS_DEF.exec(line) : null;
+        if (def?.[1] && /\b(?:BaseModel|BaseSettings|GenericModel)\b/.test(def[2] ?? '') && !/\btable\s*=\s*True/.test(def[2] ?? '')) { out.push({ role: 'schema', value: def[1], source: 'code', confidence: 0.7, evidence: line.trim().slice(0, 160) }); break; }
+        const generic = line.includes('](') ? GENERIC_CALL.exec(line) : null;
+        if (generic?.[1] && !TYPING_NAMES.test(generic[1])) { out.push({ role: 'schema', value: generic[1], source: 'code', confidence: 0.7, evidence: line.trim().slice(0, 160) }); break; }
       }
     }
     // pytest shows the test's source above the failing line: `result = await session.execute(select(User))`.

@@ -27,6 +27,10 @@ const TASK_CORO = /\bcoro=<(?:[\w.]{1,200}<locals>\.){0,5}(?:[\w]{1,100}\.){0,5}
 // Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
 const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1,100}\.){0,20}(\w{1,100})'/;
 
+// automap names each class after its table: `UnmappedClassError: sqlalchemy.ext.automap.content_contentnode is not mapped`
+// (also `Class 'sqlalchemy.ext.automap.x' is not mapped`). The class is shown; its table is the same name by automap's rule.
+const AUTOMAP_CLASS = /\bsqlalchemy\.ext\.automap\.([A-Za-z_]\w{0,80})'? is not mapped/;
+
 function isModelName(name: string | undefined): name is string {
   return !!name && !LIBRARY_CLASSES.has(name) && !/(?:Error|Exception|Warning)$/.test(name);
 }
@@ -58,6 +62,18 @@ export const messageSource: NameSource = {
     });
     // The class Django names is the model even when it shares a library class's name (`Query`, `Session`).
     const texts = [...ctx.ordered.map((r) => r.message.slice(0, 2000)), ctx.text];
+    // The ORM's own wording about an instance, in a line no record was read from (a title in front of the
+    // traceback, `chat error: Instance <App at 0x7f62402c30> is not bound to a Session`): the class is the model,
+    // whatever library class it shares its name with.
+    if (!out.some((f) => f.role === 'model' && f.source === 'message') && (ctx.text.includes('nstance <') || ctx.text.includes("nstance '<"))) {
+      const inst = INSTANCE_REPR.exec(ctx.text);
+      if (inst?.[1] && !/(?:Error|Exception|Warning)$/.test(inst[1])) out.push({ role: 'model', value: inst[1], source: 'message', confidence: 0.9, evidence: inst[0] });
+    }
+    const automap = ctx.text.includes('automap.') ? AUTOMAP_CLASS.exec(ctx.text) : null;
+    if (automap?.[1]) {
+      out.push({ role: 'model', value: automap[1], source: 'message', confidence: 0.9, evidence: automap[0] });
+      out.push({ role: 'table', value: automap[1], source: 'derived', confidence: 0.35, guess: true, evidence: automap[0] });
+    }
     const django = texts.map((t) => (t.includes('matching query') || t.includes('more than one') ? DJANGO_MODEL.exec(t) : null)).find((m) => m);
     if (django) out.push({ role: 'model', value: django[1] ?? django[2] ?? '', source: 'message', confidence: 0.93, evidence: django[0] });
     const associated = texts.map((t) => (t.includes('associated with ') ? ASSOCIATED.exec(t) : null)).find((m) => m);

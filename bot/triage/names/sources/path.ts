@@ -8,6 +8,41 @@ const STDLIB = /[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages|dist-pa
 // (the label lost when the page's table is pasted flattened): a dotted path through a `views` module.
 const DJANGO_VIEW = /^\s{0,8}(?:Raised during:[\s|]{0,8})?[a-z_]\w{0,60}(?:\.[a-z_]\w{0,60}){0,6}\.views\.([a-z_]\w{0,100})\s{0,4}$/;
 
+// Test runners name the test that failed on lines of their own, often with no user frame below them
+// (the failing statement is a library's): pytest's short summary `FAILED tests/test_app.py::TestX::test_y - Exc: ...`
+// or `ERROR tests/x.py::test_y`, its section header `____ TestX.test_y ____` (`ERROR at setup of test_y`),
+// unittest's and Django's `ERROR: test_y (app.tests.TestX)` / `FAIL: test_y (app.tests.TestX.test_y)`.
+const PYTEST_SUMMARY_TEST = /^\s{0,4}(?:FAILED|ERROR|XPASS|XFAIL) ([^\s:]{1,300}\.py)(?:::\w{1,120}){0,3}::(\w{1,120})(?:\[[^\]\n]{0,200}\])?(?: - |\s*$)/;
+const PYTEST_SECTION_TEST = /^_{3,} (?:(?:ERROR|FAILURE) at (?:setup|teardown|call) of )?(?:\w{1,120}[.:]{1,2}){0,3}(test\w{0,120})(?:\[[^\]\n]{0,200}\])? _{3,}\s*$/;
+// The normaliser reads `ERROR: ` as a log level and drops it: the header is then known by unittest's rule of dashes below it.
+const UNITTEST_HEADER = /^\s{0,4}(?:(?:ERROR|FAIL): )?(\w{1,120}) \((?:\w{1,120}\.){0,12}\w{1,120}\)\s*$/;
+// Celery logs the task it ran by its dotted name: `Task app.tasks.process[1f9c...] raised unexpected: ...`
+// (`raised exception:` before Celery 3).
+const CELERY_TASK = /\bTask (?:[\w]{1,100}\.){0,12}(\w{1,100})\[[0-9a-f-]{8,40}\] (?:raised unexpected|raised exception|retry|succeeded)/;
+
+/** The test a runner names as failed, and the file when the runner shows it. */
+function testRunnerName(lines: readonly string[]): { func: string; file: string | null; evidence: string } | null {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.startsWith('___')) {
+      const m = PYTEST_SECTION_TEST.exec(line);
+      if (m?.[1]) return { func: m[1], file: null, evidence: line.replace(/_{3,}/g, '').trim() };
+      continue;
+    }
+    const head = line.trimStart().slice(0, 6);
+    if (head.startsWith('ERROR') || head.startsWith('FAIL') || head.startsWith('XPASS') || head.startsWith('XFAIL')) {
+      const s = line.includes('::') ? PYTEST_SUMMARY_TEST.exec(line) : null;
+      if (s?.[2]) return { func: s[2], file: s[1]?.split(/[\\/]/).pop() ?? null, evidence: line.trim().slice(0, 160) };
+      const u = line.includes(': ') ? UNITTEST_HEADER.exec(line) : null;
+      if (u?.[1]) return { func: u[1], file: null, evidence: line.trim() };
+    } else if (line.endsWith(')') && /^-{20,}\s*$/.test(lines[i + 1] ?? '')) {
+      const u = UNITTEST_HEADER.exec(line);
+      if (u?.[1]) return { func: u[1], file: null, evidence: line.trim() };
+    }
+  }
+  return null;
+}
+
 /** The user's own frames: the function that failed and its file. */
 export const pathSource: NameSource = {
   id: 'path',
@@ -17,6 +52,22 @@ export const pathSource: NameSource = {
     // an egg, a Docker image's venv), the innermost frame that is neither a known framework nor the
     // standard library is the app's own code: `.../site-packages/keep/api/core/db.py, in is_all_alerts_in_status`.
     for (const installed of [false, true]) {
+      // No frame of the user's own: the test a runner says failed is their code, surer than a guess among
+      // installed frames.
+      if (installed) {
+        const lines = ctx.parsed.lines.length > 600 ? [...ctx.parsed.lines.slice(0, 300), ...ctx.parsed.lines.slice(-300)] : ctx.parsed.lines;
+        const test = testRunnerName(lines);
+        if (test) {
+          out.push({ role: 'function', value: test.func, source: 'path', confidence: 0.75, evidence: test.evidence });
+          if (test.file) out.push({ role: 'file', value: test.file, source: 'path', confidence: 0.75, evidence: test.evidence });
+          return;
+        }
+        const task = ctx.text.includes('Task ') ? CELERY_TASK.exec(ctx.text) : null;
+        if (task?.[1]) {
+          out.push({ role: 'function', value: task[1], source: 'path', confidence: 0.72, evidence: task[0] });
+          return;
+        }
+      }
       for (const record of ctx.ordered) {
         for (let i = record.frames.length - 1; i >= 0; i--) {
           const f = record.frames[i];

@@ -5,6 +5,11 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 const LOC_PREFIXES = new Set(['body', 'query', 'path', 'response', 'header', 'cookie', '__root__']);
 // `3 validation errors for AppConfig`, `1 validation error for ParsingModel[List[__main__.TeamOut]]`.
 const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?: ([A-Za-z_]\w{0,80}))?\s*(?:\n|$)/;
+// A header whose line breaks were lost (a traceback pasted on one line): `2 validation errors for Settings API_ID
+// Field required [type=missing, ...`: the first location and its error follow on the same line.
+const FLAT_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200}) ([A-Za-z_][\w.]{0,200}) [A-Z][a-z][^\n[(]{0,200}[[(]type=/;
+// pydantic before 1.0 named no model: `1 validation error` and the locations below it.
+const BARE_HEADER = /\b\d{1,5} validation errors?\s*\n/;
 // Generic wrappers and typing names around the user's model.
 const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'Any', 'None', 'datetime', 'date', 'UUID', 'Decimal']);
 const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'TypeAdapter']);
@@ -68,6 +73,26 @@ export const pydanticSource: NameSource = {
       if (!ANY_WORD.test(text)) return;
       const top = rank === 0 ? 0 : 0.03;
       const header = HEADER.exec(text);
+      const flat = header ? null : FLAT_HEADER.exec(text);
+      if (flat?.[1] && flat[2]) {
+        const schema = schemaInHeader(flat[1]);
+        if (schema) out.push({ role: 'schema', value: schema, source: 'pydantic', confidence: 0.93 - top, evidence: flat[0] });
+        const field = lastPart(flat[2]);
+        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: flat[0] });
+      }
+      const bare = header || flat ? null : BARE_HEADER.exec(text);
+      if (bare) {
+        // Only a location whose error follows it, indented, with its type tag, is read: a bare count says nothing else.
+        const after = text.slice((bare.index ?? 0) + bare[0].length, (bare.index ?? 0) + bare[0].length + 3000).split('\n').map((l) => l.replace(/^E {1,16}/, ''));
+        for (let i = 0; i + 1 < after.length; i++) {
+          const line = after[i] ?? '';
+          if (!LOC_LINE.test(line)) break;
+          if (!/(?:\[type=|\(type=)/.test(after[i + 1] ?? '')) break;
+          const field = lastPart(line);
+          if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.85 - top, evidence: line });
+          i++;
+        }
+      }
       if (header?.[1]) {
         const schema = schemaInHeader(header[1]);
         if (schema) out.push({ role: 'schema', value: schema, source: 'pydantic', confidence: 0.95 - top, evidence: header[0].trim() });
