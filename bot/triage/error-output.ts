@@ -166,10 +166,11 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // `chmod: changing permissions of '/var/lib/postgresql/data': Operation not permitted` (GNU),
   // `chmod: /var/lib/postgresql/data: Operation not permitted` (busybox).
   { gate: (l) => /^\s{0,8}(?:ch|mk|rm|cp|mv|ln|to|in)/.test(l), re: /^\s{0,8}(?:chmod|chown|chgrp|mkdir|rmdir|rm|cp|mv|ln|touch|install): [^\n]{1,300}: (?:Operation not permitted|Permission denied|Read-only file system|No such file or directory|No space left on device|Not a directory|Is a directory|File exists|Directory not empty)\s{0,4}$/ },
-  // PostgreSQL's client programs (`progname: error: `, before 12 `progname: could not ...`), also
-  // after the step initdb was printing: `fixing permissions on existing directory /var/lib/postgresql/data
-  // ... initdb: error: could not change permissions of directory "...": Operation not permitted`.
-  { gate: (l) => l.includes(': error: ') || l.includes(': fatal: ') || l.includes(': could not '), re: /(?:^\s{0,8}|\.\.\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:error: |fatal: |could not )/ },
+  // PostgreSQL's client programs since 12 print a level (`progname: error: `), also after the step
+  // initdb was printing: `fixing permissions on existing directory /var/lib/postgresql/data ... initdb:
+  // error: could not change permissions of directory "...": Operation not permitted`. The older
+  // level-less `initdb: could not ...` is left to the bare-message rule (quoted after "it says", it is chat).
+  { gate: (l) => l.includes(': error: ') || l.includes(': fatal: '), re: /(?:^\s{0,8}|\.\.\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:error|fatal): / },
   // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
   // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
   { gate: (l) => l.includes('"exc_type"'), re: /"exc_type"\s{0,4}:\s{0,4}"[A-Za-z_][\w.]{0,200}"/ },
