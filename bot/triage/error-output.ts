@@ -146,6 +146,46 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes(' object at 0x'), re: /^\s{0,8}\w{1,60} = <[\w.]{1,200} object at 0x[0-9a-fA-F]{6,16}>/ },
 ];
 
+/**
+ * Output shapes that corroborate a catalogued match but do not earn an unasked reply alone:
+ * each is printed output, yet common outside crashes (a JSON body, an object's repr, a shell
+ * tool's line, a JSON log record), so with no fault recognised the bot stays quiet
+ * (tests/corpus near-misses such as `pg_dump: error: aborting because of server version mismatch`).
+ * Bounded, gated and commented like OUTPUT_MARKS.
+ */
+const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
+  // asyncio's exception handler logs its context one `key: repr` a line under the message:
+  // aiohttp's `Unclosed client session` / `client_session: <aiohttp.client.ClientSession object at 0x7f...>`,
+  // `connector: <aiohttp.connector.TCPConnector object at 0x...>`.
+  { gate: (l) => l.includes(' object at 0x'), re: /^\s{0,8}\w{1,60}: <[\w.]{1,200} object at 0x[0-9a-fA-F]{6,16}>/ },
+  // pytest's fixture lookup error under `fixture 'x' not found`, whatever prefix it kept (pytest's own
+  // `>` marker, a CI timestamper's `10:47:47 `): `>       available fixtures: cache, capfd, ...`,
+  // `>       use 'pytest --fixtures [testpath]' for help on them.`
+  { gate: (l) => l.includes('fixtures'), re: /^\s{0,8}(?:\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,6})?\s{1,40})?(?:[>E]\s{1,10})?(?:available fixtures: \w|use '[^'\n]{1,80}--fixtures \[testpath\]' for help on them)/ },
+  // coreutils and busybox failing on a file, as container entrypoints print them:
+  // `chmod: changing permissions of '/var/lib/postgresql/data': Operation not permitted` (GNU),
+  // `chmod: /var/lib/postgresql/data: Operation not permitted` (busybox).
+  { gate: (l) => /^\s{0,8}(?:ch|mk|rm|cp|mv|ln|to|in)/.test(l), re: /^\s{0,8}(?:chmod|chown|chgrp|mkdir|rmdir|rm|cp|mv|ln|touch|install): [^\n]{1,300}: (?:Operation not permitted|Permission denied|Read-only file system|No such file or directory|No space left on device|Not a directory|Is a directory|File exists|Directory not empty)\s{0,4}$/ },
+  // PostgreSQL's client programs since 12 print a level (`progname: error: `), also after the step
+  // initdb was printing: `fixing permissions on existing directory /var/lib/postgresql/data ... initdb:
+  // error: could not change permissions of directory "...": Operation not permitted`. The older
+  // level-less `initdb: could not ...` is left to the bare-message rule (quoted after "it says", it is chat).
+  { gate: (l) => l.includes(': error: ') || l.includes(': fatal: '), re: /(?:^\s{0,8}|\.\.\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:error|fatal): / },
+  // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
+  // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
+  { gate: (l) => l.includes('"exc_type"'), re: /"exc_type"\s{0,4}:\s{0,4}"[A-Za-z_][\w.]{0,200}"/ },
+  // An HTTP error body as a program prints it: a JSON `{"error": "..."}` at the head of a line, also
+  // inside the bytes repr `print(response.content)` shows (`b'{"error":"QueuePool limit ..."}\n'`);
+  // and the JSend body `{'status': 'error', 'message': ...}` wherever a logger put it
+  // (`JSON response: {'status': 'error', 'message': 'QueuePool limit ...', 'data': {}}`).
+  { gate: (l) => l.includes('error'), re: /^\s{0,8}(?:b')?\{\s{0,4}"errors?"\s{0,4}:\s{0,4}["{[]|\{\s{0,4}['"]status['"]\s{0,4}:\s{0,4}['"](?:error|fail)['"]\s{0,4},\s{0,4}['"](?:message|data|code)['"]\s{0,4}:/ },
+  // redis-py's socket errors as `print(e)` or a logger's `%s` shows them, without the class:
+  // `Error while reading from socket: (104, 'Connection reset by peer')`, `Error 32 while writing to
+  // socket. Broken pipe.`, also behind a print's own label (`Error: Error while reading from socket: (...)`).
+  // Not when the line is a sentence about it (chat words, a question).
+  { gate: (l) => l.includes(' socket') && !CHAT_WORDS.test(l) && !/\?\s{0,8}$/.test(l), re: /^\s{0,8}(?:Error:? )?Error (?:\d{1,5} )?while (?:reading from|writing to) (?:the )?socket[.:] \S/ },
+];
+
 // PostgreSQL / libpq / CLI tools print errors under a severity prefix at line start.
 const SERVER_ERROR_LINE = /^(?:(?:FATAL|ERROR|PANIC):\s|psql: error:|error: |fatal: )/;
 
@@ -187,6 +227,15 @@ export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly b
 }
 
 /**
+ * Does the paste show one of the shapes that count as output once the engine matched a
+ * catalogued fault in it (MATCHED_OUTPUT_MARKS)? Read from the same lines as looksLikeErrorOutput.
+ */
+export function showsMatchedOutput(parsed: ParsedPaste): boolean {
+  const lines = parsed.lines.length > MAX_LINES_SCANNED ? [...parsed.lines.slice(0, MAX_LINES_SCANNED / 2), ...parsed.lines.slice(-MAX_LINES_SCANNED / 2)] : parsed.lines;
+  return lines.some((line) => MATCHED_OUTPUT_MARKS.some(({ gate, re }) => gate(line) && re.test(line)));
+}
+
+/**
  * A retry loop's log: the same line, naming an error the paste's records hold, three times or
  * more (`retrying connection Can't reconnect until invalid transaction is rolled back ...`).
  * People do not write the same sentence three times.
@@ -211,6 +260,9 @@ function firstLineOf(message: string): string {
 // Words people use in chat and library messages do not: pronouns, greetings, "getting",
 // "keeps", "any idea". Kana: the libraries in the catalogue print their errors in English.
 const CHAT_WORDS = /\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|[Uu]s|[Aa]nyone|[Aa]nybody|[Ss]omeone|[Ss]omebody|guys|folks|[Hh]ey|[Hh]i|[Tt]hanks|idea|getting|seeing|keeps?|says|said|happens|whenever)\b|[\u3040-\u30ff]/;
+
+/** The word "error" (English, Portuguese, French, Italian, German) and a colon, before a printed message. */
+const ERROR_LABEL = /^(?:[Ee]rr(?:or|o|eur|ore)?|ERR(?:OR)?|[Ff]ehler|FEHLER)\s?:\s{0,2}/;
 
 /** A fuzzy match is a pasted message only when catalogue phrases make up most of the line. */
 const MIN_PHRASE_COVERAGE = 0.5;
@@ -238,7 +290,9 @@ export function isBareErrorMessage(line: string, evidence: { position: number; e
   // Links are not words: `sqlalche.me/e/20/xd2s` holds a "me".
   const text = line.replace(/\bhttps?:\/\/\S{1,2000}/g, ' ').trim();
   if (CHAT_WORDS.test(text) || isQuestion(text, evidence.phrases)) return false;
-  if (evidence.exact) return evidence.position <= 2;
+  // The message may sit behind the one word a print or a report put before it (`erro: Not an
+  // executable object: "..."`, `Error: QueuePool limit ...`): it is still matched from its head.
+  if (evidence.exact) return evidence.position <= 2 + (ERROR_LABEL.exec(text)?.[0].length ?? 0);
   const lower = text.toLowerCase();
   const covered = Math.max(0, ...evidence.phrases.filter((p) => lower.includes(p.toLowerCase())).map((p) => p.length));
   return text.length > 0 && covered / text.length >= MIN_PHRASE_COVERAGE;

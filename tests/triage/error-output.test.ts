@@ -4,6 +4,9 @@ import { exampleCases, readCorpus } from '../../bot/kb/evaluate.js';
 import { worthDiagnosing } from '../../bot/listeners/thread-reply.js';
 import { isRecordable } from '../../bot/store/occurrences.js';
 import { loadKnowledge } from '../../bot/kb/load.js';
+import { isBareErrorMessage, showsMatchedOutput } from '../../bot/triage/error-output.js';
+import { normaliseInput } from '../../bot/triage/normalise.js';
+import { parsePaste } from '../../bot/triage/parse.js';
 import { CHAT } from '../chat/corpus.js';
 import { shippedEngine } from '../helpers.js';
 
@@ -109,5 +112,65 @@ describe('error output from other runtimes and from PostgreSQL logs', () => {
       'anyone seen "ERROR: invalid input syntax for type timestamp" when importing?',
       'we get pq: pg_hba.conf rejects connection since the RDS change, any idea?',
     ]) expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+  });
+});
+
+// Shapes that count as output once a catalogued fault matched (MATCHED_OUTPUT_MARKS in
+// bot/triage/error-output.ts), each read from a real paste in a public thread other than the
+// blind-corpus line it was written for (source per case; long lines trimmed).
+describe('output shapes that corroborate a catalogued match', () => {
+  const reads = (text: string): boolean => showsMatchedOutput(parsePaste(normaliseInput(text), engine.index.knownTypes));
+  const shapes: [string, string][] = [
+    // asyncio's exception-handler context lines under aiohttp's warnings.
+    ['https://github.com/aio-libs/aiohttp/issues/3242', 'Unclosed client session\nclient_session: <aiohttp.client.ClientSession object at 0x03972C70>'],
+    ['https://github.com/apecloud/ApeRAG/issues/277', "connections: ['[(<aiohttp.client_proto.ResponseHandler object at 0x7fc157bce320>, 3447611.66)]']\nconnector: <aiohttp.connector.TCPConnector object at 0x7fc157b71720>"],
+    // pytest's fixture lookup block, pytest's own `>` marker kept.
+    ['https://github.com/pytest-dev/pytest-twisted/issues/151', ">       available fixtures: LineMatcher, _config_for_test, _pytest, _sys_snapshot, cache, capfd, capfdbinary, caplog, capsys, monkeypatch, pytestconfig, pytester, recwarn, tmp_path, tmpdir\n>       use 'pytest --fixtures [testpath]' for help on them."],
+    // GNU and busybox chmod in a postgres container (busybox behind a Compose prefix).
+    ['https://github.com/kanishka-linux/reminiscence/issues/71', "chmod: changing permissions of '/var/lib/postgresql/data': Operation not permitted\nThe files belonging to this database system will be owned by user \"postgres\"."],
+    ['https://github.com/docker-library/postgres/issues/1270', 'postgres          | chmod: /var/lib/postgresql/data: Operation not permitted\npostgres          | chmod: /var/run/postgresql: Operation not permitted'],
+    // initdb's own error line, behind the timestamps Docker Desktop put first.
+    ['https://github.com/goharbor/harbor/issues/19785', '2024-01-03 15:12:08 initdb: error: could not change permissions of "/var/lib/postgresql/data/pg14/postgresql.conf": Operation not permitted\n2024-01-03 15:12:08 initdb: removing data directory "/var/lib/postgresql/data/pg14"'],
+    // structlog's dict_tracebacks, pretty-printed.
+    ['https://github.com/meltano/meltano/pull/8737', '    "exception": [\n        {\n            "exc_type": "RunnerError",\n            "exc_value": "Cannot start plugin tap-getpocket: \'\' is not a valid StateBackend",'],
+    // redis-py's socket error printed by `print('Error:', ex)`.
+    ['https://github.com/redis/redis-py/issues/1140', "Redis<ConnectionPool<Connection<host=127.0.0.1,port=6379,db=0>>>\nError: Error while reading from socket: ('Connection closed by server.',)\nFailed to connect, terminating."],
+  ];
+  it.each(shapes)('reads the output in %s', (_source, text) => {
+    expect(reads(text)).toBe(true);
+  });
+
+  it('does not read sentences that name the same errors', () => {
+    for (const text of [
+      'anyone know why aiohttp says Unclosed client session even with async with?',
+      "we keep getting Error while reading from socket: (104, 'Connection reset by peer') from celery",
+      "Error while reading from socket: (104, 'Connection reset by peer') any idea why?",
+      'the API returns {"error": "QueuePool limit of size 5 overflow 10 reached"} when the pool is full, any idea?',
+      'initdb says could not change permissions of directory on the NFS volume, what am I missing?',
+      'pytest keeps saying available fixtures but mine is not in the list',
+    ]) {
+      expect(reads(text), text).toBe(false);
+      expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+    }
+  });
+
+  it('earns no unasked reply when no catalogued fault matched', () => {
+    // A structlog record of an error the catalogue does not hold (adapted: trimmed from
+    // https://github.com/meltano/meltano/pull/8737, without its `"level": "error"` line).
+    const text = '"exception": [\n    {\n        "exc_type": "RunnerError",\n        "exc_value": "Cannot start plugin tap-getpocket: \'\' is not a valid StateBackend",\n        "syntax_error": null,\n        "is_cause": false';
+    expect(reads(text)).toBe(true);
+    const d = engine.diagnose(text);
+    expect(d.match).toBeNull();
+    expect(d.errorOutput).toBe(false);
+    expect(worthDiagnosing(d, false)).toBe(false);
+  });
+
+  it('takes a bare message behind an "error:" label as the message, not a sentence', () => {
+    // https://github.com/redis/redis-py/issues/1140: `print('Error:', ex)`; the signature matches after the label.
+    const printed = "Error: Error while reading from socket: ('Connection closed by server.',)";
+    expect(isBareErrorMessage(printed, { position: 7, exact: true, phrases: [] })).toBe(true);
+    // Without a label the same position is a sentence's middle; with chat words it is chat.
+    expect(isBareErrorMessage("Socket: Error while reading from socket: ('Connection closed by server.',)", { position: 8, exact: true, phrases: [] })).toBe(false);
+    expect(isBareErrorMessage('Error: we hit QueuePool limit of size 5 overflow 10 reached again', { position: 14, exact: true, phrases: [] })).toBe(false);
   });
 });
