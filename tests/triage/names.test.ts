@@ -524,3 +524,50 @@ describe("classes missed on the first run of held-out-11, on pastes from other t
     expectNames("Was unable to import app Error: Foreign key associated with column 'vote.RegistrationID' could not find table 'Registration' with which to generate a foreign key to target column 'RegistrationID'", { table: 'vote', column: 'RegistrationID', related_table: 'Registration' });
   });
 });
+
+describe('classes missed on the first run of held-out-11: ORM classes the paste defines', () => {
+  it('the one ORM class a paste defines, above an error that names none, is the model and its __tablename__ the table', () => {
+    // https://github.com/agronholm/sqlacodegen/issues/70 (sqlacodegen's output and the error on query, as posted)
+    const generated = [
+      'sqlacodegen generate ',
+      'class Author(Base):',
+      "    __tablename__ = 'authors'",
+      '',
+      '    author_id = Column(Integer(11), primary_key=True)',
+      '    author_name = Column(String(255))',
+      '',
+      'when query：',
+      'objs = session.query(Author).all()',
+      '',
+      'error：',
+      '    author_id = Column(Integer(11), primary_key=True)',
+      'TypeError: object() takes no parameters',
+    ].join('\n');
+    expectNames(generated, { model: 'Author', table: 'authors' });
+  });
+
+  it("`relationship 'recipes' expects a class` over the parent's class body names the relationship and its class", () => {
+    // https://github.com/pallets/flask/issues/2988, trimmed: some of the User columns cut, and the class cut where the thread's excerpt ends
+    const thread = [
+      "Hi, I have two classes with one-to-many relation type between them. when I want to retrieve one element on the parent objet, I get the error:",
+      "relationship 'recipes' expects a class or a mapper argument (received: <class 'sqlalchemy.sql.schema.Table'>)",
+      '',
+      'this is my classes ;',
+      'parent : ',
+      '',
+      '```python',
+      'class UserJsonSerializer(JsonSerializer):',
+      "    __json_public__ = ['id', 'email']",
+      '',
+      '',
+      'class User(UserJsonSerializer, db.Model):',
+      "    __tablename__ = 'users'",
+      '',
+      '    id = db.Column(db.Integer, primary_key=True, autoincrement=True)',
+      '    username = db.Column(db.String(255))',
+      '    email = db.Column(db.String(255), unique=True)',
+      '```',
+    ].join('\n');
+    expectNames(thread, { attribute: 'recipes', model: 'User' });
+  });
+});

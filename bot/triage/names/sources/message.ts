@@ -22,8 +22,9 @@ const DJANGO_MODEL = /\b([A-Z]\w{0,80}) matching query does not exist|get\(\) re
 const ASSOCIATED = /\bobject associated with ([A-Z]\w{0,80})\.(\w{1,80}) has an attribute '/;
 const DJANGO_LOAD = /\bCould not load [a-z_]\w{0,80}\.([A-Z]\w{0,80})\(pk=/;
 // Django's debug page prints the type and the message on rows of their own: `Exception Type: RelatedObjectDoesNotExist at
-// /api/v1/user` / `Exception Value: User has no profile.`
-const DJANGO_RELATED = /(?:RelatedObjectDoesNotExist:|Exception Value:) {1,4}([A-Z]\w{0,80}) has no ([a-z_]\w{0,80})\./;
+// /api/v1/user` / `Exception Value: User has no profile.` (copied from the page's table, the value may follow a tab and a
+// line break: `Exception Value:\t` / `'super' object has no attribute ...`, tendenci#373).
+const DJANGO_RELATED = /(?:RelatedObjectDoesNotExist:|Exception Value:)[ \t]{0,4}\n?[ \t]{0,4}([A-Z]\w{0,80}) has no ([a-z_]\w{0,80})\./;
 // asyncio: `Task exception was never retrieved / future: <Task finished coro=<Scheduler.queue_manager() done, ...`.
 const TASK_CORO = /\bcoro=<(?:[\w.]{1,200}<locals>\.){0,5}(?:[\w]{1,100}\.){0,5}(\w{1,100})\(\) (?:done|running)/;
 // Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
