@@ -472,6 +472,12 @@ describe("classes missed on the first run of held-out-11, on pastes from other t
     expectNames(run, { function: 'test_validate_invalid_email_format' });
   });
 
+  it("a never-awaited coroutine behind `.<locals>.` is the inner function; the one it was defined in is the function", () => {
+    // https://github.com/openwallet-foundation/acapy/issues/3328 (the description's log line)
+    const log = ['When operating under load, the following RuntimeWarning gets generated in our logs:', '```sh', "RuntimeWarning: coroutine 'IndyVdrLedgerPool.context_close.<locals>.closer' was never awaited", '```'].join('\n');
+    expectNames(log, { coroutine: 'closer', function: 'context_close' });
+  });
+
   it("Django's RelatedObjectDoesNotExist names the model and the missing related attribute", () => {
     // https://github.com/gitcoinco/web/issues/1949 (Sentry's event as posted)
     const sentry = [

@@ -138,7 +138,9 @@ export const shownSource: NameSource = {
     } else if (!out.some((f) => f.role === 'model' && !f.guess)) {
       // The one ORM class a short paste defines, when nothing else names a model (sqlacodegen's output above the error it
       // raised on import): its table is the `__tablename__` it shows.
-      const mapped = classes.filter((c) => (ORM_BASE.test(c.bases) || c.table !== null) && !PYDANTIC_BASE.test(c.bases.replace(/\bSQLModel\b/, '')) && (!/\bSQLModel\b/.test(c.bases) || /\btable\s{0,2}=\s{0,2}True/.test(c.bases)));
+      // A pydantic class (`class Item(Base)` over `class Base(BaseModel)`) is no ORM class whatever its base is called.
+      const pydantic = schemaClasses(lines);
+      const mapped = classes.filter((c) => (ORM_BASE.test(c.bases) || c.table !== null) && !pydantic.has(c.name) && !PYDANTIC_BASE.test(c.bases.replace(/\bSQLModel\b/, '')) && (!/\bSQLModel\b/.test(c.bases) || /\btable\s{0,2}=\s{0,2}True/.test(c.bases)));
       const only = mapped.length === 1 ? mapped[0] : undefined;
       if (only && !LIBRARY_CLASSES.has(only.name)) {
         out.push({ role: 'model', value: only.name, source: 'code', confidence: 0.55, evidence: only.line });
