@@ -123,7 +123,8 @@ describe('a message wrapped over lines', () => {
     expect(records.map((r) => r.message.split('\n').length)).toEqual([1, 3]);
     const d = engine.diagnose(report);
     expect(d.match?.id).toBe('sqlalchemy.no-referenced-table');
-    expect(d.entities.captures).toMatchObject({ column: 'partner_webhooks.userId', table: 'users' });
+    // The key's table and column (knowledge/README.md's convention for a foreign key), then the table it references.
+    expect(d.entities.captures).toMatchObject({ table: 'partner_webhooks', column: 'userId', related_table: 'users' });
   });
 });
 

@@ -11,7 +11,7 @@ import { pythonSource, splitLocalsQualname } from './sources/python.js';
 import { shownSource } from './sources/shown.js';
 import { sqlSource } from './sources/sql.js';
 import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
-import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName } from './words.js';
+import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
 export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
@@ -79,16 +79,6 @@ const PYTEST_LISTED = /^\s{4,}\S/;
 
 /** The statements a listed pytest frame shows above its failing line: they ran in the same function. */
 const listedBefore = new WeakMap<Frame, string[]>();
-
-// Log prefixes the normaliser leaves on a traceback's lines: Apache's and mod_wsgi's
-// `[Sat Jan 14 00:03:34 2012] [error] [client 192.168.1.14] ` in front of every frame line.
-const BRACKET_PREFIX = /^\[[^[\]\n]{1,80}\] ?/;
-
-function stripBrackets(line: string): string {
-  let out = line;
-  for (let i = 0; i < 5 && out.startsWith('['); i++) out = out.replace(BRACKET_PREFIX, '');
-  return out;
-}
 
 function looseFrames(raw: readonly string[]): Frame[] {
   const frames: Frame[] = [];
@@ -184,7 +174,8 @@ const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warni
 
 // `fixture(TeamMember, user=john)`, `row = await conn.fetchrow(query, 1)`: one call as a whole statement.
 // `myTable = Table.query.all()`, `B.objects.create(a_id=1)`: a class's manager called is a statement too.
-const CALL_STATEMENT = /^\s{0,8}(?:[a-z_]\w{0,40}\s{0,2}=\s{0,2})?(?:await\s{1,4})?(?:[a-z_]|[A-Z]\w{0,80}\.(?:objects|query)\.)[\w.]{0,80}\([^()\n]{0,200}(?:\([^()\n]{0,100}\)[^()\n]{0,100})?\)\s{0,4}$/;
+// A chain of calls inside one (`print(db.session.query(ContactGroup).filter(ContactGroup.created_by == 1))`) is one statement too.
+const CALL_STATEMENT = /^\s{0,8}(?:[a-z_]\w{0,40}\s{0,2}=\s{0,2})?(?:await\s{1,4})?(?:[a-z_]|[A-Z]\w{0,80}\.(?:objects|query)\.)[\w.]{0,80}\([^()\n]{0,200}(?:\([^()\n]{0,100}\)[^()\n]{0,100}){0,4}\)\s{0,4}$/;
 const TRACEBACK_LINE = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
 const TRACEBACK_TAIL = /Traceback \(most recent call last\):\s*$/;
 // A traceback logged as a string: `{'traceback': 'Traceback (most recent call last):\\n  File "/work/src/x.py", ...`.
@@ -297,6 +288,13 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     if (frameAt >= 0) end = frameAt;
     for (const l of parsed.lines.slice(0, end)) if (l.includes('(') && CALL_STATEMENT.test(l)) failing.push({ code: l.trim(), user: true, frame: null });
     failing.reverse();
+    // The error first, then the script that raised it ("the script" below a frameless error): its whole call
+    // statements, up to a traceback, which shows a library's code.
+    if (failing.length === 0 && errors.length && !records.some((r) => r.frames.length > 0)) {
+      const after = parsed.lines.slice(Math.max(...errors.map((r) => r.lineIndex)) + 1);
+      const stop = after.findIndex((l) => l.includes('Traceback (most recent') || /^\s{0,16}File ["']/.test(l));
+      for (const l of stop >= 0 ? after.slice(0, stop) : after) if (l.includes('(') && CALL_STATEMENT.test(l)) failing.push({ code: l.trim(), user: true, frame: null });
+    }
   }
   // A short paste with no frames ("getting X when I read user.organization"): read the prose,
   // but not SQL (`users.id AS users_id` names a table, not a variable).

@@ -154,3 +154,14 @@ const HIDDEN_NAME = /^(?:[Xx]{2,12}|[Yy]{3,12}|[Zz]{3,12}|\*{2,12}|\.{3}|…|\[?
 export function isHiddenName(value: string): boolean {
   return HIDDEN_NAME.test(value);
 }
+
+// Log prefixes the normaliser leaves on a traceback's lines: Apache's and mod_wsgi's
+// `[Sat Jan 14 00:03:34 2012] [error] [client 192.168.1.14] ` in front of every frame line, an OBS build log's
+// `[  124s] ` in front of every line of a pytest run.
+const BRACKET_PREFIX = /^\[[^[\]\n]{1,80}\] ?/;
+
+export function stripBrackets(line: string): string {
+  let out = line;
+  for (let i = 0; i < 5 && out.startsWith('['); i++) out = out.replace(BRACKET_PREFIX, '');
+  return out;
+}

@@ -31,7 +31,7 @@ export const mapperSource: NameSource = {
   find(ctx: NameContext, out: NameFinding[]): void {
     // A method the paste calls a coroutine anywhere (`coroutine `'AsyncCursor.close'` was never awaited`,
     // quoted again in another record's message) is not a model attribute.
-    const coroutines = new Set(ctx.text.includes('coroutine') ? [...ctx.text.matchAll(/coroutine\s?`?'([\w.]{1,200})'/g)].map((m) => m[1]) : []);
+    const coroutines = new Set(ctx.text.includes('coroutine') ? [...ctx.text.matchAll(/coroutine\s{0,20}`?'([\w.]{1,200})'/g)].map((m) => m[1]) : []);
     ctx.ordered.forEach((record, rank) => {
       if (!ANY_WORD.test(record.message)) return;
       const text = record.message.slice(0, 4000).replace(TYPE_TAGS, '');

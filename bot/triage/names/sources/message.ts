@@ -21,7 +21,10 @@ const DJANGO_MODEL = /\b([A-Z]\w{0,80}) matching query does not exist|get\(\) re
 // object associated with Search.query has an attribute 'filter'`.
 const ASSOCIATED = /\bobject associated with ([A-Z]\w{0,80})\.(\w{1,80}) has an attribute '/;
 const DJANGO_LOAD = /\bCould not load [a-z_]\w{0,80}\.([A-Z]\w{0,80})\(pk=/;
-const DJANGO_RELATED = /RelatedObjectDoesNotExist: ([A-Z]\w{0,80}) has no (\w{1,80})\./;
+// Django's debug page prints the type and the message on rows of their own: `Exception Type: RelatedObjectDoesNotExist at
+// /api/v1/user` / `Exception Value: User has no profile.` (copied from the page's table, the value may follow a tab and a
+// line break: `Exception Value:\t` / `'super' object has no attribute ...`, tendenci#373).
+const DJANGO_RELATED = /(?:RelatedObjectDoesNotExist:|Exception Value:)[ \t]{0,4}\n?[ \t]{0,4}([A-Z]\w{0,80}) has no ([a-z_]\w{0,80})\./;
 // asyncio: `Task exception was never retrieved / future: <Task finished coro=<Scheduler.queue_manager() done, ...`.
 const TASK_CORO = /\bcoro=<(?:[\w.]{1,200}<locals>\.){0,5}(?:[\w]{1,100}\.){0,5}(\w{1,100})\(\) (?:done|running)/;
 // Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
@@ -84,7 +87,10 @@ export const messageSource: NameSource = {
     }
     const load = texts.map((t) => (t.includes('Could not load ') ? DJANGO_LOAD.exec(t) : null)).find((m) => m);
     if (load?.[1]) out.push({ role: 'model', value: load[1], source: 'message', confidence: 0.9, evidence: load[0] });
-    const related = texts.map((t) => (t.includes(' has no ') ? DJANGO_RELATED.exec(t) : null)).find((m) => m);
+    // The record's own message when its type says so (`users.models.User.profile.RelatedObjectDoesNotExist` over a page the
+    // parser read): `User has no profile.`
+    const relatedRecord = ctx.ordered.find((r) => r.type.endsWith('RelatedObjectDoesNotExist'));
+    const related = (relatedRecord ? /^([A-Z]\w{0,80}) has no ([a-z_]\w{0,80})\./.exec(relatedRecord.message) : null) ?? (ctx.text.includes('RelatedObjectDoesNotExist') || texts.some((t) => t.includes('RelatedObjectDoesNotExist')) ? texts.map((t) => (t.includes(' has no ') ? DJANGO_RELATED.exec(t) : null)).find((m) => m) : undefined);
     if (related?.[1] && related[2]) {
       const group = ctx.group();
       out.push({ role: 'model', value: related[1], source: 'message', confidence: 0.9, group, evidence: related[0] });

@@ -1,4 +1,4 @@
-import { isPlumbingFrame } from '../words.js';
+import { isPlumbingFrame, stripBrackets } from '../words.js';
 import type { NameContext, NameFinding, NameSource } from '../types.js';
 
 // The standard library (`/usr/lib/python3.8/threading.py`) and the packaging shims around an installed app.
@@ -16,12 +16,25 @@ const PYTEST_SUMMARY_TEST = /^\s{0,4}(?:FAILED|ERROR|XPASS|XFAIL) ([^\s:]{1,300}
 const PYTEST_SECTION_TEST = /^_{3,} (?:(?:ERROR|FAILURE) at (?:setup|teardown|call) of )?(?:\w{1,120}[.:]{1,2}){0,3}(test\w{0,120})(?:\[[^\]\n]{0,200}\])? _{3,}\s*$/;
 // The normaliser reads `ERROR: ` as a log level and drops it: the header is then known by unittest's rule of dashes below it.
 const UNITTEST_HEADER = /^\s{0,4}(?:(?:ERROR|FAIL): )?(\w{1,120}) \((?:\w{1,120}\.){0,12}\w{1,120}\)\s*$/;
+// unittest's verbose run: `test_add_user (test_users.TestUserService) ... ERROR`, the test's docstring between the two
+// when it has one (`test_add_user (test_users.TestUserService)` / `Ensure a new user can be added. ... ERROR`).
+const UNITTEST_RESULT = /^\s{0,4}(\w{1,120}) \((?:\w{1,120}\.){0,12}\w{1,120}\)(?: \.{3} (ERROR|FAIL))?\s*$/;
+const RESULT_TAIL = /\.{3} (?:ERROR|FAIL)\s*$/;
+// pytest's node id on a line of its own: a verbose run's `tests/test_x.py::TestX::test_y FAILED  [ 50%]` (`PASSED` for
+// the others), and the warnings summary, which heads each warning with the test that raised it (`tests/test_asyncio.py::test_time`,
+// the warning indented below it).
+const PYTEST_NODE_LINE = /^\s{0,4}[^\s:]{1,300}\.py(?:::\w{1,120}){0,3}::(\w{1,120})(?:\[[^\]\n]{0,200}\])?(?: {1,8}(PASSED|FAILED|ERROR|XFAIL|XPASS|SKIPPED))?(?: {1,40}\[ {0,3}\d{1,3}%\])?\s*$/;
 // Celery logs the task it ran by its dotted name: `Task app.tasks.process[1f9c...] raised unexpected: ...`
 // (`raised exception:` before Celery 3).
 const CELERY_TASK = /\bTask (?:[\w]{1,100}\.){0,12}(\w{1,100})\[[0-9a-f-]{8,40}\] (?:raised unexpected|raised exception|retry|succeeded)/;
 
 /** The test a runner names as failed, and the file when the runner shows it. */
-function testRunnerName(lines: readonly string[]): { func: string; file: string | null; evidence: string } | null {
+function testRunnerName(raw: readonly string[]): { func: string; file: string | null; evidence: string } | null {
+  // A build log's `[  124s] ` in front of every line of the run.
+  const lines = raw.some((l) => l.startsWith('[')) ? raw.map((l) => (l.startsWith('[') ? stripBrackets(l) : l)) : raw;
+  // Below the runner's own failure headers: a test a verbose run marks failed, then one the warnings summary names.
+  let weaker: { func: string; file: string | null; evidence: string } | null = null;
+  let warned: { func: string; file: string | null; evidence: string } | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (line.startsWith('___')) {
@@ -35,12 +48,23 @@ function testRunnerName(lines: readonly string[]): { func: string; file: string 
       if (s?.[2]) return { func: s[2], file: s[1]?.split(/[\\/]/).pop() ?? null, evidence: line.trim().slice(0, 160) };
       const u = line.includes(': ') ? UNITTEST_HEADER.exec(line) : null;
       if (u?.[1]) return { func: u[1], file: null, evidence: line.trim() };
-    } else if (line.endsWith(')') && /^-{20,}\s*$/.test(lines[i + 1] ?? '')) {
-      const u = UNITTEST_HEADER.exec(line);
+    } else if (line.endsWith(')')) {
+      // unittest's failure header: a rule of `=` above it, a rule of `-` below it (after the test's docstring, when it has one).
+      const ruled = /^={20,}\s*$/.test(lines[i - 1] ?? '') || /^-{20,}\s*$/.test(lines[i + 1] ?? '') || (/^-{20,}\s*$/.test(lines[i + 2] ?? '') && /\S/.test(lines[i + 1] ?? ''));
+      const u = ruled ? UNITTEST_HEADER.exec(line) : null;
       if (u?.[1]) return { func: u[1], file: null, evidence: line.trim() };
     }
+    if (weaker && warned) continue;
+    if (line.includes('.py::')) {
+      const n = PYTEST_NODE_LINE.exec(line);
+      if (n?.[1] && (n[2] === 'FAILED' || n[2] === 'ERROR')) weaker ??= { func: n[1], file: line.trim().split('::')[0]?.split(/[\\/]/).pop() ?? null, evidence: line.trim().slice(0, 160) };
+      else if (n?.[1] && !n[2] && /^\s{2,}\S/.test((lines[i + 1] ?? '').trim() ? lines[i + 1] ?? '' : lines[i + 2] ?? '')) warned ??= { func: n[1], file: line.trim().split('::')[0]?.split(/[\\/]/).pop() ?? null, evidence: line.trim().slice(0, 160) };
+    } else if (!weaker && line.includes(' (')) {
+      const r = UNITTEST_RESULT.exec(line);
+      if (r?.[1] && (r[2] || RESULT_TAIL.test(lines[i + 1] ?? ''))) weaker = { func: r[1], file: null, evidence: line.trim().slice(0, 160) };
+    }
   }
-  return null;
+  return weaker ?? warned;
 }
 
 /** The user's own frames: the function that failed and its file. */

@@ -12,7 +12,8 @@ const FLAT_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200})
 const BARE_HEADER = /\b\d{1,5} validation errors?\s*\n/;
 // Generic wrappers and typing names around the user's model.
 const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'Any', 'None', 'datetime', 'date', 'UUID', 'Decimal']);
-const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'TypeAdapter']);
+// fastapi-pagination's page classes (`LimitOffsetPage[UserOut]`, `CursorPage[ItemOut]`) wrap the user's schema as `Page` does.
+const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'LimitOffsetPage', 'CursorPage', 'TypeAdapter']);
 // v2 `results.0.remote_fields`, v1 `response -> msg`, a loc line under the header.
 const LOC_LINE = /^([A-Za-z_0-9][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})$/;
 const UNION_TAG = /^(?:str|int|float|bool|bytes|none|decimal|date|datetime|time|timedelta|uuid|dict|list|tuple|set|frozenset)$|^[a-z][a-z-]{1,40}\[/;
@@ -52,13 +53,31 @@ function uncomment(line: string, marks: string): string {
   return line.startsWith(bare) ? line.slice(bare.length).replace(/^ /, '') : line;
 }
 
+/** The user's classes a header names, outermost first: `Envelope[List[Item]]` -> [Envelope, Item]. */
+function headerClasses(header: string): string[] {
+  return header.split(/[[\], ]+/).filter(Boolean).map(bareClass).filter((n) => !WRAPPERS.has(n) && !BUILTINS.has(n) && /^[A-Za-z_]\w*$/.test(n));
+}
+
+/**
+ * The class whose field the first location names. A location that goes down through a list index or a nested field
+ * (`items -> 0 -> create_time`, `data.name`) ends in a field of the class inside the generic (`Envelope[Item]`: Item's
+ * `name`); a location of one segment (`data`) is the outer class's own field.
+ */
+function schemaForLocation(header: string, loc: string | undefined): string | null {
+  const names = headerClasses(header);
+  if (names.length < 2 || !loc) return names[0] ?? null;
+  const parts = loc.split(/\.| -> /).map((p) => p.trim()).filter(Boolean);
+  if (parts.length && LOC_PREFIXES.has(parts[0] ?? '')) parts.shift();
+  const nested = parts.length > 1 && !UNION_TAG.test(parts[parts.length - 1] ?? '');
+  return nested ? names[names.length - 1] ?? null : names[0] ?? null;
+}
+
 /** The class inside generic wrappers: `ParsingModel[List[__main__.TeamOut]]` -> `TeamOut`. */
 export function schemaInHeader(header: string): string | null {
   // `Output[int]`: the user's generic class around a builtin; `Page[UserOut]`: a wrapper around theirs.
   // `PluginDaemonBasicResponse[PluginListResponse]`: the user's own generic class is the one validated
   // (the fields under the header are its own), so the outermost class that is no wrapper is the schema.
-  const names = header.split(/[[\], ]+/).filter(Boolean).map(bareClass).filter((n) => !WRAPPERS.has(n) && !BUILTINS.has(n) && /^[A-Za-z_]\w*$/.test(n));
-  return names[0] ?? null;
+  return headerClasses(header)[0] ?? null;
 }
 
 /** Pydantic and FastAPI validation errors: the model in the header and the fields under it. */
@@ -98,6 +117,7 @@ export const pydanticSource: NameSource = {
         if (schema) out.push({ role: 'schema', value: schema, source: 'pydantic', confidence: 0.95 - top, evidence: header[0].trim() });
         // `1 validation error for RSAKey token_gid` (the poster joined two lines): the loc follows.
         if (header[2]) out.push({ role: 'field', value: header[2], source: 'pydantic', confidence: 0.9 - top, evidence: header[0].trim() });
+        let firstLoc = true;
         const lineStart = text.lastIndexOf('\n', header.index ?? 0) + 1;
         const prefix = text.slice(lineStart, header.index ?? 0);
         const marks = prefix && COMMENT_PREFIX.test(prefix) ? prefix : '';
@@ -109,6 +129,10 @@ export const pydanticSource: NameSource = {
           if (!LOC_LINE.test(line)) break;
           const field = lastPart(line);
           if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.9 - top, evidence: line });
+          // The field's own class, when the header parametrises the user's generic with another of their classes.
+          const owner = firstLoc && header[1].includes('[') ? schemaForLocation(header[1], line) : null;
+          if (owner && owner !== schema) out.push({ role: 'schema', value: owner, source: 'pydantic', confidence: 0.96 - top, evidence: `${header[0].trim()} ${line}` });
+          firstLoc = false;
         }
       } else {
         // No header shown (a clipped paste): a bare loc line followed by its indented error.

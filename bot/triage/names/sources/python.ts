@@ -3,8 +3,9 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 
 // `TypeError: object Report can't be used in 'await' expression`; without "object" on 3.x builds too.
 const NOT_AWAITABLE = /\b(?:object )?([A-Za-z_]\w{0,80}) can't be used in 'await' expression/;
-// Markdown may wrap the quoted name in backticks: coroutine `'AsyncCursor.close'` was never awaited.
-const NEVER_AWAITED = /coroutine `?'([\w.<>]{1,200})'`? was never awaited/;
+// Markdown may wrap the quoted name in backticks: coroutine `'AsyncCursor.close'` was never awaited. A terminal or a
+// log formatter may wrap the warning after `coroutine` (`RuntimeWarning: coroutine` / `    'A.__getattr__.<locals>._offloaded' was never awaited`).
+const NEVER_AWAITED = /coroutine\s{1,20}`?'([\w.<>]{1,200})'`?\s{1,20}was never awaited/;
 // `'User' object has no attribute 'followers'`, `type object 'Post' has no attribute '_sa_instance_state'`
 const NO_ATTRIBUTE = /(?:type object |^|[\s(:])'([A-Za-z_]\w{0,80})'(?: object)? has no attribute '(\w{1,80})'/m;
 // mypy and pyright quote with double quotes: `error: "A" has no attribute "bs"`.
