@@ -173,17 +173,6 @@ function unbold(lines: string[]): string[] {
   return out ?? lines;
 }
 
-// Typographic quotes an editor put into pasted output where Python printed ASCII ones: a frame
-// `File “/app/x.py”, line 3`, an exception line `KeyError: ‘djcelery_email_send'` (one side curled).
-const CURLY = /[‘’“”]/;
-const CURLED_OUTPUT = /^\s{1,16}File [“”]|^(?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{1,80}: [^\n]{0,4000}?[‘’“”]/;
-
-/** ASCII quotes for the typographic ones in a line of Python's output (prose keeps its own). */
-function uncurl(line: string): string {
-  if (!CURLY.test(line) || !CURLED_OUTPUT.test(line)) return line;
-  return line.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
-}
-
 /**
  * Turns whatever was pasted into bounded, plain lines: decodes bytes leniently, removes ANSI
  * colours, Slack escaping, code fences, quote markers and log prefixes, and caps size.
@@ -250,7 +239,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     line = line.trimEnd();
     const stripped = stripLinePrefix(line);
     errorLevel.push(stripped.errorLevel);
-    return uncurl(stripped.line);
+    return stripped.line;
   });
   if (longLine) notes.push(`Lines longer than ${MAX_LINE_CHARS} characters were cut.`);
   return { text: lines.join('\n'), lines, errorLevel, notes, truncated, binary: false, bytes };
