@@ -28,6 +28,8 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => /^\[?\d/.test(l), re: /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC))?\]?\s{1,8}/ },
   // syslog / journald: "Mar 14 09:12:44 host app[123]: "
   { gate: (l) => /^[A-Z][a-z]{2} /.test(l), re: /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} [\w.-]{1,64} [\w./-]{1,64}(?:\[\d{1,10}\])?:\s/ },
+  // Celery's worker log: "[2013-11-12 09:55:09,065: ERROR/MainProcess] ", "[...: WARNING/ForkPoolWorker-2] "
+  { gate: (l) => l.startsWith('[') && l.includes('/'), re: /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?: (?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\/[\w.-]{1,64}\]\s{1,8}/ },
   // gunicorn: "[12] [ERROR] ", level in brackets: "[ERROR] ", "[app.db] "
   { gate: (l) => l.startsWith('['), re: /^\[\d{1,10}\]\s{1,4}/ },
   { gate: (l) => l.startsWith('['), re: /^\[(?:CRITICAL|FATAL|ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE)\]\s{1,8}/i },
@@ -130,6 +132,47 @@ function isQuotedReply(lines: readonly string[]): boolean {
   return evidence && count >= 2;
 }
 
+// Markdown bold around pasted output: `**WORKER TIMEOUT (pid:63)` ... `Booting worker with pid: 1373**`.
+// The opener hugs a word (Elixir's `** (Postgrex.Error)` has a space); the closer hugs the line's end.
+const BOLD_OPEN = /^\*\*(?=[A-Za-z0-9[])/;
+const BOLD_CLOSE = /[^\s*]\*\*$/;
+/** Lines searched for the closing `**` of a bold run. */
+const MAX_BOLD_LINES = 30;
+
+/**
+ * Removes Markdown bold markers that wrap pasted output, one line or several: a `**` opening a
+ * line and the `**` closing the same or a later line. Python's `**kwargs` sits inside code lines,
+ * never opens an output line with a closer below it; a `**Label:** value` heading has no closer at
+ * its line's end and is left alone.
+ */
+function unbold(lines: string[]): string[] {
+  let out: string[] | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (!line.startsWith('**') || !BOLD_OPEN.test(line)) continue;
+    // The only other `**` on the opening line, if any, closes the run at the line's end.
+    const other = line.indexOf('**', 2);
+    let close = -1;
+    if (other >= 0) {
+      if (other === line.length - 2 && BOLD_CLOSE.test(line)) close = i;
+      else continue;
+    }
+    for (let j = i + 1; close < 0 && j < lines.length && j < i + MAX_BOLD_LINES; j++) {
+      const l = lines[j] ?? '';
+      const at = l.indexOf('**');
+      if (at < 0) continue;
+      if (at === l.length - 2 && BOLD_CLOSE.test(l)) close = j;
+      break;
+    }
+    if (close < 0) continue;
+    out ??= [...lines];
+    out[i] = (out[i] ?? '').slice(2);
+    out[close] = (out[close] ?? '').slice(0, -2);
+    i = close;
+  }
+  return out ?? lines;
+}
+
 /**
  * Turns whatever was pasted into bounded, plain lines: decodes bytes leniently, removes ANSI
  * colours, Slack escaping, code fences, quote markers and log prefixes, and caps size.
@@ -183,6 +226,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   let longLine = false;
   const errorLevel: boolean[] = [];
   const quoted = isQuotedReply(lines);
+  if (text.includes('**')) lines = unbold(lines);
   lines = lines.map((raw) => {
     let line = raw.length > MAX_LINE_CHARS ? ((longLine = true), raw.slice(0, MAX_LINE_CHARS)) : raw;
     // Slack block quotes: "> text" (pytest's own ">" source marker is followed by spaces), and

@@ -47,6 +47,10 @@ const QUALIFIED_HEADER = /^`{0,3}((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{2,80}) ([A-Z]
 // asyncpg.create_pool()`), a sentence (a lot of `httpx.ReadTimeout` exceptions), a mail header.
 const LEAD_TYPE = /(?:^|[\s`'"(*])((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})(?=$|[\s`'",.:;()!?*])/g;
 const GENERIC_TYPES = /^(?:Error|Exception|Warning|Timeout|Failure|BaseException)$/;
+// What the lead says right after the class it names: `...: AppRegistryNotReady: Apps aren't loaded yet.`
+const LEAD_MESSAGE = /^: (\S[^\n]{2,600})$/;
+// A frame's source line raising a class with a literal message, and nothing after it.
+const RAISE_LITERAL = /^raise ((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})\((?:"([^"\\\n]{1,600})"|'([^'\\\n]{1,600})')\)$/;
 /** Lines of lead prose read for a class name: a title and its first sentences. */
 const MAX_LEAD_LINES = 12;
 
@@ -190,7 +194,9 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   // Where the frames not yet owned by a record began, and where the paste's first traceback began.
   let framesFrom = -1;
   let firstTraceLine = -1;
+  let lastFrameLine = -1;
   const markFrame = (i: number): void => {
+    lastFrameLine = i;
     if (frames.length === 0) framesFrom = i;
     if (firstTraceLine < 0) firstTraceLine = i;
   };
@@ -489,14 +495,22 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   // the excerpt, GlobaLeaks' mail that names the class above the frames) leaves frames no record
   // owns. The prose above the first traceback names the exception they raised: a record of that
   // class, read from the lead, owns them (or the lead's own exception line, when it was one).
-  if (frames.length > 0 && firstTraceLine > 0 && records.every((r) => r.lineIndex < framesFrom)) {
+  // With no lead naming it, the last frame's own `raise AppRegistryNotReady("Models aren't loaded
+  // yet.")` (an excerpt cut right after the raising frame) names the exception and its message.
+  if (frames.length > 0 && records.every((r) => r.lineIndex < framesFrom)) {
     const last = records[records.length - 1];
-    if (last && last.kind === 'exception' && last.frames.length === 0 && last.lineIndex < firstTraceLine) {
+    const raised = raisedByLastFrame(frames, knownTypes);
+    if (firstTraceLine > 0 && last && last.kind === 'exception' && last.frames.length === 0 && last.lineIndex < firstTraceLine) {
       last.frames = frames.slice(-MAX_FRAMES_PER_RECORD);
       frames = [];
     } else {
-      const lead = exceptionNamedInLead(lines, firstTraceLine, knownTypes);
-      if (lead) push(emptyRecord('exception', lead.type, '', lead.lineIndex), '');
+      const lead = firstTraceLine > 0 ? exceptionNamedInLead(lines, firstTraceLine, knownTypes) : null;
+      if (lead) {
+        const sameClass = raised !== null && shortTypeOf(raised.type) === shortTypeOf(lead.type);
+        push(emptyRecord('exception', lead.type, '', lead.lineIndex), lead.message || (sameClass ? raised.message : ''));
+      } else if (raised) {
+        push(emptyRecord('exception', raised.type, '', lastFrameLine), raised.message);
+      }
     }
   }
 
@@ -558,17 +572,36 @@ function isLeadType(type: string, knownTypes: ReadonlySet<string>): boolean {
   return knownTypes.has(short) || knownTypes.has(type) || /(?:Error|Exception|Timeout)$/.test(short);
 }
 
-/** The first exception class the lead prose (the lines above the first traceback) names. */
-function exceptionNamedInLead(lines: readonly string[], end: number, knownTypes: ReadonlySet<string>): { type: string; lineIndex: number } | null {
+/**
+ * The first exception class the lead prose (the lines above the first traceback) names, with the
+ * message when the lead quotes the exception line whole: a title `windows django-celery fails:
+ * AppRegistryNotReady: Apps aren't loaded yet.` names the class and says what it said.
+ */
+function exceptionNamedInLead(lines: readonly string[], end: number, knownTypes: ReadonlySet<string>): { type: string; lineIndex: number; message: string } | null {
   for (let i = 0; i < Math.min(end, MAX_LEAD_LINES); i++) {
     const line = lines[i] ?? '';
     if (line.length > 1000) continue;
     for (const m of line.matchAll(LEAD_TYPE)) {
       const type = m[1] ?? '';
-      if (isLeadType(type, knownTypes)) return { type, lineIndex: i };
+      if (!isLeadType(type, knownTypes)) continue;
+      const said = LEAD_MESSAGE.exec(line.slice((m.index ?? 0) + m[0].length));
+      return { type, lineIndex: i, message: said?.[1]?.trim() ?? '' };
     }
   }
   return null;
+}
+
+/**
+ * The exception the last frame raises when its source line is `raise Class("a literal")`: Django's
+ * `raise AppRegistryNotReady("Models aren't loaded yet.")`, shown as the last line of an excerpt
+ * that stops before Python's exception line. A formatted message (`% x`, an f-string) is not read.
+ */
+function raisedByLastFrame(frames: readonly Frame[], knownTypes: ReadonlySet<string>): { type: string; message: string } | null {
+  const code = frames[frames.length - 1]?.code ?? '';
+  if (!code.startsWith('raise ')) return null;
+  const m = RAISE_LITERAL.exec(code);
+  if (!m?.[1] || !isLeadType(m[1], knownTypes)) return null;
+  return { type: m[1], message: m[2] ?? m[3] ?? '' };
 }
 
 const SEVERITY: Record<ErrorRecord['kind'], number> = { exception: 2, line: 1, warning: 0 };

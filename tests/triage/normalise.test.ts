@@ -56,3 +56,52 @@ describe('normaliseInput', () => {
     expect(Math.max(...n.lines.map((l) => l.length))).toBeLessThanOrEqual(MAX_LINE_CHARS);
   });
 });
+
+describe('Celery worker log prefix', () => {
+  it.each([
+    // https://github.com/SuperCoopBerlin/tapir/pull/485 (the Celery container's log)
+    ["[2024-02-27 12:00:00,017: ERROR/MainProcess] Received unregistered task of type 'tapir.accounts.tasks.send_create_account_reminder'.", "Received unregistered task of type 'tapir.accounts.tasks.send_create_account_reminder'.", true],
+    // https://github.com/fossasia/eventyay/issues/745 (behind docker compose's own prefix)
+    ["eventyay-ticket  | [2025-06-14 18:50:01,750: ERROR/MainProcess] Received unregistered task of type 'pretix.base.services.notifications.notify'", "Received unregistered task of type 'pretix.base.services.notifications.notify'", true],
+    ['[2015-07-31 09:48:04,740: WARNING/MainProcess] celery@sentry ready.', 'celery@sentry ready.', false],
+  ])('strips %j', (line, rest, errorLevel) => {
+    expect(stripLinePrefix(line)).toEqual({ line: rest, errorLevel });
+  });
+
+  it('makes the prefixed error line a record even when a traceback follows it', () => {
+    // tapir#485's log line, with the worker's traceback under it (written: the thread's traceback is cut)
+    const n = normaliseInput([
+      "[2024-02-27 12:00:00,017: ERROR/MainProcess] Received unregistered task of type 'tapir.accounts.tasks.send_create_account_reminder'.",
+      'The message has been ignored and discarded.',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/dist-packages/celery/worker/consumer/consumer.py", line 658, in on_task_received',
+      '    strategy = strategies[type_]',
+      "KeyError: 'x'",
+    ].join('\n'));
+    expect(n.errorLevel[0]).toBe(true);
+    expect(n.lines[0]).toMatch(/^Received unregistered task of type/);
+  });
+});
+
+describe('Markdown bold around pasted output', () => {
+  it('removes a bold run that wraps several lines of output', () => {
+    const n = normaliseInput('the logs are:\n**[CRITICAL] WORKER TIMEOUT (pid:7)\nBooting worker with pid: 9**');
+    expect(n.lines).toEqual(['the logs are:', 'WORKER TIMEOUT (pid:7)', 'Booting worker with pid: 9']);
+    expect(n.errorLevel[1]).toBe(true);
+  });
+
+  it('removes bold around one line of output', () => {
+    expect(normaliseInput('**ValueError: boom**').lines).toEqual(['ValueError: boom']);
+  });
+
+  it.each([
+    // a Markdown label, Elixir's error banner, Python's **kwargs, a lone opener with nothing to close it
+    ['**Level:** error\n**Logger:** uvicorn.error'],
+    ['** (Postgrex.Error) ERROR 42P01 (undefined_table) relation "users" does not exist'],
+    ['    return func(*args, **kwargs)\n**kwargs are passed on'],
+    ['**note\nno closer here'],
+  ])('leaves %j alone', (text) => {
+    expect(normaliseInput(text).lines).toEqual(text.split('\n'));
+  });
+});

@@ -143,3 +143,41 @@ describe('parsePaste', () => {
     expect(parse('myapp.errors.QuotaExceeded Please retry later.', ['IntegrityError']).records.every((r) => r.kind === 'line')).toBe(true);
   });
 });
+
+describe('a traceback cut before its exception line', () => {
+  const parse = (text: string) => parsePaste(normaliseInput(text), new Set(['AppRegistryNotReady', 'ImproperlyConfigured']));
+
+  it('reads the message the lead quotes after the class it names', () => {
+    const p = parse([
+      'worker fails: AppRegistryNotReady: Apps aren\'t loaded yet.',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/srv/venv/lib/site-packages/billiard/process.py", line 292, in _bootstrap',
+      '    self.run()',
+    ].join('\n'));
+    const r = p.records.at(-1);
+    expect(r?.type).toBe('AppRegistryNotReady');
+    expect(r?.message).toBe("Apps aren't loaded yet.");
+    expect(r?.frames.length).toBe(1);
+  });
+
+  it('keeps an empty message when the lead names the class without one', () => {
+    const p = parse('AppRegistryNotReady when starting the worker\n\nTraceback (most recent call last):\n  File "/srv/app/tasks.py", line 3, in <module>\n    from app.models import User');
+    expect(p.records.at(-1)).toMatchObject({ type: 'AppRegistryNotReady', message: '' });
+  });
+
+  it("reads the last frame's raise of a literal message", () => {
+    const p = parse('got this:\n  File "/srv/venv/lib/python3.4/site-packages/django/apps/registry.py", line 131, in check_models_ready\n    raise AppRegistryNotReady("Models aren\'t loaded yet.")');
+    expect(p.records.at(-1)).toMatchObject({ type: 'AppRegistryNotReady', message: "Models aren't loaded yet." });
+  });
+
+  it.each([
+    ['a formatted message', '    raise ImproperlyConfigured("Requested %s" % name)'],
+    ['an f-string', '    raise ImproperlyConfigured(f"Requested {name}")'],
+    ['a re-raise', '    raise exc'],
+    ['a class that is no error', '    raise Foo("x")'],
+  ])('does not read %s as the exception', (_what, code) => {
+    const p = parse(`got this:\n  File "/srv/venv/lib/python3.11/site-packages/x/conf.py", line 9, in setup\n${code}`);
+    expect(p.records.every((r) => r.kind !== 'exception')).toBe(true);
+  });
+});
