@@ -588,6 +588,10 @@ describe('classes missed on the first run of held-out-12 (each test on a paste f
       '[SQL: INSERT INTO talks (title, slug, summary, description, notes, `level`, accepted, submitter_id, year, conf_id) VALUES (%(title)s, %(slug)s, %(summary)s, %(description)s, %(notes)s, %(level)s, %(accepted)s, %(submitter_id)s, %(year)s, %(conf_id)s)]',
     ].join('\n'), { column: 'year', table: 'talks' });
     // https://github.com/mozilla/addons-server/issues/9213 (the Sentry excerpt's last lines)
+    // https://github.com/PyMySQL/PyMySQL/issues/851 and https://github.com/brichbourg/Multi-Tier-App-Demo/issues/5 (a warning in
+    // an Apache log line): `Incorrect integer value: ... for column 'x' at row 1`
+    expectNames('`pymysql.err.InternalError: (1366, "Incorrect integer value: \'bad_value\' for column \'col_int\' at row 1")`', { column: 'col_int' });
+    expectNames("**[Fri Nov 06 10:10:49.632789 2015] [cgi:error] [pid 34091] [client x.x.x.x:39884] AH01215: /usr/local/lib/python2.7/dist-packages/pymysql/cursors.py:146: Warning: Incorrect integer value: '' for column 'id' at row 1, referer: http://x.x.x.x/index.py?module=enterdb**", { column: 'id' });
     expectNames('  File "MySQLdb/connections.py", line 50, in defaulterrorhandler\n    raise errorvalue\n\nIntegrityError: (1048, "Column \'user_homepage\' cannot be null")', { column: 'user_homepage' });
   });
 
@@ -615,5 +619,24 @@ describe('classes missed on the first run of held-out-12 (each test on a paste f
       'Django Version: 2.1.4',
     ].join('\n');
     expectNames(page, { model: 'User', attribute: 'account' });
+  });
+});
+
+describe('held-out-12 classes: what a lower-case name that failed to locate is, and nested coroutine names', () => {
+  it('a class name that failed to locate stays the related class: only a snake_case name the paste defines no class for is read as the secondary table', () => {
+    // https://github.com/timelesslounge/timelessis/issues/256 (typographic quotes as posted)
+    const typographic = '```sqlalchemy.exc.InvalidRequestError: When initializing mapper Mapper|Company|companies, expression ‘Role.id’ failed to locate a name (“name ‘Role’ is not defined”). If this is a class name, consider adding this relationship() to the <class ‘timeless.companies.models.Company’> class after both dependent classes have been defined```';
+    const d = engine.diagnose(typographic);
+    expect(name(d, 'related_model')?.value).toBe('Role');
+    expect(name(d, 'secondary')).toBeUndefined();
+    // https://github.com/dpgaspar/Flask-AppBuilder/issues/244 (the error line as posted)
+    const audit = engine.diagnose("sqlalchemy.exc.InvalidRequestError: When initializing mapper Mapper|Niveau|niveau, expression 'Niveau.changed_by_fk == User.id' failed to locate a name (\"name 'User' is not defined\"). If this is a class name, consider adding this relationship() to the <class 'app.models.Niveau'> class after both dependent classes have been defined.");
+    expect(name(audit, 'related_model')?.value).toBe('User');
+    expect(name(audit, 'secondary')).toBeUndefined();
+  });
+
+  it("a nested coroutine's qualname still splits into the coroutine and the test that defined it", () => {
+    // https://github.com/mcdonc/klangk/issues/71 (the CI line as posted)
+    expectNames("RuntimeWarning: coroutine 'TestIsAlive.test_alive_while_running.<locals>.slow_read' was never awaited", { coroutine: 'slow_read', function: 'test_alive_while_running' });
   });
 });
