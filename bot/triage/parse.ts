@@ -60,8 +60,12 @@ const PARAMS_TRAILER = /\[parameters: [\s\S]{0,3000}?\](?=\s*(?:\(Background|\[|
 const BACKGROUND = /\(Background on this (?:error|warning) at: (?:https?:\/\/)?sqlalche\.me\/e\/(?:(\d{1,2})\/)?(\w{4})\)/g;
 const PYDANTIC_LINK = /errors\.pydantic\.dev\/[\d.]{1,10}\/[vu]\/([a-z_]{2,60})/g;
 
+// The standard library where it lives under a capital `Lib` (a Windows install `C:\\Python311\\Lib\\asyncio\\events.py`,
+// a CPython checkout `cpython/Lib/warnings.py`): its packages and its best-known modules, never a project's own `Lib/x.py`.
+const STDLIB_CAPITAL_LIB = /[\\/]Lib[\\/](?:(?:asyncio|unittest|concurrent|json|logging|http|urllib|importlib|multiprocessing|email|xml|sqlite3|collections)[\\/]|(?:warnings|threading|socket|ssl|contextlib|functools|typing|inspect|runpy|subprocess|selectors|copy|enum|abc|weakref|traceback|socketserver|queue)\.py$)/;
+
 export function isLibraryPath(file: string): boolean {
-  return /^<(?:string|frozen [^>]{1,100}|decorator-gen-\d{1,6})>$|(?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages)|^<frozen |^pydantic[\\/]|[\\/]pypoetry[\\/]virtualenvs[\\/][^\\/]+[\\/]lib[\\/]/.test(file);
+  return /^<(?:string|frozen [^>]{1,100}|decorator-gen-\d{1,6})>$|(?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d(?:\.\d{1,2})?[\\/](?!site-packages)|^<frozen |^pydantic[\\/]|[\\/]pypoetry[\\/]virtualenvs[\\/][^\\/]+[\\/]lib[\\/]/.test(file) || STDLIB_CAPITAL_LIB.test(file);
 }
 
 /** The class name without its module: `sqlalchemy.exc.MissingGreenlet`, Ruby's `PG::GroupingError`. */

@@ -577,3 +577,66 @@ describe('classes missed on the first run of held-out-11: ORM classes the paste 
     expectNames(thread, { attribute: 'recipes', model: 'User' });
   });
 });
+
+describe('classes missed on the first run of held-out-12 (each test on a paste from another thread)', () => {
+  it('MySQL names the column a value does not fit or may not be null, in every driver wrapper', () => {
+    // https://github.com/dataabc/weiboSpider/pull/247 (the error line from the PR description)
+    expectNames('爬取微博过程中出现若干个 pymysql.err.DataError: (1406, "Data too long for column \'content\' at row 1")', { column: 'content' });
+    // https://github.com/FlaskCon/traveller/issues/142 (the error and its SQL as posted; the parameters cut)
+    expectNames([
+      'sqlalchemy.exc.IntegrityError: (pymysql.err.IntegrityError) (1048, "Column \'year\' cannot be null")',
+      '[SQL: INSERT INTO talks (title, slug, summary, description, notes, `level`, accepted, submitter_id, year, conf_id) VALUES (%(title)s, %(slug)s, %(summary)s, %(description)s, %(notes)s, %(level)s, %(accepted)s, %(submitter_id)s, %(year)s, %(conf_id)s)]',
+    ].join('\n'), { column: 'year', table: 'talks' });
+    // https://github.com/mozilla/addons-server/issues/9213 (the Sentry excerpt's last lines)
+    // https://github.com/PyMySQL/PyMySQL/issues/851 and https://github.com/brichbourg/Multi-Tier-App-Demo/issues/5 (a warning in
+    // an Apache log line): `Incorrect integer value: ... for column 'x' at row 1`
+    expectNames('`pymysql.err.InternalError: (1366, "Incorrect integer value: \'bad_value\' for column \'col_int\' at row 1")`', { column: 'col_int' });
+    expectNames("**[Fri Nov 06 10:10:49.632789 2015] [cgi:error] [pid 34091] [client x.x.x.x:39884] AH01215: /usr/local/lib/python2.7/dist-packages/pymysql/cursors.py:146: Warning: Incorrect integer value: '' for column 'id' at row 1, referer: http://x.x.x.x/index.py?module=enterdb**", { column: 'id' });
+    expectNames('  File "MySQLdb/connections.py", line 50, in defaulterrorhandler\n    raise errorvalue\n\nIntegrityError: (1048, "Column \'user_homepage\' cannot be null")', { column: 'user_homepage' });
+  });
+
+  it("Django's foreign key check names the row's table, its key column and the table it points to", () => {
+    // https://github.com/Signbank/Global-signbank/issues/1342 (the description as posted)
+    expectNames("`django.db.utils.IntegrityError: The row in table 'dictionary_translation' with primary key '8' has an invalid foreign key: dictionary_translation.translation_id contains a value '7' that does not have a corresponding value in dictionary_keyword.id.`", { table: 'dictionary_translation', column: 'translation_id', related_table: 'dictionary_keyword' });
+    // https://github.com/suhailvs/django-schools/issues/11 (loaddata's wording around the same check)
+    expectNames("django.db.utils.IntegrityError: Problem installing fixtures: The row in table 'classroom_quiz' with primary key '1' has an invalid foreign key: classroom_quiz.subject_id contains a value '5' that does not have a corresponding value in classroom_subject.id.", { table: 'classroom_quiz', column: 'subject_id', related_table: 'classroom_subject' });
+  });
+
+  it('SQLAlchemy implicitly combining two same-named columns names the column and the attribute', () => {
+    // https://github.com/inpho/inpho/issues/36 (the first warning of the description)
+    const log = "/home/jammurdo/anaconda2/lib/python2.7/site-packages/sqlalchemy/orm/mapper.py:1648: SAWarning: Implicitly combining column entity.sep_dir with column idea.sep_dir under attribute 'sep_dir'.  Please configure one or more attributes for these same-named columns explicitly.\n  util.warn(msg)";
+    expectNames(log, { column: 'sep_dir', attribute: 'sep_dir' });
+  });
+
+  it("Django debug page's title row (`RelatedObjectDoesNotExist at /path/`) over the value names the model and its relation", () => {
+    // https://github.com/simo97/PushBack/issues/2 (the page's head as posted; the Python path cut)
+    const page = [
+      'RelatedObjectDoesNotExist at /app/',
+      'User has no account.',
+      '',
+      'Request Method: GET',
+      'Request URL: http://pushback-server.herokuapp.com/app/',
+      'Django Version: 2.1.4',
+    ].join('\n');
+    expectNames(page, { model: 'User', attribute: 'account' });
+  });
+});
+
+describe('held-out-12 classes: what a lower-case name that failed to locate is, and nested coroutine names', () => {
+  it('a class name that failed to locate stays the related class: only a snake_case name the paste defines no class for is read as the secondary table', () => {
+    // https://github.com/timelesslounge/timelessis/issues/256 (typographic quotes as posted)
+    const typographic = '```sqlalchemy.exc.InvalidRequestError: When initializing mapper Mapper|Company|companies, expression ‘Role.id’ failed to locate a name (“name ‘Role’ is not defined”). If this is a class name, consider adding this relationship() to the <class ‘timeless.companies.models.Company’> class after both dependent classes have been defined```';
+    const d = engine.diagnose(typographic);
+    expect(name(d, 'related_model')?.value).toBe('Role');
+    expect(name(d, 'secondary')).toBeUndefined();
+    // https://github.com/dpgaspar/Flask-AppBuilder/issues/244 (the error line as posted)
+    const audit = engine.diagnose("sqlalchemy.exc.InvalidRequestError: When initializing mapper Mapper|Niveau|niveau, expression 'Niveau.changed_by_fk == User.id' failed to locate a name (\"name 'User' is not defined\"). If this is a class name, consider adding this relationship() to the <class 'app.models.Niveau'> class after both dependent classes have been defined.");
+    expect(name(audit, 'related_model')?.value).toBe('User');
+    expect(name(audit, 'secondary')).toBeUndefined();
+  });
+
+  it("a nested coroutine's qualname still splits into the coroutine and the test that defined it", () => {
+    // https://github.com/mcdonc/klangk/issues/71 (the CI line as posted)
+    expectNames("RuntimeWarning: coroutine 'TestIsAlive.test_alive_while_running.<locals>.slow_read' was never awaited", { coroutine: 'slow_read', function: 'test_alive_while_running' });
+  });
+});

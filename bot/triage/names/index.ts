@@ -316,6 +316,20 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
   return { parsed, primary, ordered: records, failing, outer, prose, source: parsed.sourceLines, text, group: () => ++groups };
 }
 
+/**
+ * `expression 'task_project_relations' failed to locate a name`: SQLAlchemy evaluates a relationship's `secondary=`
+ * string as a table name and, failing that, as Python. A lower-case snake_case name (`a_b`) that the paste defines
+ * no class for is the association table the relationship goes through, not the class it points to.
+ */
+function secondaryNotClass(findings: NameFinding[], ctx: NameContext): void {
+  if (!ctx.text.includes('failed to locate a name')) return;
+  for (const f of findings) {
+    if (f.role !== 'related_model' || !/^[a-z][a-z0-9]{0,40}(?:_[a-z0-9]{1,40}){1,5}$/.test(f.value)) continue;
+    if (ctx.text.includes(`class ${f.value}`) || !new RegExp(`failed to locate a name \\(["'‘“](?:name ['‘])?${f.value}\\b`).test(ctx.text.replace(/\n[> ]{0,6}/g, ' '))) continue;
+    f.role = 'secondary';
+  }
+}
+
 const RELATIONSHIP_HINT = /lazy|relationship/i;
 
 /** Only a relationship has a target class; reading a column (`user.email`) has none. */
@@ -350,6 +364,7 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   }
   for (const source of NAME_SOURCES) source.find(ctx, findings);
   splitLocalsQualname(findings);
+  secondaryNotClass(findings, ctx);
   for (let i = findings.length - 1; i >= 0; i--) if (isHiddenName(findings[i]?.value ?? '')) findings.splice(i, 1);
   const order = new Map(findings.map((f, i) => [f, i]));
   findings.sort((a, b) => b.confidence - a.confidence || (order.get(a) ?? 0) - (order.get(b) ?? 0));
@@ -398,7 +413,8 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   } else if (!chosen.has('model') && !attr) {
     // An error about a table only (no class named anywhere): its class by the usual naming, a guess.
     const table = chosen.get('table');
-    if (table) chosen.set('model', { role: 'model', value: classNameForTable(table.value), source: 'derived', confidence: 0.35, guess: true, evidence: table.value });
+    // A table whose name starts with a digit (a generated one) maps to no Python class by any naming.
+    if (table && !/^\d/.test(table.value)) chosen.set('model', { role: 'model', value: classNameForTable(table.value), source: 'derived', confidence: 0.35, guess: true, evidence: table.value });
   }
   // A foreign key's referenced table names the class the relationship points to, by convention.
   const relatedTable = chosen.get('related_table');

@@ -64,8 +64,13 @@ const FRAMEWORK_DIR = /[\\/][Ll]ib[\\/](?:asyncio|concurrent|multiprocessing)[\\
 // (`/home/django/cvat/apps/quality_control/signals.py` is cvat's code).
 const HOME_DIR = /^(?:\/home|\/Users|[A-Za-z]:[\\/]Users)[\\/][^\\/]{1,100}(?=[\\/])/;
 
+// A framework's own test suite in its checkout (`spanner-orm/django_tests/django/tests/custom_pk/tests.py` run by a
+// backend's developer) is the code they run, not the framework's plumbing.
+const FRAMEWORK_TESTS = /[\\/](?:sqlalchemy|pydantic|starlette|fastapi|flask|celery|kombu|django|asyncpg|psycopg2?|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|tornado)[\\/]tests?[\\/][^\\/]{1,100}[\\/]/;
+
 export function isFrameworkPath(file: string): boolean {
-  return FRAMEWORK_DIR.test(file.replace(HOME_DIR, '').replace(/^(?=[a-z_]+[\\/])/, '/'));
+  const path = file.replace(HOME_DIR, '').replace(/^(?=[a-z_]+[\\/])/, '/');
+  return FRAMEWORK_DIR.test(path) && !(FRAMEWORK_TESTS.test(path) && !/(?:site|dist)-packages[\\/]/.test(path));
 }
 
 // A console-script wrapper: `.build/venv/bin/themev1tov2`, `/nix/store/...-pytrainer-2.0.0/bin/..pytrainer-wrapped`.
@@ -130,8 +135,9 @@ export function snakeName(cls: string): string {
   return cls.replace(/^[A-Z]/, (ch) => ch.toLowerCase()).replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
 }
 
-// `FROM users`, `JOIN "public"."orders"`, `INSERT INTO [GRUPPI]`, `ALTER TABLE event_copyrights`.
-const SQL_TABLE = /\b(?:FROM|JOIN|INTO|UPDATE|ALTER TABLE)\s+(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?([A-Za-z_]\w{0,62})["`\]]?/gi;
+// `FROM users`, `JOIN "public"."orders"`, `INSERT INTO [GRUPPI]`, `ALTER TABLE event_copyrights`; a generated name
+// may start with digits (`INSERT INTO `718ead..._resources``) but a bare number is never a table.
+const SQL_TABLE = /\b(?:FROM|JOIN|INTO|UPDATE|ALTER TABLE)\s+(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\d{0,40}[A-Za-z_]\w{0,62})["`\]]?/gi;
 
 export function tablesInSql(sql: string): string[] {
   const out: string[] = [];

@@ -22,6 +22,8 @@ const RESPONSE_MODEL = /\bresponse_model\s{0,4}=\s{0,4}([\w.[\], ]{1,200}?)\s{0,
 const SELECT_GET = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,/g;
 // `db.query(Part)`, `session.query(models.Note)`, `session.bulk_update_mappings(Data, rows)`
 const SESSION_CLASS = /\.(?:query|bulk_update_mappings|bulk_insert_mappings|get)\(\s*(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\b/g;
+const CLASSICAL_MAPPING = /\b(?:mapper|map_imperatively)\(\s{0,4}(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\s{0,4},/;
+const QUERY_LOWER = /\.query\(\s{0,4}([a-z_]\w{0,80})\s{0,4}\)/;
 // `user_1 = User(username=...)`, `session.merge(Model(analyzer=...))`, `OrderIn(name=..., customer=customer)`
 const CONSTRUCTOR = /(?:^|[=(,]\s{0,4}|return\s{1,4})(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})\(\s{0,4}(?:\*\*\w|\w{1,40}\s{0,2}=(?!=))/g;
 // `session.add(User(self._access_id, self._username))`: whatever is constructed for the session.
@@ -44,9 +46,11 @@ const SESSION_NO_ATTRIBUTE = /'(?:Async)?Session' object has no attribute '(\w{1
 const SCHEMA_CALL = /\b([A-Z]\w{0,80})\.(?:from_orm|model_validate(?:_json)?|parse_obj|model_dump|model_construct)\(/g;
 const CLASS_DEF = /\bclass ([A-Z]\w{0,80})\(([^)]{0,200})\)/;
 // `db.session.delete(db_scan)`, `await session.commit()`, `self.session.add(item)`
+// A session held by an app object or named after the database (`appbuilder.session.query(X)`, Pyramid's
+// `dbsession.query(Question)`) and SQLModel's `session.exec(select(Team))` count too.
 // Calls a session does not have count too (`await async_session.dispose()` raised `'AsyncSession' object has
 // no attribute 'dispose'`): the variable is still the session the snippet must name.
-const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.)?(?:session|sess|async_session|db_session|db)|self\.db)\.(add|add_all|commit|execute|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin(?:_nested)?|no_autoflush|bulk_\w{1,40}|expire(?:_all)?|expunge(?:_all)?|invalidate|dispose|connection|run_sync|stream(?:_scalars)?|get_bind)\b\(?\s{0,4}([a-z_]\w{0,80})?/;
+const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.|[a-z][a-z0-9_]{0,30}\.(?=session\.))?(?:session|sess|async_session|db_session|dbsession|db)|self\.db)\.(add|add_all|commit|execute|exec|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin(?:_nested)?|no_autoflush|bulk_\w{1,40}|expire(?:_all)?|expunge(?:_all)?|invalidate|dispose|connection|run_sync|stream(?:_scalars)?|get_bind)\b\(?\s{0,4}([a-z_]\w{0,80})?/;
 
 /**
  * `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read.
@@ -164,7 +168,11 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
   const response = code.includes('response_model') ? RESPONSE_MODEL.exec(code) : null;
   const responseSchema = response?.[1] ? schemaInHeader(response[1]) : null;
   if (responseSchema && !LIBRARY_CLASSES.has(responseSchema)) out.push({ role: 'schema', value: responseSchema, source: 'code', confidence: base - 0.05, evidence: ev });
-  const first = attributeAccesses(code, ctx.prose)[0];
+  // Classical mapping: `mapper(model.OrderLine, order_lines)`, `registry.map_imperatively(User, user_table)` name the
+  // class being mapped; `model.OrderLine` there is a class in its module, not an attribute read.
+  const mapped = code.includes('map') ? CLASSICAL_MAPPING.exec(code) : null;
+  if (mapped?.[1]) out.push({ role: 'model', value: mapped[1], source: 'code', confidence: base, evidence: ev });
+  const first = attributeAccesses(code, ctx.prose).filter((a) => a.attr !== mapped?.[1])[0];
   if (first) {
     const group = ctx.group();
     out.push({ role: 'attribute', value: first.attr, source: 'code', confidence: base - 0.03, group, evidence: ev });
@@ -182,6 +190,10 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
     if (isModelClass(name)) out.push({ role: 'model', value: name, source: 'code', confidence: base - 0.08, evidence: ev });
   }
   for (const m of code.matchAll(SESSION_CLASS)) if (isQueriedClass(m[0], m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
+  // A class named in lower case (`class softsn(Model):`) is still the queried class when the paste defines it:
+  // `appbuilder.session.query(softsn).first()`.
+  const lower = code.includes('.query(') ? QUERY_LOWER.exec(code) : null;
+  if (lower?.[1] && !NOT_OBJECTS.has(lower[1]) && ctx.text.includes(`class ${lower[1]}(`)) out.push({ role: 'model', value: lower[1], source: 'code', confidence: base - 0.1, evidence: ev });
   for (const m of code.matchAll(ADDED_OBJECT)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: base - 0.1, evidence: ev });
   for (const m of code.matchAll(CONSTRUCTOR)) {
     const name = m[1] ?? '';
@@ -270,6 +282,8 @@ export const codeSource: NameSource = {
       const m = /\bselect\(\s*([A-Z]\w{0,80})|\.get\(\s*([A-Z]\w{0,80})\s*,|\.query\(\s*(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})/.exec(line);
       const name = m ? m[1] ?? m[2] ?? m[3] : undefined;
       if (isModelClass(name)) { out.push({ role: 'model', value: name, source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) }); break; }
+      const lower = QUERY_LOWER.exec(line);
+      if (lower?.[1] && !NOT_OBJECTS.has(lower[1]) && ctx.text.includes(`class ${lower[1]}(`)) { out.push({ role: 'model', value: lower[1], source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) }); break; }
     }
     for (const line of ctx.source) {
       if (!line.includes('.add') && !line.includes('.merge(')) continue;

@@ -26,6 +26,22 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bUnknown column '(?:`?(\w{1,63})`?\.)?`?(\w{1,63})`?' in '/, roles: ['table', 'column'], needle: 'Unknown column' },
   // SQLite on an INSERT naming a column the table lacks: `table presentationmodel has no column named file_paths`.
   { re: /\btable "?(?:\w{1,63}\.)?(\w{1,63})"? has no column named "?(\w{1,63})/, roles: ['table', 'column'], needle: 'has no column named' },
+  // MySQL / MariaDB name the column a value does not fit, in every driver's wrapper (pymysql, MySQLdb, aiomysql):
+  // `(1406, "Data too long for column 'name' at row 1")`, `(1048, "Column 'user_id' cannot be null")`,
+  // `Incorrect integer value: 'abc' for column 'age' at row 1`, MariaDB's `for column `db`.`t`.`c` at row 1`,
+  // `Out of range value for column 'price' at row 1`, `Field 'slug' doesn't have a default value`.
+  { re: /\bData too long for column '(\w{1,63})'/, roles: ['column'], needle: 'Data too long' },
+  { re: /\bColumn '(\w{1,63})' cannot be null/, roles: ['column'], needle: 'cannot be null' },
+  { re: /\bIncorrect \w{1,20} value: '[^'\n]{0,200}' for column (?:`\w{1,63}`\.){0,2}[`']?(\w{1,63})[`']? at row/, roles: ['column'], needle: 'for column' },
+  { re: /\bOut of range value for column '(\w{1,63})'/, roles: ['column'], needle: 'Out of range value' },
+  { re: /\bField '(\w{1,63})' doesn't have a default value/, roles: ['column'], needle: "doesn't have a default" },
+  // Django's constraint check on SQLite (migrate, loaddata, tests): `The row in table 'django_notify_settings' with
+  // primary key '2' has an invalid foreign key: django_notify_settings.user_id contains a value '6' that does not
+  // have a corresponding value in auth_user.id.`
+  { re: /\bThe row in table '(\w{1,126})' with primary key '[^'\n]{0,100}' has an invalid foreign key: \w{1,126}\.(\w{1,63}) contains a value '[^'\n]{0,200}' that does not have a corresponding value in (\w{1,126})\./, roles: ['table', 'column', 'related_table'], needle: 'invalid foreign key' },
+  // SQLAlchemy 2.0 on joined-table inheritance: `Implicitly combining column managed_objects.uid with column
+  // crypto_objects.uid under attribute 'unique_identifier'`: the column and the attribute the mapper joins it under.
+  { re: /\bImplicitly combining column \w{1,126}\.(\w{1,63}) with column \w{1,126}\.\w{1,63} under attribute '(\w{1,63})'/, roles: ['column', 'attribute'], needle: 'Implicitly combining' },
   // SQLite: `UNIQUE constraint failed: user.email`, `NOT NULL constraint failed: orders.customer_id`
   { re: /\b(?:UNIQUE|NOT NULL) constraint failed: (\w{1,63})\.(\w{1,63})/, roles: ['table', 'column'], needle: 'constraint failed' },
   { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },
@@ -50,18 +66,20 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /between '(\w{1,126})' and '(\w{1,126})'/, roles: ['table', 'related_table'], needle: "between '" },
 ];
 
-const ANY_WORD = /column|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {
   id: 'message',
   describe: 'database messages: relation, column, constraint and the table a foreign key points to',
   find(ctx: NameContext, out: NameFinding[]): void {
-    const texts = ctx.ordered.map((r) => r.message.slice(0, 4000));
+    // A message quoted inside a repr escapes its quotes (Celery's `raised unexpected: DataError('(pymysql.err.DataError)
+    // (1406, "Data too long for column \'province\' at row 1")',)`): the rules read it unescaped.
+    const texts = ctx.ordered.map((r) => r.message.slice(0, 4000)).map((t) => (t.includes("\\'") ? t.replace(/\\'/g, "'") : t));
     // A logged statement or a line of prose carries the same wording (`ERROR:  null value in column ...`):
     // the whole paste is read when the records' messages name nothing.
     const before = out.length;
-    if (ctx.text) texts.push(ctx.text);
+    if (ctx.text) texts.push(ctx.text.includes("\\'") ? ctx.text.replace(/\\'/g, "'") : ctx.text);
     texts.forEach((text, rank) => {
       if (rank === texts.length - 1 && ctx.text && out.length > before) return;
       // Every rule needs one of these words: most pastes skip them all with one scan.

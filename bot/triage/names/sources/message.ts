@@ -24,7 +24,9 @@ const DJANGO_LOAD = /\bCould not load [a-z_]\w{0,80}\.([A-Z]\w{0,80})\(pk=/;
 // Django's debug page prints the type and the message on rows of their own: `Exception Type: RelatedObjectDoesNotExist at
 // /api/v1/user` / `Exception Value: User has no profile.` (copied from the page's table, the value may follow a tab and a
 // line break: `Exception Value:\t` / `'super' object has no attribute ...`, tendenci#373).
-const DJANGO_RELATED = /(?:RelatedObjectDoesNotExist:|Exception Value:)[ \t]{0,4}\n?[ \t]{0,4}([A-Z]\w{0,80}) has no ([a-z_]\w{0,80})\./;
+// The page's title row puts the path after the type (`RelatedObjectDoesNotExist at /new/studio/` / `StudioAppointment has
+// no who.`), and a poster copying the value row may drop its full stop (`Exception Value: User has no profile `).
+const DJANGO_RELATED = /(?:RelatedObjectDoesNotExist(?::| at \S{1,200})|Exception Value:)[ \t]{0,4}\n?[ \t]{0,8}([A-Z]\w{0,80}) has no (?!attribute\b)([a-z_]\w{0,80})(?:\.|[ \t]{0,4}$)/m;
 // asyncio: `Task exception was never retrieved / future: <Task finished coro=<Scheduler.queue_manager() done, ...`.
 const TASK_CORO = /\bcoro=<(?:[\w.]{1,200}<locals>\.){0,5}(?:[\w]{1,100}\.){0,5}(\w{1,100})\(\) (?:done|running)/;
 // Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
@@ -90,7 +92,7 @@ export const messageSource: NameSource = {
     // The record's own message when its type says so (`users.models.User.profile.RelatedObjectDoesNotExist` over a page the
     // parser read): `User has no profile.`
     const relatedRecord = ctx.ordered.find((r) => r.type.endsWith('RelatedObjectDoesNotExist'));
-    const related = (relatedRecord ? /^([A-Z]\w{0,80}) has no ([a-z_]\w{0,80})\./.exec(relatedRecord.message) : null) ?? (ctx.text.includes('RelatedObjectDoesNotExist') || texts.some((t) => t.includes('RelatedObjectDoesNotExist')) ? texts.map((t) => (t.includes(' has no ') ? DJANGO_RELATED.exec(t) : null)).find((m) => m) : undefined);
+    const related = (relatedRecord ? /^([A-Z]\w{0,80}) has no ([a-z_]\w{0,80})\./.exec(relatedRecord.message) : null) ?? (ctx.text.includes('RelatedObjectDoesNotExist') || ctx.text.includes('Exception Value:') || texts.some((t) => t.includes('RelatedObjectDoesNotExist')) ? texts.map((t) => (t.includes(' has no ') ? DJANGO_RELATED.exec(t) : null)).find((m) => m) : undefined);
     if (related?.[1] && related[2]) {
       const group = ctx.group();
       out.push({ role: 'model', value: related[1], source: 'message', confidence: 0.9, group, evidence: related[0] });

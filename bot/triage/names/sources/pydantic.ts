@@ -8,6 +8,10 @@ const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?
 // A header whose line breaks were lost (a traceback pasted on one line): `2 validation errors for Settings API_ID
 // Field required [type=missing, ...`: the first location and its error follow on the same line.
 const FLAT_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200}) ([A-Za-z_][\w.]{0,200}) [A-Z][a-z][^\n[(]{0,200}[[(]type=/;
+// A header inside a logged string, its line breaks escaped (a JSON log, a repr pretty-printed over lines):
+// `'exc_message': '1 validation error for PageRefsParams\\n'` / `'last.offset\\n'`, `...for Item\nprice\n  Input ...`.
+const ESCAPED_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200})\\{1,2}n/;
+const ESCAPED_LOC = /^(?:[\s'"]|\\n){0,60}([A-Za-z_][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})\\{1,2}n/;
 // pydantic before 1.0 named no model: `1 validation error` and the locations below it.
 const BARE_HEADER = /\b\d{1,5} validation errors?\s*\n/;
 // Generic wrappers and typing names around the user's model.
@@ -77,7 +81,9 @@ export function schemaInHeader(header: string): string | null {
   // `Output[int]`: the user's generic class around a builtin; `Page[UserOut]`: a wrapper around theirs.
   // `PluginDaemonBasicResponse[PluginListResponse]`: the user's own generic class is the one validated
   // (the fields under the header are its own), so the outermost class that is no wrapper is the schema.
-  return headerClasses(header)[0] ?? null;
+  // `1 validation error for RootModel`: the user validated through pydantic's RootModel itself (no subclass, no
+  // parameter left in the header): the class the header names is all there is.
+  return headerClasses(header)[0] ?? (/^RootModel$/.test(header.trim()) ? 'RootModel' : null);
 }
 
 /** Pydantic and FastAPI validation errors: the model in the header and the fields under it. */
@@ -99,7 +105,16 @@ export const pydanticSource: NameSource = {
         const field = lastPart(flat[2]);
         if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: flat[0] });
       }
-      const bare = header || flat ? null : BARE_HEADER.exec(text);
+      const escaped = header || flat || !text.includes('\\') ? null : ESCAPED_HEADER.exec(text);
+      if (escaped?.[1]) {
+        const schema = schemaInHeader(escaped[1]);
+        if (schema) out.push({ role: 'schema', value: schema, source: 'pydantic', confidence: 0.92 - top, evidence: escaped[0] });
+        const end = (escaped.index ?? 0) + escaped[0].length;
+        const loc = ESCAPED_LOC.exec(text.slice(end, end + 400));
+        const field = loc?.[1] ? lastPart(loc[1]) : undefined;
+        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.87 - top, evidence: `${escaped[0]} ${loc?.[1] ?? ''}` });
+      }
+      const bare = header || flat || escaped ? null : BARE_HEADER.exec(text);
       if (bare) {
         // Only a location whose error follows it, indented, with its type tag, is read: a bare count says nothing else.
         const after = text.slice((bare.index ?? 0) + bare[0].length, (bare.index ?? 0) + bare[0].length + 3000).split('\n').map((l) => l.replace(/^E {1,16}/, ''));
@@ -135,11 +150,13 @@ export const pydanticSource: NameSource = {
           firstLoc = false;
         }
       } else {
-        // No header shown (a clipped paste): a bare loc line followed by its indented error.
+        // No header shown (a clipped paste): a bare loc line followed by its indented error. A log prefix taken off
+        // by the normaliser takes the indentation with it (`2024-12-06T11:47:57.320422384Z   Field required [type=...`):
+        // an error in pydantic 2's own wording, capitalised with its type tag, counts unindented.
         const lines = text.split('\n');
         for (let i = 0; i + 1 < lines.length; i++) {
           const line = lines[i] ?? '';
-          if (LOC_LINE.test(line) && /^\s{2,}\S.{0,300}(?:\[type=|\(type=)/.test(lines[i + 1] ?? '')) {
+          if (LOC_LINE.test(line) && /^(?:\s{2,}\S|[A-Z][a-z])[^\n]{0,300}(?:\[type=|\(type=)/.test(lines[i + 1] ?? '')) {
             const field = lastPart(line);
             if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.85 - top, evidence: line });
           }

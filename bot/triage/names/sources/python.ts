@@ -43,7 +43,9 @@ function userNamedPrivate(ctx: NameContext, attr: string): boolean {
 }
 
 // A function defined inside another names itself by its qualname: `coroutine 'test_raise_warning.<locals>.foo'`.
-const LOCALS_QUALNAME = /^(?:[\w.]{0,200}\.)?(\w{1,100})\.<locals>\.(?:\w{1,100}\.<locals>\.){0,5}(\w{1,100})$/;
+// A class defined inside a test names its method after the class: `...test_async_method.<locals>.Foo.test1` is the
+// coroutine `Foo.test1` (as the code shows it) of the function `test_async_method`.
+const LOCALS_QUALNAME = /^(?:[\w.]{0,200}\.)?(\w{1,100})\.<locals>\.(?:\w{1,100}\.<locals>\.){0,5}(\w{1,100}(?:\.\w{1,100}){0,2})$/;
 
 /**
  * A nested coroutine's qualname, read by a fault's regex or the `never awaited` wording, names two things: the

@@ -25,13 +25,22 @@ export const sqlSource: NameSource = {
     // is read as a line like any other.
     const trailerRead = statements.length > 0;
     if (ctx.text && /SELECT|INSERT INTO|UPDATE |DELETE FROM|ALTER TABLE|WITH /i.test(ctx.text)) {
-      for (const line of ctx.parsed.lines) {
+      const lines = ctx.parsed.lines;
+      lines.forEach((line, i) => {
         // DETAIL quotes the failing row, whose values may hold SQL text: not the statement that failed.
-        if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(line) || (trailerRead && /^\s*\[SQL: /.test(line))) continue;
+        if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(line) || (trailerRead && /^\s*\[SQL: /.test(line))) return;
         const m = STATEMENT.exec(line);
         // A statement must look like one: a verb followed by a table-ish word and more SQL.
         if (m?.[1] && /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH \w)/i.test(m[1])) statements.push({ sql: m[1], c: 0.75 });
-      }
+        else if (m?.[1] && /^SELECT\b/i.test(m[1]) && /^\s*\[SQL: /.test(line)) {
+          // SQLAlchemy prints its statement over several lines, and an ORM's select list runs past any one cut:
+          // `[SQL: SELECT count(*) AS count_1` / `FROM public.customers AS customers_1 ...`, a 2,000-character list of
+          // `dbs.x AS dbs_x` then `FROM dbs`. The FROM is read on the statement's own line or the next few.
+          const from = [line.slice(line.indexOf('[SQL: ')), ...lines.slice(i + 1, i + 4)].join('\n').slice(0, 4000);
+          const at = from.search(/\bFROM\s/);
+          if (at > 0) statements.push({ sql: from.slice(at, at + 600), c: 0.75 });
+        }
+      });
     }
     for (const { sql, c } of statements) {
       for (const table of tablesInSql(sql)) out.push({ role: 'table', value: table, source: 'sql', confidence: c, evidence: sql.slice(0, 120) });
