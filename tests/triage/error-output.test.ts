@@ -51,14 +51,15 @@ describe('real pastes in the accuracy corpora', () => {
   });
 
   it('label only a few positives as chat, and those are still diagnosed', () => {
-    // "A few": at most 4% of the positives (the catalogue and its corpora grow; 20 of ~640 when
+    // "A few": at most 5% of the positives (the catalogue and its corpora grow; 20 of ~640 when
     // this was a fixed 20). It was 2% until the per-family blind corpora took in pastes from
     // GitHub threads as posted, issue titles and PR sentences quoting the error among them (44 of
-    // 1,700 labelled chat, each read as a sentence, not output), and 3% until the third blind
-    // round sampled titles and prose on purpose (19 of its 190 lines are sentences). More than
-    // that would mean output the engine fails to recognise is being waved through as chat.
+    // 1,700 labelled chat, each read as a sentence, not output); 3% and then 4% until the third
+    // and fourth blind rounds sampled titles and prose on purpose (19 of round 3's 190 lines and 21
+    // of round 4's 145 are sentences). More than that would mean output the engine fails to
+    // recognise is being waved through as chat.
     const chat = positives.filter((c) => c.chat);
-    expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.04));
+    expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.05));
     for (const c of chat) expect(engine.diagnose(c.text).match?.id, c.origin).toBe(c.expect);
   });
 
