@@ -48,7 +48,8 @@ const QUALIFIED_HEADER = /^`{0,3}((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{2,80}) ([A-Z]
 const LEAD_TYPE = /(?:^|[\s`'"(*])((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})(?=$|[\s`'",.:;()!?*])/g;
 const GENERIC_TYPES = /^(?:Error|Exception|Warning|Timeout|Failure|BaseException)$/;
 // What the lead says right after the class it names: `...: AppRegistryNotReady: Apps aren't loaded yet.`
-const LEAD_MESSAGE = /^: (\S[^\n]{2,600})$/;
+// The class may be in Markdown code or bold (`` `CommandError`: Can't locate ``, `**KeyError**: 'x'`).
+const LEAD_MESSAGE = /^[`*]{0,2}: (\S[^\n]{2,600})$/;
 // A frame's source line raising a class with a literal message, and nothing after it.
 const RAISE_LITERAL = /^raise ((?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{2,80})\((?:"([^"\\\n]{1,600})"|'([^'\\\n]{1,600})')\)$/;
 /** Lines of lead prose read for a class name: a title and its first sentences. */
@@ -475,6 +476,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
+    if (errorLevel[i] && isBareTestPath(line)) continue;
     if (errorLevel[i] || /^(?:FATAL|ERROR|PANIC|error|fatal|psql: error):\s/.test(line)) {
       const cont = readContinuation(i + 1, false);
       push(emptyRecord('line', '', '', i), [line, cont.text].filter(Boolean).join('\n'));
@@ -567,6 +569,18 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   }
   if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
+}
+
+const BARE_TEST_PATH = /^[\w./\\-]{1,1000}\.py(?:::[\w.[\]:-]{1,300})?$/;
+
+/**
+ * pytest's short summary line `ERROR sopel/test_tools.py` (or `ERROR tests/x.py::test_y`) once the
+ * log level was read off it: it names the file whose error was printed above, and says nothing of
+ * it. Read as an error, it would hide that message (a collection error with no exception line,
+ * such as "import file mismatch:", is then read from the lines around it).
+ */
+function isBareTestPath(line: string): boolean {
+  return line.includes('.py') && BARE_TEST_PATH.test(line);
 }
 
 /** A class name read outside an exception line: one a fault names, or one that says it is an error. */

@@ -181,3 +181,47 @@ describe('a traceback cut before its exception line', () => {
     expect(p.records.every((r) => r.kind !== 'exception')).toBe(true);
   });
 });
+
+describe('issue 14 round 4 shapes (gaps7-db)', () => {
+  it("reads the message after a class in Markdown code in the lead (omnigent's crash report, adapted: trace cut after its first frame)", () => {
+    // https://github.com/omnigent-ai/omnigent/issues/7509
+    const p = parse([
+      '## Summary',
+      '',
+      '`ImportError`: dlopen(/opt/homebrew/Cellar/python@3.14/3.14.7/Frameworks/Python.framework/Versions/3.14/lib/python3.14/lib-dynload/pyexpat.cpython-314-darwin.so, 0x0002): Symbol not found: _XML_SetAllocTrackerActivationThreshold',
+      '',
+      '## Traceback',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/opt/homebrew/Cellar/omnigent/0.14.0/libexec/lib/python3.14/site-packages/omnigent/cli.py", line 2360, in main',
+      '    cli(args=argv, standalone_mode=False)',
+    ].join('\n'));
+    const r = p.records.at(-1);
+    expect(r?.type).toBe('ImportError');
+    expect(r?.message).toMatch(/^dlopen\(\/opt\/homebrew\/.{1,200}Symbol not found: _XML_SetAllocTrackerActivationThreshold$/);
+    expect(r?.frames.length).toBe(1);
+  });
+
+  it("does not read pytest's bare `ERROR path` summary line as the error (icon4py's collection error)", () => {
+    // https://github.com/C2SM/icon4py/pull/733
+    const p = parse([
+      '_____________ ERROR collecting model/testing/tests/test_helpers.py _____________',
+      'import file mismatch:',
+      "imported module 'test_helpers' has this __file__ attribute:",
+      '  /icon4py/model/common/tests/math_tests/test_helpers.py',
+      'which is not the same as the test file we want to collect:',
+      '  /icon4py/model/testing/tests/test_helpers.py',
+      'HINT: remove __pycache__ / .pyc files and/or use a unique basename for your test file modules',
+      '=========================== short test summary info ============================',
+      'ERROR model/testing/tests/test_helpers.py',
+      '!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!',
+    ].join('\n'));
+    // Read as an error, the path alone was the paste's only record and the message above it was never read.
+    expect(p.records.some((r) => r.message.startsWith("imported module 'test_helpers' has this __file__ attribute"))).toBe(true);
+  });
+
+  it('still reads an ERROR summary line that carries a message', () => {
+    const p = parse('=========================== short test summary info ============================\nERROR tests/test_db.py::test_insert - sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection refused');
+    expect(p.records.at(-1)).toMatchObject({ type: 'sqlalchemy.exc.OperationalError' });
+  });
+});
