@@ -25,4 +25,27 @@ def noeviction_full(fix):
         assert r.dbsize() < 2000
 
 
-labkit.run({"noeviction-full": noeviction_full})
+def kombu_publish_full(fix):
+    """A Celery-style producer publishing through kombu into a full Redis broker."""
+    import redis
+    from kombu import Connection
+
+    if fix is None:
+        limit = "2mb"
+    elif fix == "more-memory":
+        limit = "64mb"
+    else:
+        raise labkit.UnknownFix(fix)
+    with RedisServer("--maxmemory", limit, "--maxmemory-policy", "noeviction") as server:
+        r = redis.Redis(port=server.port)
+        value = "x" * 10000
+        for n in range(150):  # ~1.5 MB of other data already in the instance
+            r.set(f"result:{n}", value)
+        with Connection(f"redis://127.0.0.1:{server.port}/0") as conn:
+            queue = conn.SimpleQueue("telemetry")
+            for n in range(100):  # ~1 MB of task messages
+                queue.put({"n": n, "payload": value})
+            queue.close()
+
+
+labkit.run({"noeviction-full": noeviction_full, "kombu-publish-full": kombu_publish_full})
