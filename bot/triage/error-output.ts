@@ -184,6 +184,13 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // socket. Broken pipe.`, also behind a print's own label (`Error: Error while reading from socket: (...)`).
   // Not when the line is a sentence about it (chat words, a question).
   { gate: (l) => l.includes(' socket') && !CHAT_WORDS.test(l) && !/\?\s{0,8}$/.test(l), re: /^\s{0,8}(?:Error:? )?Error (?:\d{1,5} )?while (?:reading from|writing to) (?:the )?socket[.:] \S/ },
+  // Celery's worker line once its `[ts: ERROR/MainProcess] ` prefix is gone (copied without it, or a
+  // handler that logs the message alone): `consumer: Cannot connect to redis://redis:6379/0: Error -3 ...`.
+  { gate: (l) => l.includes('consumer: Cannot connect to '), re: /^\s{0,8}consumer: Cannot connect to [a-z+]{2,20}:\/\// },
+  // PgBouncer's log before 1.8, `<pid> <LEVEL> <message>` once normalise has taken the time off:
+  // `27782 WARNING C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 Pooler Error: No such database: josh`,
+  // `29835 WARNING server login failed: FATAL database "x" does not exist`.
+  { gate: (l) => /^\d/.test(l), re: /^\d{1,10} (?:WARNING|ERROR|FATAL|LOG|NOISE|DEBUG) (?:[CS]-0x[0-9a-f]{1,16}: |server login failed: )/ },
 ];
 
 // PostgreSQL / libpq / CLI tools print errors under a severity prefix at line start.

@@ -30,6 +30,9 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => /^[A-Z][a-z]{2} /.test(l), re: /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} [\w.-]{1,64} [\w./-]{1,64}(?:\[\d{1,10}\])?:\s/ },
   // Celery's worker log: "[2013-11-12 09:55:09,065: ERROR/MainProcess] ", "[...: WARNING/ForkPoolWorker-2] "
   { gate: (l) => l.startsWith('[') && l.includes('/'), re: /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?: (?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\/[\w.-]{1,64}\]\s{1,8}/ },
+  // A wrapper that relays a child's output behind a bar (a dev server, a task runner):
+  // "| [2020-11-19 00:53:45 +0000] [2184400] [ERROR] Connection in use: ('', 9000)"
+  { gate: (l) => l.startsWith('| ['), re: /^\|\s(?=\[)/ },
   // gunicorn: "[12] [ERROR] ", level in brackets: "[ERROR] ", "[app.db] "
   { gate: (l) => l.startsWith('['), re: /^\[\d{1,10}\]\s{1,4}/ },
   { gate: (l) => l.startsWith('['), re: /^\[(?:CRITICAL|FATAL|ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE)\]\s{1,8}/i },
@@ -74,11 +77,25 @@ const ERROR_LEVEL = /\b(?:CRITICAL|FATAL|ERROR|PANIC)\b/;
 const BOX_SIDE = /^\s{0,40}[│┃║]\s?/;
 const BOX_SIDE_END = /\s{0,200}[│┃║]\s{0,4}$/;
 
+/**
+ * A log line pasted as Markdown inline code, one span a line (`` `[2016-11-08 10:48:16 +0000] [4065]
+ * [ERROR] Connection in use: ('127.0.0.1', 5000)` ``): the backticks go, so its prefixes are read.
+ * Only a line that is one span from end to end, with no other backtick in it, and whose span opens
+ * with a timestamp in brackets: an error quoted in backticks inside a sentence stays a quote.
+ */
+function unwrapInlineCode(line: string): string {
+  if (line.length < 3 || !line.startsWith('`[') || !/^`\[\d/.test(line)) return line;
+  const end = line.trimEnd();
+  if (!end.endsWith('`') || end.indexOf('`', 1) !== end.length - 1) return line;
+  return end.slice(1, -1);
+}
+
 /** Removes stacked log prefixes; `errorLevel` tells whether one of them was an error level. */
 export function stripLinePrefix(line: string): { line: string; errorLevel: boolean } {
   let out = line;
   let errorLevel = false;
   if (out === '' || out.startsWith(' ')) return { line: out, errorLevel };
+  out = unwrapInlineCode(out);
   for (let pass = 0; pass < 2; pass++) {
     const before = out;
     for (const { gate, re } of LINE_PREFIXES) {

@@ -136,6 +136,10 @@ describe('output shapes that corroborate a catalogued match', () => {
     ['https://github.com/meltano/meltano/pull/8737', '    "exception": [\n        {\n            "exc_type": "RunnerError",\n            "exc_value": "Cannot start plugin tap-getpocket: \'\' is not a valid StateBackend",'],
     // redis-py's socket error printed by `print('Error:', ex)`.
     ['https://github.com/redis/redis-py/issues/1140', "Redis<ConnectionPool<Connection<host=127.0.0.1,port=6379,db=0>>>\nError: Error while reading from socket: ('Connection closed by server.',)\nFailed to connect, terminating."],
+    // Celery's worker line without its bracket prefix (an issue title quoting the log).
+    ['https://github.com/redis/redis-py/issues/2337', 'consumer: Cannot connect to redis://127.0.0.1:8000/2: .'],
+    // PgBouncer before 1.8: `<time> <pid> <LEVEL> <connection>: ...`.
+    ['https://github.com/pgbouncer/pgbouncer/issues/150', '2016-10-12 14:51:49.945 27782 WARNING C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 Pooler Error: No such database: josh\n2016-10-12 14:51:49.945 27782 LOG C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 login failed: db=josh user=postgres'],
   ];
   it.each(shapes)('reads the output in %s', (_source, text) => {
     expect(reads(text)).toBe(true);
@@ -153,6 +157,17 @@ describe('output shapes that corroborate a catalogued match', () => {
       expect(reads(text), text).toBe(false);
       expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
     }
+  });
+
+  it('reads gunicorn log lines relayed behind a bar or pasted one inline-code span a line (written in gunicorn 20\'s format)', () => {
+    const line = "[2021-03-02 10:11:12 +0000] [311] [ERROR] Connection in use: ('0.0.0.0', 8000)";
+    for (const text of [`| ${line}\n| [2021-03-02 10:11:12 +0000] [311] [ERROR] Retrying in 1 second.`, `\`${line}\`\n\`[2021-03-02 10:11:12 +0000] [311] [ERROR] Retrying in 1 second.\``]) {
+      const d = engine.diagnose(text);
+      expect(d.match?.id, text).toBe('uvicorn.address-in-use');
+      expect(d.errorOutput, text).toBe(true);
+    }
+    // A quoted error in backticks inside a sentence stays a quote.
+    expect(worthDiagnosing(engine.diagnose("gunicorn says `[ERROR] Connection in use: ('0.0.0.0', 8000)` after a restart, any idea?"), false)).toBe(false);
   });
 
   it('earns no unasked reply when no catalogued fault matched', () => {
