@@ -4,10 +4,10 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 // Error-type tags name no model: pydantic v1 `(type=type_error.none.not_allowed)`, v2 `'type': 'missing'`.
 export const TYPE_TAGS = /\(?type=[\w.]{1,120}\)?|'type': '[\w.]{1,120}'/g;
 // `<app.models.Order object at 0x7f..>`, `<Post at 0x10e4fc4d0>`, `<Bleh at (addr)>` (an address the poster elided),
-// `<Object at 0xxxxxxxxxxxx>` (masked), doctest's `<User at ...>` (an ELLIPSIS pattern).
-const REPR = /<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at (?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|\.\.\.)>/g;
+// `<Object at 0xxxxxxxxxxxx>` (masked), doctest's `<User at ...>` and `<User at 0x...>` (ELLIPSIS patterns).
+const REPR = /<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at (?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|(?:0x)?\.\.\.)>/g;
 // `Parent instance <Post at 0x..>`, `Instance '<Order at\n0x..>'`: the object the ORM error is about.
-const INSTANCE_REPR = /\b(?:[Pp]arent instance|Instance) '?<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at\s{1,3}(?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|\.\.\.)>/;
+const INSTANCE_REPR = /\b(?:[Pp]arent instance|Instance) '?<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at\s{1,3}(?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|(?:0x)?\.\.\.)>/;
 // `Instance AuthorizedUser is not bound`, `DetachedInstanceError: OAuthToken is not bound to a Session`.
 const INSTANCE_BARE = /(?:\bInstance |Error: )([A-Z]\w{0,80}) is not bound to a Session/;
 const OF_ATTRIBUTE = /of attribute '(\w{1,80})'/;
