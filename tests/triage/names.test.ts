@@ -676,7 +676,8 @@ describe("held-out-13's classes: the names read from other real outputs", () => 
   });
 
   it("a failed doctest's `Failed example:` line is the failing code: its variable and attribute", () => {
-    // programs/sa_runs.py.txt, RUN3: doctest.run_docstring_examples on a docstring reading a detached object.
+    // programs/dt2.py.txt: a docstring expecting a detached object's error; adapted: the frames under `Got:` are cut, as
+    // posters paste it (the `Failed example:` line is then the only code shown).
     expectNames(fixture('names/doctest-failed-example.txt'), { variable: 'alice', attribute: 'name', model: 'Team' });
   });
 });
