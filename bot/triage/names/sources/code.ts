@@ -52,6 +52,10 @@ const CLASS_DEF = /\bclass ([A-Z]\w{0,80})\(([^)]{0,200})\)/;
 // no attribute 'dispose'`): the variable is still the session the snippet must name.
 const SESSION_CALL = /(?<![\w.])((?:self\.)?(?:db\.|[a-z][a-z0-9_]{0,30}\.(?=session\.))?(?:session|sess|async_session|db_session|dbsession|db)|self\.db)\.(add|add_all|commit|execute|exec|scalars?|get|delete|merge|flush|refresh|query|rollback|close|begin(?:_nested)?|no_autoflush|bulk_\w{1,40}|expire(?:_all)?|expunge(?:_all)?|invalidate|dispose|connection|run_sync|stream(?:_scalars)?|get_bind)\b\(?\s{0,4}([a-z_]\w{0,80})?/;
 
+// `with session_scope() as db:` / `with SessionLocal() as db:` / `with Session(engine) as s:`: the variable a session
+// factory binds for the block is the session the block's statements run on (`db.query(model)`).
+const WITH_SESSION = /\bwith\s{1,4}(?:[a-z_]\w{0,40}\.)?\w{0,40}(?:[Ss]ession|_scope|get_db|_db)\w{0,20}\([^()\n]{0,80}\)\s{1,4}as\s{1,4}([a-z_]\w{0,40})\s{0,4}:/;
+
 /**
  * `user.organization.name` -> {variable: user, attr: organization}: the first ORM attribute read.
  * In prose (no code line) only a lone `a.b` counts: `staging.internal`, `django.db.utils`,
@@ -205,7 +209,10 @@ function readLine(ctx: NameContext, line: CodeLine, rank: number, out: NameFindi
   if (made?.[1] && isModelClass(made[1])) out.push({ role: 'model', value: made[1], source: 'code', confidence: base - 0.15, evidence: ev });
   const session = SESSION_CALL.exec(code) ?? (code.includes('_session.') ? PREFIXED_SESSION_CALL.exec(code) : null);
   if (session?.[1]) {
-    out.push({ role: 'session', value: session[1], source: 'code', confidence: base - 0.05, evidence: ev });
+    // The session a statement runs on (`db.query(model)`, `session.execute(stmt)`) outranks one a helper only commits,
+    // rolls back or closes (`session.commit()` inside a `session_scope()` that yields it to `with session_scope() as db:`).
+    const lifecycle = /^(?:commit|rollback|close|begin|flush|invalidate|dispose|expire_all|expunge_all)$/.test(session[2] ?? '');
+    out.push({ role: 'session', value: session[1], source: 'code', confidence: base - (lifecycle ? 0.08 : 0.05), evidence: ev });
     // `db.session.delete(db_scan)`: the object handed to the session. It may be the wrong object
     // (a schema, a query): a snippet naming a new instance after the model outranks it.
     if (session[3] && /^(?:add|delete|merge|refresh|expunge)$/.test(session[2] ?? '') && !NOT_OBJECTS.has(session[3])) out.push({ role: 'variable', value: session[3], source: 'code', confidence: 0.25, evidence: ev });
@@ -242,6 +249,9 @@ export const codeSource: NameSource = {
         if (m?.[1] && !/^(?:self|cls)$/.test(m[1])) { out.push({ role: 'session', value: m[1], source: 'code', confidence: 0.84, evidence: line.code.trim().slice(0, 160) }); break; }
       }
     }
+    // A failed doctest prints the example that failed (`Failed example:` / `    bob.name`): the user's failing line.
+    const doctest = ctx.text.includes('Failed example:') ? /^[ \t]{0,8}Failed example:[ \t]{0,4}\n[ \t]{0,12}(?:>>> )?(\S[^\n]{0,300})$/m.exec(ctx.text) : null;
+    if (doctest?.[1]) readLine(ctx, { code: doctest[1], user: true, frame: null }, 0, out);
     ctx.failing.forEach((line, rank) => readLine(ctx, line, rank, out));
     // No class in the failing line (`return query.scalar()`): the frames that called it may name one.
     if (!out.slice(before).some((f) => f.role === 'model' && !f.guess)) {
@@ -288,6 +298,15 @@ export const codeSource: NameSource = {
     for (const line of ctx.source) {
       if (!line.includes('.add') && !line.includes('.merge(')) continue;
       for (const m of line.matchAll(ADDED_OBJECT)) if (isModelClass(m[1])) out.push({ role: 'model', value: m[1], source: 'code', confidence: 0.6, evidence: line.trim().slice(0, 160) });
+    }
+    if (ctx.parsed.lines.length <= 200 && ctx.text.includes('with ')) {
+      for (const [i, line] of ctx.parsed.lines.entries()) {
+        const bound = line.includes(' as ') ? WITH_SESSION.exec(line) : null;
+        if (!bound?.[1] || /^(?:self|cls|_)$/.test(bound[1])) continue;
+        const call = new RegExp(`(?<![\\w.])${bound[1]}\\.(?:query|execute|exec|scalars?|get|add|add_all|delete|merge|refresh)\\(`);
+        const used = ctx.parsed.lines.slice(i + 1, i + 12).find((l) => call.test(l));
+        if (used) { out.push({ role: 'session', value: bound[1], source: 'code', confidence: 0.79, evidence: used.trim().slice(0, 160) }); break; }
+      }
     }
     for (const line of ctx.source) {
       if (!line.includes('sess') && !line.includes('db.')) continue;

@@ -42,6 +42,9 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   // SQLAlchemy 2.0 on joined-table inheritance: `Implicitly combining column managed_objects.uid with column
   // crypto_objects.uid under attribute 'unique_identifier'`: the column and the attribute the mapper joins it under.
   { re: /\bImplicitly combining column \w{1,126}\.(\w{1,63}) with column \w{1,126}\.\w{1,63} under attribute '(\w{1,63})'/, roles: ['column', 'attribute'], needle: 'Implicitly combining' },
+  // SQLAlchemy's relationship loader on an unflushed row: `Can't resolve value for column reports.id on object <Report at
+  // 0x7f..>; no value has been set for this column`: the table and its column the foreign key reads.
+  { re: /\bCan't resolve value for column (\w{1,126})\.(\w{1,63}) on object/, roles: ['table', 'column'], needle: "Can't resolve value" },
   // SQLite: `UNIQUE constraint failed: user.email`, `NOT NULL constraint failed: orders.customer_id`
   { re: /\b(?:UNIQUE|NOT NULL) constraint failed: (\w{1,63})\.(\w{1,63})/, roles: ['table', 'column'], needle: 'constraint failed' },
   { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },

@@ -3,10 +3,11 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 
 // Error-type tags name no model: pydantic v1 `(type=type_error.none.not_allowed)`, v2 `'type': 'missing'`.
 export const TYPE_TAGS = /\(?type=[\w.]{1,120}\)?|'type': '[\w.]{1,120}'/g;
-// `<app.models.Order object at 0x7f..>`, `<Post at 0x10e4fc4d0>`, `<Bleh at (addr)>` (an address the poster elided).
-const REPR = /<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at (?:0x[0-9a-fA-F]{4,16}|\([a-z]{1,12}\))>/g;
+// `<app.models.Order object at 0x7f..>`, `<Post at 0x10e4fc4d0>`, `<Bleh at (addr)>` (an address the poster elided),
+// `<Object at 0xxxxxxxxxxxx>` (masked), doctest's `<User at ...>` and `<User at 0x...>` (ELLIPSIS patterns).
+const REPR = /<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at (?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|(?:0x)?\.\.\.)>/g;
 // `Parent instance <Post at 0x..>`, `Instance '<Order at\n0x..>'`: the object the ORM error is about.
-const INSTANCE_REPR = /\b(?:[Pp]arent instance|Instance) '?<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at\s{1,3}(?:0x[0-9a-fA-F]{4,16}|\([a-z]{1,12}\))>/;
+const INSTANCE_REPR = /\b(?:[Pp]arent instance|Instance) '?<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at\s{1,3}(?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|(?:0x)?\.\.\.)>/;
 // `Instance AuthorizedUser is not bound`, `DetachedInstanceError: OAuthToken is not bound to a Session`.
 const INSTANCE_BARE = /(?:\bInstance |Error: )([A-Z]\w{0,80}) is not bound to a Session/;
 const OF_ATTRIBUTE = /of attribute '(\w{1,80})'/;
@@ -31,6 +32,10 @@ const DJANGO_RELATED = /(?:RelatedObjectDoesNotExist(?::| at \S{1,200})|Exceptio
 const TASK_CORO = /\bcoro=<(?:[\w.]{1,200}<locals>\.){0,5}(?:[\w]{1,100}\.){0,5}(\w{1,100})\(\) (?:done|running)/;
 // Celery: `Received unregistered task of type 'tapir.accounts.tasks.send_reminder'` (or `KeyError('...')`): the task function.
 const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1,100}\.){0,20}(\w{1,100})'/;
+
+// Django's FieldError on a lookup: `Cannot resolve keyword 'status' into field. Choices are: created_at, ...`: the
+// keyword is the attribute the query asked the model for (the model is the queryset's, read from the code line).
+const DJANGO_KEYWORD = /\bCannot resolve keyword '(\w{1,80})' into field/;
 
 // automap names each class after its table: `UnmappedClassError: sqlalchemy.ext.automap.content_contentnode is not mapped`
 // (also `Class 'sqlalchemy.ext.automap.x' is not mapped`). The class is shown; its table is the same name by automap's rule.
@@ -98,6 +103,8 @@ export const messageSource: NameSource = {
       out.push({ role: 'model', value: related[1], source: 'message', confidence: 0.9, group, evidence: related[0] });
       out.push({ role: 'attribute', value: related[2], source: 'message', confidence: 0.9, group, evidence: related[0] });
     }
+    const keyword = texts.map((t) => (t.includes('Cannot resolve keyword') ? DJANGO_KEYWORD.exec(t) : null)).find((m) => m);
+    if (keyword?.[1]) out.push({ role: 'attribute', value: keyword[1], source: 'message', confidence: 0.9, evidence: keyword[0] });
     const coro = ctx.text.includes('coro=<') ? TASK_CORO.exec(ctx.text) : null;
     if (coro?.[1]) out.push({ role: 'function', value: coro[1], source: 'message', confidence: 0.8, evidence: coro[0] });
     const task = ctx.text.includes('unregistered task') ? UNREGISTERED_TASK.exec(ctx.text) : null;
