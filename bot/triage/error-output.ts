@@ -200,6 +200,11 @@ const SERVER_ERROR_LINE = /^(?:(?:FATAL|ERROR|PANIC):\s|psql: error:|error: |fat
 /** Lines scanned for output marks: the head and tail of a long log hold them. */
 const MAX_LINES_SCANNED = 400;
 
+function scannedLines(parsed: ParsedPaste): readonly string[] {
+  const { lines } = parsed;
+  return lines.length > MAX_LINES_SCANNED ? [...lines.slice(0, MAX_LINES_SCANNED / 2), ...lines.slice(-MAX_LINES_SCANNED / 2)] : lines;
+}
+
 /**
  * The record's type is the first thing on its line (after indentation, pytest's `E` or
  * `FAILED path - `, or an inline-code backtick), followed by `:` or nothing: `Type: message` as Python prints it.
@@ -227,7 +232,7 @@ export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly b
     return r.kind === 'exception' ? isTypeAtHead(line, r.type) : SERVER_ERROR_LINE.test(line);
   });
   if (fromRecords) return true;
-  const lines = parsed.lines.length > MAX_LINES_SCANNED ? [...parsed.lines.slice(0, MAX_LINES_SCANNED / 2), ...parsed.lines.slice(-MAX_LINES_SCANNED / 2)] : parsed.lines;
+  const lines = scannedLines(parsed);
   // A V8 stack frame (Node.js crashes, other stacks' output: recorded as unmatched errors).
   if (lines.some((line) => OUTPUT_MARKS.some(({ gate, re }) => gate(line) && re.test(line)) || isJsFrameLine(line))) return true;
   return repeatsLikeALog(lines, parsed);
@@ -238,7 +243,7 @@ export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly b
  * catalogued fault in it (MATCHED_OUTPUT_MARKS)? Read from the same lines as looksLikeErrorOutput.
  */
 export function showsMatchedOutput(parsed: ParsedPaste): boolean {
-  const lines = parsed.lines.length > MAX_LINES_SCANNED ? [...parsed.lines.slice(0, MAX_LINES_SCANNED / 2), ...parsed.lines.slice(-MAX_LINES_SCANNED / 2)] : parsed.lines;
+  const lines = scannedLines(parsed);
   return lines.some((line) => MATCHED_OUTPUT_MARKS.some(({ gate, re }) => gate(line) && re.test(line)));
 }
 
