@@ -47,15 +47,30 @@ export function checkRequirement(requirement: string, shown: string | undefined)
   return verdicts.includes('no') ? 'no' : verdicts.includes('unknown') ? 'unknown' : 'ok';
 }
 
+interface Comparison { op: string; want: number[] }
+
+/** Requirements come from the fault files, so each is parsed once, not once per paste. */
+const comparisons = new Map<string, Comparison | null>();
+
+function parseComparison(requirement: string): Comparison | null {
+  let c = comparisons.get(requirement);
+  if (c === undefined) {
+    const m = /^(>=|<=|>|<)\s*(.+)$/.exec(requirement);
+    c = m ? { op: m[1] as string, want: versionParts(m[2] ?? '') } : null;
+    comparisons.set(requirement, c);
+  }
+  return c;
+}
+
 function checkComparison(requirement: string, shown: string): RequirementVerdict {
-  const m = /^(>=|<=|>|<)\s*(.+)$/.exec(requirement);
-  if (!m) return 'unknown';
-  const want = versionParts(m[2] ?? '');
+  const c = parseComparison(requirement);
+  if (!c) return 'unknown';
+  const { want } = c;
   const have = versionParts(shown);
   const prefix = want.slice(0, have.length);
   const cmp = compareVersions(have, prefix);
   const exactBeyond = want.length > have.length && want.slice(have.length).some((n) => n > 0);
-  switch (m[1]) {
+  switch (c.op) {
     case '>=': return cmp > 0 ? 'ok' : cmp < 0 ? 'no' : exactBeyond ? 'unknown' : 'ok';
     case '>': return cmp > 0 ? 'ok' : cmp < 0 ? 'no' : 'unknown';
     case '<': return cmp < 0 ? 'ok' : cmp > 0 ? 'no' : exactBeyond ? 'unknown' : 'no';
@@ -135,8 +150,23 @@ const NOT_VERIFIED = {
 
 const USES_SQLALCHEMY = /\bsqlalchemy\b|\bcreate_(?:async_)?engine\(|\bAsyncSession\b|\bsessionmaker\(/;
 
+/**
+ * What the lab showed depends only on the fault file, never on the paste: worked out once per
+ * spelling and language, then reused (the engine's faults are immutable once compiled).
+ */
+const verifications = new WeakMap<FixSpec, Map<string, Verification>>();
+
 /** What the lab showed for one spelling of a fix, from the results recorded in the fault file. */
 export function verificationOf(fault: Fault, fix: FixSpec, form: FixFormChoice, lang: Lang): Verification {
+  let byForm = verifications.get(fix);
+  if (!byForm) verifications.set(fix, (byForm = new Map()));
+  const key = `${form.key}\u0000${lang}`;
+  let v = byForm.get(key);
+  if (!v) byForm.set(key, (v = workOutVerification(fault, fix, form, lang)));
+  return { ...v };
+}
+
+function workOutVerification(fault: Fault, fix: FixSpec, form: FixFormChoice, lang: Lang): Verification {
   const lab: LabSpec | null = fault.lab;
   if (fix.unverified) return { verifiedOn: null, notVerified: fix.unverified[lang], measured: null };
   if (!lab?.results) {
