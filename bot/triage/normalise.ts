@@ -44,15 +44,40 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes(' - '), re: /^[\w.]{1,128}\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
 ];
 
+const BINARY_SAMPLE = 8192;
+
+/** A control character other than tab, newlines, form feed and ESC (ANSI colour) is not text. */
+function isControl(code: number): boolean {
+  return code < 9 || (code > 13 && code < 32 && code !== 27);
+}
+
 function looksBinary(buf: Buffer): boolean {
-  const sample = buf.subarray(0, 8192);
+  const n = Math.min(buf.length, BINARY_SAMPLE);
+  if (n === 0) return false;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const byte = buf[i] as number;
+    if (byte === 0) return true;
+    if (isControl(byte)) control++;
+  }
+  return control / n > 0.1;
+}
+
+/**
+ * The same test on text already decoded, without encoding it again: control characters are
+ * ASCII, one byte each in UTF-8, so counting them in the string and dividing by the sample's
+ * UTF-8 length gives the byte-level ratio.
+ */
+function textLooksBinary(text: string): boolean {
+  const sample = text.length > BINARY_SAMPLE ? text.slice(0, BINARY_SAMPLE) : text;
   if (sample.length === 0) return false;
   let control = 0;
-  for (const byte of sample) {
-    if (byte === 0) return true;
-    if (byte < 9 || (byte > 13 && byte < 32 && byte !== 27)) control++;
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if (code === 0) return true;
+    if (isControl(code)) control++;
   }
-  return control / sample.length > 0.1;
+  return control > 0 && control / Buffer.byteLength(sample) > 0.1;
 }
 
 function decodeEntities(text: string): string {
@@ -220,7 +245,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
       text = `${text.slice(0, HEAD_BYTES)}\n${text.slice(text.length - (MAX_INPUT_BYTES - HEAD_BYTES))}`;
       truncated = true;
     }
-    if (text.includes('\0') || looksBinary(Buffer.from(text.slice(0, 8192)))) {
+    if (text.includes('\0') || textLooksBinary(text)) {
       return { text: '', lines: [], notes: ['The input looks like binary data, not text.'], truncated, binary: true, bytes, errorLevel: [] };
     }
   }

@@ -35,6 +35,18 @@ describe('normaliseInput', () => {
     expect(n.lines).toEqual([]);
   });
 
+  it('flags text made of control characters as binary, the same as its bytes, and keeps coloured text', () => {
+    // A terminal capture of a binary file pasted as text: no NUL, but one character in four a control.
+    const garbled = Array.from({ length: 3000 }, (_, i) => (i % 4 === 0 ? String.fromCharCode(1 + (i % 7)) : 'é')).join('');
+    expect(normaliseInput(garbled).binary).toBe(true);
+    expect(normaliseInput(Buffer.from(garbled)).binary).toBe(normaliseInput(garbled).binary);
+    // One control character in twenty is well under a tenth of the bytes: text with a stray control stays text.
+    const sparse = Array.from({ length: 3000 }, (_, i) => (i % 20 === 0 ? '\x02' : 'é')).join('');
+    expect(normaliseInput(sparse).binary).toBe(false);
+    const coloured = '\x1b[31mERROR\x1b[0m: \x1b[1mValueError: bad\x1b[0m\n'.repeat(200);
+    expect(normaliseInput(coloured).binary).toBe(false);
+  });
+
   it('decodes invalid UTF-8 leniently and says so', () => {
     const n = normaliseInput(Buffer.concat([Buffer.from('ValueError: caf'), Buffer.from([0xe9, 0xff]), Buffer.from('\n')]));
     expect(n.binary).toBe(false);
