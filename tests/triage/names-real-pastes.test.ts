@@ -146,6 +146,40 @@ What does this mean?
   });
 });
 
+describe('pydantic headers inside logged strings', () => {
+  it('a header whose lines end in a backslash inside a JSON log (`for Page[DatasetMetaData]\\` / `page\\`)', () => {
+    // https://github.com/ITISFoundation/osparc-simcore/issues/8020 (the "Current Behavior" section, as far as the search
+    // excerpt shows it: the log record and the first frames of its traceback)
+    expectNames(String.raw`### Current Behavior
+
+'msg': 'Unexpected error happened in the Resource Usage Tracker. Please contact support..
+{
+  "exception_type": "<class \'pydantic_core._pydantic_core.ValidationError\'>",
+  "exception_string": "2 validation errors for Page[DatasetMetaData]\
+page\
+  Field required [type=missing, input_value={\'items\': [{\'id\': \'N:data...limit\': 50, \'offset\': 0}, input_type=dict]\
+    For further information visit https://errors.pydantic.dev/2.10/v/missing\
+size\
+  Field required [type=missing, input_value={\'items\': [{\'id\': \'N:data...limit\': 50, \'offset\': 0}, input_type=dict]\
+    For further information visit https://errors.pydantic.dev/2.10/v/missing",
+  "exception_causes": "",
+  "error_code": null,
+  "context": {
+    "request": "<starlette.requests.Request object at 0x7ff20d63c990>",
+    "request.method": "GET"
+  },
+  "tip": null
+}', 'extra': None}
+Traceback (most recent call last):
+  File "/home/scu/.venv/lib/python3.11/site-packages/starlette/_exception_handler.py", line 42, in wrapped_app
+    await app(scope, receive, sender)
+  File "/home/scu/.venv/lib/python3.11/site-packages/starlette/routing.py", line 73, in app
+    response = await f(request)
+               ^^^^^^^^^^^^^^^^
+`, { schema: ['DatasetMetaData', 'pydantic'], field: ['page', 'pydantic'] });
+  });
+});
+
 describe('pydantic before 1.0', () => {
   it('a header that names no model (`2 validation errors`): the first location above its typed error is the field', () => {
     // https://github.com/pydantic/pydantic/issues/677 (the description's first code block, pydantic 0.30's output as posted)

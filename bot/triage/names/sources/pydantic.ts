@@ -12,8 +12,10 @@ const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?
 const FLAT_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200}) ([A-Za-z_][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10}) [A-Za-z][a-z][^\n[(]{0,200}[[(]type=/;
 // A header inside a logged string, its line breaks escaped (a JSON log, a repr pretty-printed over lines):
 // `'exc_message': '1 validation error for PageRefsParams\\n'` / `'last.offset\\n'`, `...for Item\nprice\n  Input ...`.
-const ESCAPED_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200})\\{1,2}n/;
-const ESCAPED_LOC = /^(?:[\s'"]|\\n){0,60}([A-Za-z_][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})\\{1,2}n/;
+// A log may instead end each line of the string with a backslash before the real line break (`"exception_string": "2
+// validation errors for Page[DatasetMetaData]\` / `page\` / `  Field required [type=missing, ...`, osparc-simcore#8020).
+const ESCAPED_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200})\\{1,2}(?:n|\r?\n)/;
+const ESCAPED_LOC = /^(?:[\s'"]|\\n){0,60}([A-Za-z_][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})\\{1,2}(?:n|\r?\n)/;
 // pydantic before 1.0 named no model: `1 validation error` and the locations below it.
 const BARE_HEADER = /\b\d{1,5} validation errors?\s*\n/;
 // Generic wrappers and typing names around the user's model.
