@@ -90,6 +90,30 @@ ses.
 `, { function: ['test_session', 'path'], file: ['test_memusage.py', 'path'] });
   });
 
+  it('frames whose code follows the header on the same line (the line breaks lost): the innermost user frame is the function', () => {
+    // https://github.com/mushorg/glastopf/issues/40 (the description as far as the search excerpt shows it: the traceback
+    // stops at its fourth SQLAlchemy frame)
+    expectNames(String.raw`This can be triggered sometimes by issuing requests when the Glastopf is being set up. 
+I am using "39ea1e6a3236e6e" version. 
+
+After this, database logging gets crashed, although the webserver runs OK. I used sqlite3 for this. 
+
+${FENCE} Python
+2013-01-24 05:23:40,685 (glastopf) 192.168.1.107 requested GET / on 192.168.1.109:8080
+Exception in thread Thread-2:
+Traceback (most recent call last):
+ File "/usr/lib/python2.7/threading.py", line 552, in __bootstrap_inner
+    self.run()  
+File "/usr/lib/python2.7/threading.py", line 505, in run    self.__target(*self.__args, **self.__kwargs)  
+File "/home/phani/glastopf/glastopf.py", line 202, in post_processer    self.maindb.insert(attack_event)  
+File "/home/phani/glastopf/modules/reporting/main/log_sql.py", line 51, in insert    conn.execute(self.events_table.insert(entry))  
+File "/usr/lib/python2.7/dist-packages/sqlalchemy/engine/base.py", line 1194, in execute    params)  
+File "/usr/lib/python2.7/dist-packages/sqlalchemy/engine/base.py", line 1274, in _execute_clauseelement    return self.__execute_context(context)  
+File "/usr/lib/python2.7/dist-packages/sqlalchemy/engine/base.py", line 1305, in __execute_context    context.parameters[0], context=context)  
+File "/usr/lib/python2.7/dist-packages/sqlalchemy/engine/base.py", line 1404, in _cursor_execute    context)  
+`, { function: ['insert', 'path'], file: ['log_sql.py', 'path'] });
+  });
+
   it("a framework's suite built from `.` (`SQLAlchemy-0.7.10/./test/...` beside `./lib/sqlalchemy/`): the test, not the framework's frame", () => {
     // https://github.com/NixOS/nixpkgs/issues/14380 (the description and its log as posted)
     expectNames(String.raw`Building 16.03 failed. After removing libvirtd and virtmanager from my configuration the build went through without any errors. 
