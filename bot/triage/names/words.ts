@@ -68,8 +68,23 @@ const HOME_DIR = /^(?:\/home|\/Users|[A-Za-z]:[\\/]Users)[\\/][^\\/]{1,100}(?=[\
 // backend's developer) is the code they run, not the framework's plumbing.
 const FRAMEWORK_TESTS = /[\\/](?:sqlalchemy|pydantic|starlette|fastapi|flask|celery|kombu|django|asyncpg|psycopg2?|alembic|aiohttp|httpx|sqlmodel|flask_sqlalchemy|tornado)[\\/]tests?[\\/][^\\/]{1,100}[\\/]/;
 
+// A folder and the `..` after it cancel out, and `.` is the folder itself: a test run from a framework's checkout imports the framework through
+// `C:\dev\src\sqlalchemy\test\..\lib\sqlalchemy\orm\mapper.py` (sqlalchemy#382), which is `lib\sqlalchemy\`, not a test folder.
+const PARENT_STEP = /[\\/](?!\.\.[\\/])[^\\/]{1,100}[\\/]\.\.(?=[\\/])/;
+
+function withoutParentSteps(file: string): string {
+  // `SQLAlchemy-0.7.10/./test/sql/test_query.py` (a build running the suite from `.`) is `SQLAlchemy-0.7.10/test/...`.
+  let out = file.includes('/./') || file.includes('\\.\\') ? file.replace(/[\\/]\.(?=[\\/])/g, '') : file;
+  for (let i = 0; i < 8 && out.includes('..'); i++) {
+    const next = out.replace(PARENT_STEP, '');
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
 export function isFrameworkPath(file: string): boolean {
-  const path = file.replace(HOME_DIR, '').replace(/^(?=[a-z_]+[\\/])/, '/');
+  const path = withoutParentSteps(file).replace(HOME_DIR, '').replace(/^(?=[a-z_]+[\\/])/, '/');
   return FRAMEWORK_DIR.test(path) && !(FRAMEWORK_TESTS.test(path) && !/(?:site|dist)-packages[\\/]/.test(path));
 }
 
@@ -90,10 +105,12 @@ function folders(file: string): string[] {
 export function isPlumbingFrame(frame: Frame, siblings: readonly Frame[]): boolean {
   if (ENTRY_POINT.test(frame.file)) return true;
   if (!isFrameworkPath(frame.file)) return false;
-  const own = folders(frame.file);
+  const own = folders(withoutParentSteps(frame.file));
   return !siblings.some((s) => {
-    if (s === frame || s.library || isFrameworkPath(s.file) || ENTRY_POINT.test(s.file)) return false;
-    const other = folders(s.file);
+    // A test of the framework's own suite (its checkout's `sqlalchemy/test/...`) sits beside the framework, not in a
+    // project that merely has a folder of the framework's name.
+    if (s === frame || s.library || isFrameworkPath(s.file) || ENTRY_POINT.test(s.file) || FRAMEWORK_TESTS.test(withoutParentSteps(s.file))) return false;
+    const other = folders(withoutParentSteps(s.file));
     let common = 0;
     while (common < own.length && common < other.length && own[common] === other[common]) common++;
     return common >= 4 && own.length - common >= 2;

@@ -6,12 +6,16 @@ const LOC_PREFIXES = new Set(['body', 'query', 'path', 'response', 'header', 'co
 // `3 validation errors for AppConfig`, `1 validation error for ParsingModel[List[__main__.TeamOut]]`.
 const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?: ([A-Za-z_]\w{0,80}))?\s*(?:\n|$)/;
 // A header whose line breaks were lost (a traceback pasted on one line): `2 validation errors for Settings API_ID
-// Field required [type=missing, ...`: the first location and its error follow on the same line.
-const FLAT_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200}) ([A-Za-z_][\w.]{0,200}) [A-Z][a-z][^\n[(]{0,200}[[(]type=/;
+// Field required [type=missing, ...`: the first location and its error follow on the same line. pydantic 1 words
+// its errors in lower case and its locations with arrows: `1 validation error for Request body -> logs -> 0 ->
+// user_comment none is not an allowed value (type=type_error.none.not_allowed)` (logdetective-website#85).
+const FLAT_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200}) ([A-Za-z_][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10}) [A-Za-z][a-z][^\n[(]{0,200}[[(]type=/;
 // A header inside a logged string, its line breaks escaped (a JSON log, a repr pretty-printed over lines):
 // `'exc_message': '1 validation error for PageRefsParams\\n'` / `'last.offset\\n'`, `...for Item\nprice\n  Input ...`.
-const ESCAPED_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200})\\{1,2}n/;
-const ESCAPED_LOC = /^(?:[\s'"]|\\n){0,60}([A-Za-z_][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})\\{1,2}n/;
+// A log may instead end each line of the string with a backslash before the real line break (`"exception_string": "2
+// validation errors for Page[DatasetMetaData]\` / `page\` / `  Field required [type=missing, ...`, osparc-simcore#8020).
+const ESCAPED_HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\]]{0,200})\\{1,2}(?:n|\r?\n)/;
+const ESCAPED_LOC = /^(?:[\s'"]|\\n){0,60}([A-Za-z_][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})\\{1,2}(?:n|\r?\n)/;
 // pydantic before 1.0 named no model: `1 validation error` and the locations below it.
 const BARE_HEADER = /\b\d{1,5} validation errors?\s*\n/;
 // Generic wrappers and typing names around the user's model.
@@ -33,12 +37,14 @@ const DEFINITION_FIELD = /\b(?:On field|Field name|Field) "(\w{1,80})" (?:the fo
 
 // pydantic v1's exception as its repr, where FastAPI wraps a response's errors:
 // `ErrorWrapper(exc=ValidationError(model='Page[JobResponse]', errors=[{'loc': ('items', 0, 'input'), ...`.
-const MODEL_REPR = /\bValidationError\(model=['"]([A-Za-z_][\w.[\], ]{0,300}?)['"]/;
+// Pretty-printed (devtools, a debugger), the repr breaks after the parenthesis: `ValidationError(` / `    model='Settings',`
+// (pydantic-settings#24).
+const MODEL_REPR = /\bValidationError\(\s{0,40}model=['"]([A-Za-z_][\w.[\], ]{0,300}?)['"]/;
 // A header the poster quoted in their code's comments (`# 1 validation error for TableModel` / `# value`), in an
 // indented docstring, or behind a reply's quote marks: the marks before the count prefix every line under it too.
 const COMMENT_PREFIX = /^[\s#>|]{1,20}$/;
 
-const ANY_WORD = /validation error|ValidationError\(model=|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
+const ANY_WORD = /validation error|ValidationError\(\s{0,40}model=|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
 
 function lastPart(loc: string): string | undefined {
   const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
@@ -162,7 +168,7 @@ export const pydanticSource: NameSource = {
           }
         }
       }
-      const repr = text.includes('ValidationError(model=') ? MODEL_REPR.exec(text) : null;
+      const repr = text.includes('ValidationError(') ? MODEL_REPR.exec(text) : null;
       const reprSchema = repr?.[1] ? schemaInHeader(repr[1]) : null;
       if (reprSchema && !LIBRARY_CLASSES.has(reprSchema)) out.push({ role: 'schema', value: reprSchema, source: 'pydantic', confidence: 0.93 - top, evidence: repr?.[0] ?? '' });
       for (const m of text.matchAll(LOC_TUPLE)) {
