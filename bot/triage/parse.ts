@@ -566,6 +566,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         records.push(q);
       }
     }
+    // Prose alone: frames no record owns are the lead rule's above, never a sentence's below.
+    if (firstTraceLine < 0) records.push(...classesNamedInProse(records, knownTypes));
   }
   if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
@@ -581,6 +583,47 @@ const BARE_TEST_PATH = /^[\w./\\-]{1,1000}\.py(?:::[\w.[\]:-]{1,300})?$/;
  */
 function isBareTestPath(line: string): boolean {
   return line.includes('.py') && BARE_TEST_PATH.test(line);
+}
+
+// A class name standing alone in a sentence, in any script around it: `we will get
+// NumericValueOutOfRange.`, `DetachedInstanceErrorが出ました`. Not a dotted path's tail, not a word's part.
+const PROSE_TYPE = /(?<![\w.])((?:[a-z_]\w{0,60}\.){0,8}[A-Z][a-z]{1,30}[A-Z]\w{1,80})(?!\w)/g;
+const PROSE_TYPES_PER_LINE = 3;
+// The sentence says the error happens to the writer ("we will get X", "X happens when", "Xが出ました")...
+const PROSE_SUFFERED = /\b(?:get|gets|getting|got|see|seeing|saw|receiv(?:e|es|ed|ing)|throws?|throwing|threw|raises?|raised|raising|hit|hitting|encounter(?:s|ed|ing)?|ran into|run into|running into|occurs?|occurred|occurring|happens?|happened|happening)\b|が(?:出|発生)|エラーにな|発生し/i;
+// ...and not that it was fixed, nor a changelog's or a review's account of it.
+// ...and is prose, not source code that names the class (`except MultipleResultsFound:`).
+const PROSE_CODE = /^\s{0,40}(?:except|raise|import|from|def|class|try|return|with|if|elif|else)\b.{0,300}$|:\s*$/m;
+const PROSE_SETTLED = /\bfix(?:ed|es|ing)?\b|\bresolved?\b|\bsolved\b|修正|解決/i;
+
+/**
+ * Chat or prose that names an exception class and nothing else (no exception line, no message)
+ * and says the writer gets it: the class alone is evidence when a fault names it or it is a
+ * driver's per-SQLSTATE class. Each becomes a quoted, message-less record of that type:
+ * diagnosed when asked, never output itself. A line saying it was fixed, or code naming the
+ * class (`except NoResultFound:`), is no such report.
+ */
+function classesNamedInProse(lineRecords: readonly ErrorRecord[], knownTypes: ReadonlySet<string>): ErrorRecord[] {
+  const out: ErrorRecord[] = [];
+  const seen = new Set<string>();
+  for (const r of lineRecords) {
+    if (r.quoted || r.type || r.message.length > 2000) continue;
+    if (!PROSE_SUFFERED.test(r.message) || PROSE_SETTLED.test(r.message) || PROSE_CODE.test(r.message)) continue;
+    let n = 0;
+    for (const m of r.message.matchAll(PROSE_TYPE)) {
+      const type = m[1] ?? '';
+      const short = shortTypeOf(type);
+      if (n >= PROSE_TYPES_PER_LINE || seen.has(short)) continue;
+      if (GENERIC_TYPES.test(short) || !(knownTypes.has(short) || isSqlstateClass(type))) continue;
+      n++;
+      seen.add(short);
+      const named = emptyRecord('line', type, '', r.lineIndex);
+      named.quoted = true;
+      finishMessage(named, '');
+      out.push(named);
+    }
+  }
+  return out;
 }
 
 /** A class name read outside an exception line: one a fault names, or one that says it is an error. */

@@ -225,3 +225,24 @@ describe('issue 14 round 4 shapes (gaps7-db)', () => {
     expect(p.records.at(-1)).toMatchObject({ type: 'sqlalchemy.exc.OperationalError' });
   });
 });
+
+describe('a class named in prose that the writer gets (gaps8-db)', () => {
+  const types = (text: string, known: string[]) => parse(text, known).records.filter((r) => r.type).map((r) => [r.type, r.quoted === true]);
+
+  it('reads the class a report says is raised, as a quoted record without a message', () => {
+    // Written as https://github.com/lablup/backend.ai/issues/8468 (its description's first sentence).
+    const text = '`AgentDBSource.get_by_id()` raises a `MissingGreenlet` error when accessing the kernels relationship despite using selectinload.';
+    expect(types(text, ['MissingGreenlet'])).toEqual([['MissingGreenlet', true]]);
+  });
+
+  it('reads a per-SQLSTATE class no fault names by type, in any script around it', () => {
+    expect(types('バッチ投入でNumericValueOutOfRangeが発生しました', [])).toEqual([['NumericValueOutOfRange', true]]);
+  });
+
+  it('leaves a class that was fixed, or named by code, or unknown', () => {
+    expect(types('fixed the DetachedInstanceError in the digest task by eager-loading owner', ['DetachedInstanceError'])).toEqual([]);
+    expect(types('here we get it:\nexcept MultipleResultsFound:\n    raise', ['MultipleResultsFound'])).toEqual([]);
+    expect(types('we get SomethingWeirdError when the cron runs', ['DetachedInstanceError'])).toEqual([]);
+    expect(types('the sqlalchemy.orm.DetachedInstanceErrorX is what we get', ['DetachedInstanceError'])).toEqual([]);
+  });
+});
