@@ -505,7 +505,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   // yet.")` (an excerpt cut right after the raising frame) names the exception and its message.
   if (frames.length > 0 && records.every((r) => r.lineIndex < framesFrom)) {
     const last = records[records.length - 1];
-    const raised = raisedByLastFrame(frames, knownTypes);
+    // Without a literal message only when the paste read nothing else (pytest's E lines come first).
+    const raised = raisedByLastFrame(frames, knownTypes, records.length === 0);
     if (firstTraceLine > 0 && last && last.kind === 'exception' && last.frames.length === 0 && last.lineIndex < firstTraceLine) {
       last.frames = frames.slice(-MAX_FRAMES_PER_RECORD);
       frames = [];
@@ -657,12 +658,35 @@ function exceptionNamedInLead(lines: readonly string[], end: number, knownTypes:
  * `raise AppRegistryNotReady("Models aren't loaded yet.")`, shown as the last line of an excerpt
  * that stops before Python's exception line. A formatted message (`% x`, an f-string) is not read.
  */
-function raisedByLastFrame(frames: readonly Frame[], knownTypes: ReadonlySet<string>): { type: string; message: string } | null {
+function raisedByLastFrame(frames: readonly Frame[], knownTypes: ReadonlySet<string>, bare: boolean): { type: string; message: string } | null {
   const code = frames[frames.length - 1]?.code ?? '';
   if (!code.startsWith('raise ')) return null;
   const m = RAISE_LITERAL.exec(code);
-  if (!m?.[1] || !isLeadType(m[1], knownTypes)) return null;
+  if (!m?.[1]) return bare ? raisedWithoutLiteral(code, knownTypes) : null;
+  if (!isLeadType(m[1], knownTypes)) return null;
   return { type: m[1], message: m[2] ?? m[3] ?? '' };
+}
+
+// `raise exc.MissingGreenlet(` with the message on the lines below, or the same line cut mid-name
+// by the excerpt (`raise exc.Missin`).
+const RAISE_OPEN = /^raise (?:[a-z_]\w{0,60}\.){0,8}([A-Z]\w{2,80})(\(?)$/;
+const MIN_CUT_NAME = 5;
+
+/**
+ * The class a last frame's `raise` names when the excerpt shows no literal message, when a fault
+ * names it: whole when the call opens over several lines; cut short, the one such class that
+ * starts so (none when several do: `raise exc.NoS` may be NoSuchColumnError or NoSuchModuleError).
+ * The message is not known.
+ */
+function raisedWithoutLiteral(code: string, knownTypes: ReadonlySet<string>): { type: string; message: string } | null {
+  const m = RAISE_OPEN.exec(code);
+  const name = m?.[1] ?? '';
+  if (!name) return null;
+  if (knownTypes.has(name)) return { type: name, message: '' };
+  if (m?.[2] === '(') return null;
+  if (name.length < MIN_CUT_NAME) return null;
+  const whole = [...knownTypes].filter((t) => t.startsWith(name));
+  return whole.length === 1 && whole[0] ? { type: whole[0], message: '' } : null;
 }
 
 const SEVERITY: Record<ErrorRecord['kind'], number> = { exception: 2, line: 1, warning: 0 };

@@ -246,3 +246,30 @@ describe('a class named in prose that the writer gets (gaps8-db)', () => {
     expect(types('the sqlalchemy.orm.DetachedInstanceErrorX is what we get', ['DetachedInstanceError'])).toEqual([]);
   });
 });
+
+describe('a traceback cut in its raising frame, no literal message (gaps8-db)', () => {
+  // Adapted from https://github.com/rhoboro/async-fastapi-sqlalchemy/issues/2: cut after the
+  // raising frame (the exception line below it dropped), and once more inside the class name.
+  const frames = [
+    'Traceback (most recent call last):',
+    '  File "/mnt/projects/testProj/repos/webapp/backend/.venv/lib/python3.9/site-packages/sqlalchemy/dialects/postgresql/asyncpg.py", line 479, in execute',
+    '    self._adapt_connection.await_(',
+    '  File "/mnt/projects/testProj/repos/webapp/backend/.venv/lib/python3.9/site-packages/sqlalchemy/util/_concurrency_py3k.py", line 59, in await_only',
+  ];
+  const known = ['MissingGreenlet', 'NoSuchColumnError', 'NoSuchModuleError'];
+  const raised = (last: string) => parse([...frames, last].join('\n'), known).records.filter((r) => r.kind === 'exception').map((r) => [r.type, r.message, r.frames.length]);
+
+  it('reads the class a multi-line raise opens, without a message', () => {
+    expect(raised('    raise exc.MissingGreenlet(')).toEqual([['MissingGreenlet', '', 2]]);
+  });
+
+  it('completes a class name cut short when one known class starts so', () => {
+    expect(raised('    raise exc.Missin')).toEqual([['MissingGreenlet', '', 2]]);
+  });
+
+  it('leaves a cut name several classes share, a short stub, and an unknown class', () => {
+    expect(raised('    raise exc.NoSuch')).toEqual([]);
+    expect(raised('    raise exc.Miss')).toEqual([]);
+    expect(raised('    raise SomethingElseError(')).toEqual([]);
+  });
+});
