@@ -505,7 +505,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   // yet.")` (an excerpt cut right after the raising frame) names the exception and its message.
   if (frames.length > 0 && records.every((r) => r.lineIndex < framesFrom)) {
     const last = records[records.length - 1];
-    const raised = raisedByLastFrame(frames, knownTypes);
+    // Without a literal message only when the paste read nothing else (pytest's E lines come first).
+    const raised = raisedByLastFrame(frames, knownTypes, records.length === 0);
     if (firstTraceLine > 0 && last && last.kind === 'exception' && last.frames.length === 0 && last.lineIndex < firstTraceLine) {
       last.frames = frames.slice(-MAX_FRAMES_PER_RECORD);
       frames = [];
@@ -566,6 +567,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         records.push(q);
       }
     }
+    // Prose alone: frames no record owns are the lead rule's above, never a sentence's below.
+    if (firstTraceLine < 0) records.push(...classesNamedInProse(records, knownTypes));
   }
   if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
@@ -581,6 +584,47 @@ const BARE_TEST_PATH = /^[\w./\\-]{1,1000}\.py(?:::[\w.[\]:-]{1,300})?$/;
  */
 function isBareTestPath(line: string): boolean {
   return line.includes('.py') && BARE_TEST_PATH.test(line);
+}
+
+// A class name standing alone in a sentence, in any script around it: `we will get
+// NumericValueOutOfRange.`, `DetachedInstanceErrorが出ました`. Not a dotted path's tail, not a word's part.
+const PROSE_TYPE = /(?<![\w.])((?:[a-z_]\w{0,60}\.){0,8}[A-Z][a-z]{1,30}[A-Z]\w{1,80})(?!\w)/g;
+const PROSE_TYPES_PER_LINE = 3;
+// The sentence says the error happens to the writer ("we will get X", "X happens when", "Xが出ました")...
+const PROSE_SUFFERED = /\b(?:get|gets|getting|got|see|seeing|saw|receiv(?:e|es|ed|ing)|throws?|throwing|threw|raises?|raised|raising|hit|hitting|encounter(?:s|ed|ing)?|ran into|run into|running into|occurs?|occurred|occurring|happens?|happened|happening)\b|が(?:出|発生)|エラーにな|発生し/i;
+// ...and not that it was fixed, nor a changelog's or a review's account of it.
+// ...and is prose, not source code that names the class (`except MultipleResultsFound:`).
+const PROSE_CODE = /^\s{0,40}(?:except|raise|import|from|def|class|try|return|with|if|elif|else)\b.{0,300}$|:\s*$/m;
+const PROSE_SETTLED = /\bfix(?:ed|es|ing)?\b|\bresolved?\b|\bsolved\b|修正|解決/i;
+
+/**
+ * Chat or prose that names an exception class and nothing else (no exception line, no message)
+ * and says the writer gets it: the class alone is evidence when a fault names it or it is a
+ * driver's per-SQLSTATE class. Each becomes a quoted, message-less record of that type:
+ * diagnosed when asked, never output itself. A line saying it was fixed, or code naming the
+ * class (`except NoResultFound:`), is no such report.
+ */
+function classesNamedInProse(lineRecords: readonly ErrorRecord[], knownTypes: ReadonlySet<string>): ErrorRecord[] {
+  const out: ErrorRecord[] = [];
+  const seen = new Set<string>();
+  for (const r of lineRecords) {
+    if (r.quoted || r.type || r.message.length > 2000) continue;
+    if (!PROSE_SUFFERED.test(r.message) || PROSE_SETTLED.test(r.message) || PROSE_CODE.test(r.message)) continue;
+    let n = 0;
+    for (const m of r.message.matchAll(PROSE_TYPE)) {
+      const type = m[1] ?? '';
+      const short = shortTypeOf(type);
+      if (n >= PROSE_TYPES_PER_LINE || seen.has(short)) continue;
+      if (GENERIC_TYPES.test(short) || !(knownTypes.has(short) || isSqlstateClass(type))) continue;
+      n++;
+      seen.add(short);
+      const named = emptyRecord('line', type, '', r.lineIndex);
+      named.quoted = true;
+      finishMessage(named, '');
+      out.push(named);
+    }
+  }
+  return out;
 }
 
 /** A class name read outside an exception line: one a fault names, or one that says it is an error. */
@@ -614,12 +658,35 @@ function exceptionNamedInLead(lines: readonly string[], end: number, knownTypes:
  * `raise AppRegistryNotReady("Models aren't loaded yet.")`, shown as the last line of an excerpt
  * that stops before Python's exception line. A formatted message (`% x`, an f-string) is not read.
  */
-function raisedByLastFrame(frames: readonly Frame[], knownTypes: ReadonlySet<string>): { type: string; message: string } | null {
+function raisedByLastFrame(frames: readonly Frame[], knownTypes: ReadonlySet<string>, bare: boolean): { type: string; message: string } | null {
   const code = frames[frames.length - 1]?.code ?? '';
   if (!code.startsWith('raise ')) return null;
   const m = RAISE_LITERAL.exec(code);
-  if (!m?.[1] || !isLeadType(m[1], knownTypes)) return null;
+  if (!m?.[1]) return bare ? raisedWithoutLiteral(code, knownTypes) : null;
+  if (!isLeadType(m[1], knownTypes)) return null;
   return { type: m[1], message: m[2] ?? m[3] ?? '' };
+}
+
+// `raise exc.MissingGreenlet(` with the message on the lines below, or the same line cut mid-name
+// by the excerpt (`raise exc.Missin`).
+const RAISE_OPEN = /^raise (?:[a-z_]\w{0,60}\.){0,8}([A-Z]\w{2,80})(\(?)$/;
+const MIN_CUT_NAME = 5;
+
+/**
+ * The class a last frame's `raise` names when the excerpt shows no literal message, when a fault
+ * names it: whole when the call opens over several lines; cut short, the one such class that
+ * starts so (none when several do: `raise exc.NoS` may be NoSuchColumnError or NoSuchModuleError).
+ * The message is not known.
+ */
+function raisedWithoutLiteral(code: string, knownTypes: ReadonlySet<string>): { type: string; message: string } | null {
+  const m = RAISE_OPEN.exec(code);
+  const name = m?.[1] ?? '';
+  if (!name) return null;
+  if (knownTypes.has(name)) return { type: name, message: '' };
+  if (m?.[2] === '(') return null;
+  if (name.length < MIN_CUT_NAME) return null;
+  const whole = [...knownTypes].filter((t) => t.startsWith(name));
+  return whole.length === 1 && whole[0] ? { type: whole[0], message: '' } : null;
 }
 
 const SEVERITY: Record<ErrorRecord['kind'], number> = { exception: 2, line: 1, warning: 0 };

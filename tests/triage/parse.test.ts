@@ -225,3 +225,51 @@ describe('issue 14 round 4 shapes (gaps7-db)', () => {
     expect(p.records.at(-1)).toMatchObject({ type: 'sqlalchemy.exc.OperationalError' });
   });
 });
+
+describe('a class named in prose that the writer gets (gaps8-db)', () => {
+  const types = (text: string, known: string[]) => parse(text, known).records.filter((r) => r.type).map((r) => [r.type, r.quoted === true]);
+
+  it('reads the class a report says is raised, as a quoted record without a message', () => {
+    // Written as https://github.com/lablup/backend.ai/issues/8468 (its description's first sentence).
+    const text = '`AgentDBSource.get_by_id()` raises a `MissingGreenlet` error when accessing the kernels relationship despite using selectinload.';
+    expect(types(text, ['MissingGreenlet'])).toEqual([['MissingGreenlet', true]]);
+  });
+
+  it('reads a per-SQLSTATE class no fault names by type, in any script around it', () => {
+    expect(types('バッチ投入でNumericValueOutOfRangeが発生しました', [])).toEqual([['NumericValueOutOfRange', true]]);
+  });
+
+  it('leaves a class that was fixed, or named by code, or unknown', () => {
+    expect(types('fixed the DetachedInstanceError in the digest task by eager-loading owner', ['DetachedInstanceError'])).toEqual([]);
+    expect(types('here we get it:\nexcept MultipleResultsFound:\n    raise', ['MultipleResultsFound'])).toEqual([]);
+    expect(types('we get SomethingWeirdError when the cron runs', ['DetachedInstanceError'])).toEqual([]);
+    expect(types('the sqlalchemy.orm.DetachedInstanceErrorX is what we get', ['DetachedInstanceError'])).toEqual([]);
+  });
+});
+
+describe('a traceback cut in its raising frame, no literal message (gaps8-db)', () => {
+  // Adapted from https://github.com/rhoboro/async-fastapi-sqlalchemy/issues/2: cut after the
+  // raising frame (the exception line below it dropped), and once more inside the class name.
+  const frames = [
+    'Traceback (most recent call last):',
+    '  File "/mnt/projects/testProj/repos/webapp/backend/.venv/lib/python3.9/site-packages/sqlalchemy/dialects/postgresql/asyncpg.py", line 479, in execute',
+    '    self._adapt_connection.await_(',
+    '  File "/mnt/projects/testProj/repos/webapp/backend/.venv/lib/python3.9/site-packages/sqlalchemy/util/_concurrency_py3k.py", line 59, in await_only',
+  ];
+  const known = ['MissingGreenlet', 'NoSuchColumnError', 'NoSuchModuleError'];
+  const raised = (last: string) => parse([...frames, last].join('\n'), known).records.filter((r) => r.kind === 'exception').map((r) => [r.type, r.message, r.frames.length]);
+
+  it('reads the class a multi-line raise opens, without a message', () => {
+    expect(raised('    raise exc.MissingGreenlet(')).toEqual([['MissingGreenlet', '', 2]]);
+  });
+
+  it('completes a class name cut short when one known class starts so', () => {
+    expect(raised('    raise exc.Missin')).toEqual([['MissingGreenlet', '', 2]]);
+  });
+
+  it('leaves a cut name several classes share, a short stub, and an unknown class', () => {
+    expect(raised('    raise exc.NoSuch')).toEqual([]);
+    expect(raised('    raise exc.Miss')).toEqual([]);
+    expect(raised('    raise SomethingElseError(')).toEqual([]);
+  });
+});
