@@ -187,6 +187,10 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // Celery's worker line once its `[ts: ERROR/MainProcess] ` prefix is gone (copied without it, or a
   // handler that logs the message alone): `consumer: Cannot connect to redis://redis:6379/0: Error -3 ...`.
   { gate: (l) => l.includes('consumer: Cannot connect to '), re: /^\s{0,8}consumer: Cannot connect to [a-z+]{2,20}:\/\// },
+  // uvicorn's access-log line for a request that failed, once normalise has taken `INFO:` off:
+  // `127.0.0.1:51234 - "POST /items/ HTTP/1.1" 422 Unprocessable Entity` (client address, then the
+  // request line, the status and its reason phrase, as only uvicorn prints it).
+  { gate: (l) => l.includes('" 4') || l.includes('" 5'), re: /^\s{0,8}(?:[\w.-]{1,80}|\[[\w:.]{1,60}\]):\d{1,5} - "[A-Z]{3,7} [^"\s]{1,2000} HTTP\/\d(?:\.\d)?" [45]\d\d [A-Z]/ },
   // PgBouncer's log before 1.8, `<pid> <LEVEL> <message>` once normalise has taken the time off:
   // `27782 WARNING C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 Pooler Error: No such database: josh`,
   // `29835 WARNING server login failed: FATAL database "x" does not exist`.
@@ -270,8 +274,9 @@ function firstLineOf(message: string): string {
 }
 
 // Words people use in chat and library messages do not: pronouns, greetings, "getting",
-// "keeps", "any idea". Kana: the libraries in the catalogue print their errors in English.
-const CHAT_WORDS = /\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|[Uu]s|[Aa]nyone|[Aa]nybody|[Ss]omeone|[Ss]omebody|guys|folks|[Hh]ey|[Hh]i|[Tt]hanks|idea|getting|seeing|keeps?|says|said|happens|whenever)\b|[\u3040-\u30ff]/;
+// "keeps", "any idea". Kana and Hangul: the libraries in the catalogue print their errors in
+// English, so a line in Japanese or Korean script is someone writing about the error.
+const CHAT_WORDS = /\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|[Uu]s|[Aa]nyone|[Aa]nybody|[Ss]omeone|[Ss]omebody|guys|folks|[Hh]ey|[Hh]i|[Tt]hanks|idea|getting|seeing|keeps?|says|said|happens|whenever)\b|[\u3040-\u30ff\uac00-\ud7a3]/;
 
 /** The word "error" (English, Portuguese, French, Italian, German) and a colon, before a printed message. */
 const ERROR_LABEL = /^(?:[Ee]rr(?:or|o|eur|ore)?|ERR(?:OR)?|[Ff]ehler|FEHLER)\s?:\s{0,2}/;
@@ -281,12 +286,19 @@ const MIN_PHRASE_COVERAGE = 0.5;
 
 /**
  * A line ending in "?" is a question, unless its last sentence is the error's own (MissingGreenlet
- * ends "Was IO attempted in an unexpected place?"): the fault's catalogue phrases say which.
+ * ends "Was IO attempted in an unexpected place?"): the fault's catalogue phrases say which. A
+ * lone name before the "?" (`fastapi.exceptions.ResponseValidationError ?`) is no message's
+ * sentence: it asks about that class, whatever phrase holds the name.
  */
 function isQuestion(line: string, phrases: readonly string[]): boolean {
   if (!/\?\s{0,8}$/.test(line)) return false;
   const tail = (line.split(/[.;:!]\s/).pop() ?? '').replace(/\?\s{0,8}$/, '').trim().toLowerCase();
-  return tail.length < 10 || !phrases.some((p) => p.toLowerCase().includes(tail));
+  return tail.length < 10 || isLoneName(tail) || !phrases.some((p) => p.toLowerCase().includes(tail));
+}
+
+/** One identifier or dotted name and nothing else (`pkg.mod.ClassName`). */
+function isLoneName(text: string): boolean {
+  return /^[a-z_][\w.]{0,200}$/i.test(text);
 }
 
 /**

@@ -140,6 +140,8 @@ describe('output shapes that corroborate a catalogued match', () => {
     ['https://github.com/redis/redis-py/issues/2337', 'consumer: Cannot connect to redis://127.0.0.1:8000/2: .'],
     // PgBouncer before 1.8: `<time> <pid> <LEVEL> <connection>: ...`.
     ['https://github.com/pgbouncer/pgbouncer/issues/150', '2016-10-12 14:51:49.945 27782 WARNING C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 Pooler Error: No such database: josh\n2016-10-12 14:51:49.945 27782 LOG C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 login failed: db=josh user=postgres'],
+    // uvicorn's access-log line for a failed request (adapted: the line alone, without the body below it).
+    ['https://github.com/fastapi/fastapi/issues/2362', 'INFO:     127.0.0.1:52900 - "DELETE /redis/comment HTTP/1.1" 422 Unprocessable Entity'],
   ];
   it.each(shapes)('reads the output in %s', (_source, text) => {
     expect(reads(text)).toBe(true);
@@ -153,6 +155,7 @@ describe('output shapes that corroborate a catalogued match', () => {
       'the API returns {"error": "QueuePool limit of size 5 overflow 10 reached"} when the pool is full, any idea?',
       'initdb says could not change permissions of directory on the NFS volume, what am I missing?',
       'pytest keeps saying available fixtures but mine is not in the list',
+      'uvicorn logs "POST /items/ HTTP/1.1" 422 Unprocessable Entity for every request, why?',
     ]) {
       expect(reads(text), text).toBe(false);
       expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
@@ -168,6 +171,14 @@ describe('output shapes that corroborate a catalogued match', () => {
     }
     // A quoted error in backticks inside a sentence stays a quote.
     expect(worthDiagnosing(engine.diagnose("gunicorn says `[ERROR] Connection in use: ('0.0.0.0', 8000)` after a restart, any idea?"), false)).toBe(false);
+  });
+
+  it('leaves a lone class name asked about, and a Korean sentence naming it, to a mention (written)', () => {
+    for (const text of ['fastapi.exceptions.ResponseValidationError ?', '응답을 반환할 때 fastapi.exceptions.ResponseValidationError 에러가 발생합니다']) {
+      const d = engine.diagnose(text);
+      expect(d.match?.id, text).toBe('fastapi.response-validation');
+      expect(worthDiagnosing(d, false), text).toBe(false);
+    }
   });
 
   it('earns no unasked reply when no catalogued fault matched', () => {
