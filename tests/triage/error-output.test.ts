@@ -57,9 +57,14 @@ describe('real pastes in the accuracy corpora', () => {
     // 1,700 labelled chat, each read as a sentence, not output); 3% and then 4% until the third
     // and fourth blind rounds sampled titles and prose on purpose (19 of round 3's 190 lines and 21
     // of round 4's 145 are sentences). More than that would mean output the engine fails to
-    // recognise is being waved through as chat.
+    // recognise is being waved through as chat. 5% until round 5, whose collectors labelled 35 of
+    // their 146 lines as titles or sentences before any run; now 6%. Labels added after seeing the
+    // engine's answer are the ones that could hide a miss: each says so in its note ("after
+    // review"), and they stay under 1% of the positives.
     const chat = positives.filter((c) => c.chat);
-    expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.05));
+    expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.06));
+    const afterReview = chat.filter((c) => /after review|relabel/.test(c.note ?? ''));
+    expect(afterReview.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.01));
     for (const c of chat) expect(engine.diagnose(c.text).match?.id, c.origin).toBe(c.expect);
   });
 
