@@ -1,6 +1,44 @@
 import type { NameContext, NameFinding, NameSource } from '../types.js';
 import type { Role } from '../roles.js';
 
+/**
+ * The same facts in the wordings of other servers, other languages and the applications that log them. A server's
+ * wording names its tables as it quotes them; a schema or owner prefix (`dbo.`, `public.`) is dropped.
+ */
+const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
+  // PostgreSQL on a foreign key to columns with no unique index: `there is no unique constraint matching given keys for
+  // referenced table "accounts_user"` (the table the key points to).
+  { re: /\bno unique constraint matching given keys for referenced table "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['related_table'], needle: 'referenced table' },
+  // PostgreSQL in German (`FEHLER:  NULL-Wert in Spalte »run_id« von Relation »recorder_runs« verletzt Not-Null-Constraint`,
+  // before 13 without the relation) and in French (`une valeur NULL viole la contrainte NOT NULL de la colonne « purchase_warn »`,
+  // 13+ adding `dans la relation « x »`).
+  { re: /\bNULL-Wert in Spalte »([^«»\n]{1,63})« von Relation »(?:\w{1,63}\.)?([^«»\n]{1,126})«/, roles: ['column', 'table'], needle: 'NULL-Wert' },
+  { re: /\bNULL-Wert in Spalte »([^«»\n]{1,63})« verletzt/, roles: ['column'], needle: 'NULL-Wert' },
+  { re: /\bcontrainte NOT NULL de la colonne «\s{0,2}([^«»\s]{1,63})\s{0,2}»(?: dans la relation «\s{0,2}(?:\w{1,63}\.)?([^«»\s]{1,126})\s{0,2}»)?/, roles: ['column', 'table'], needle: 'de la colonne' },
+  // SQL Server through pyodbc / pymssql: `Violation of UNIQUE KEY constraint 'UQ__author__72E12F1B836EC3EE'. Cannot insert
+  // duplicate key in object 'dbo.author'.`, `Violation of PRIMARY KEY constraint 'PK_Customers'. ...`,
+  // `Cannot insert the value NULL into column 'name', table 'db.dbo.author'`, `Invalid object name 'dbo.users'`,
+  // `Invalid column name 'user_id'`.
+  { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'\. Cannot insert duplicate key in object '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['constraint', 'table'], needle: 'Violation of' },
+  { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'/, roles: ['constraint'], needle: 'Violation of' },
+  { re: /\bCannot insert the value NULL into column '(\w{1,128})', table '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['column', 'table'], needle: 'Cannot insert the value NULL' },
+  { re: /\bInvalid object name '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['table'], needle: 'Invalid object name' },
+  { re: /\bInvalid column name '(\w{1,128})'/, roles: ['column'], needle: 'Invalid column name' },
+  // Oracle (cx_Oracle, oracledb): `ORA-01400: cannot insert NULL into ("HASS"."SCHEMA_CHANGES"."CHANGE_ID")`, owner first;
+  // a post outside a code block shows the quotes curled (`“HASS”.“SCHEMA_CHANGES”`).
+  { re: /\bcannot insert NULL into \(["“”]\w{1,128}["“”]\.["“”](\w{1,128})["“”]\.["“”](\w{1,128})["“”]\)/, roles: ['table', 'column'], needle: 'cannot insert NULL into' },
+  // SQLite and MySQL on DDL run twice (an interrupted alembic batch migration leaves `_alembic_tmp_flow` behind):
+  // `table _alembic_tmp_flow already exists`, `(1050, "Table 'users' already exists")`; MySQL 1146 `Table 'db.users' doesn't exist`.
+  { re: /\b[Tt]able [`'"]?(?:\w{1,63}\.)?(\w{1,63})[`'"]? already exists/, roles: ['table'], needle: 'already exists' },
+  { re: /\bTable '(?:\w{1,63}\.)?(\w{1,63})' doesn't exist/, roles: ['table'], needle: "doesn't exist" },
+  // DuckDB: `Catalog Error: Table with name transaction does not exist!`.
+  { re: /\bTable with name "?(?:\w{1,63}\.)?(\w{1,63})"? does not exist/, roles: ['table'], needle: 'Table with name' },
+  // Odoo logs the column its ORM could not make required: 8-10 `openerp.models: WARNING: unable to set column ced_ruc of table
+  // res_partner not null !`, 11+ `odoo.schema: Table 'res_config_settings': unable to set NOT NULL on column 'partner_names_order'!`.
+  { re: /\bunable to set column (\w{1,63}) of table (\w{1,63}) not null/, roles: ['column', 'table'], needle: 'unable to set column' },
+  { re: /\bTable '(\w{1,63})': unable to set NOT NULL on column '(\w{1,63})'/, roles: ['table', 'column'], needle: 'unable to set NOT NULL' },
+];
+
 // Each pattern is a database's (or SQLAlchemy's) own wording, with the roles of its groups in order.
 // Quoted names keep their case; a schema prefix (`public.`, `test.`) is dropped.
 const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
@@ -67,9 +105,10 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /Foreign key associated with column '(\w{1,63})\.(\w{1,63})' could not find table '(?:\w{1,63}\.)?(\w{1,126})'/, roles: ['table', 'column', 'related_table'], needle: 'Foreign key associated' },
   // `Can't determine join between 'apps' and 'users'`, `Can't find any foreign key relationships between 'a' and 'b'`
   { re: /between '(\w{1,126})' and '(\w{1,126})'/, roles: ['table', 'related_table'], needle: "between '" },
+  ...OTHER_WORDINGS,
 ];
 
-const ANY_WORD = /column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /NULL-Wert|colonne|Invalid object name|insert NULL|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {

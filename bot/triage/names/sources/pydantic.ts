@@ -40,6 +40,15 @@ const COMMENT_PREFIX = /^[\s#>|]{1,20}$/;
 
 const ANY_WORD = /validation error|ValidationError\(model=|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
 
+/**
+ * The errors of a repr'd ValidationError follow one another: `errors=[{'loc': ('A',), ...}, {'loc': ('B',), ...}]`. The field
+ * is the first error's; a `'loc'` after `}, {` is a later one, read less surely (a record may hold only the list's tail, where the
+ * poster's line break cut the repr).
+ */
+function laterErrorPenalty(text: string, at: number): number {
+  return /\},\s{0,4}\{\s{0,4}$/.test(text.slice(Math.max(0, at - 12), at)) ? 0.05 : 0;
+}
+
 function lastPart(loc: string): string | undefined {
   const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
   // FastAPI puts where the value came from first (`["body", "query"]`): only there is it a location, not a field.
@@ -167,7 +176,7 @@ export const pydanticSource: NameSource = {
       if (reprSchema && !LIBRARY_CLASSES.has(reprSchema)) out.push({ role: 'schema', value: reprSchema, source: 'pydantic', confidence: 0.93 - top, evidence: repr?.[0] ?? '' });
       for (const m of text.matchAll(LOC_TUPLE)) {
         const field = lastPart(m[1] ?? '');
-        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0] });
+        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top - laterErrorPenalty(text, m.index ?? 0), evidence: m[0] });
       }
       for (const m of text.matchAll(LOC_JSON)) {
         const field = lastPart(m[1] ?? '');

@@ -8,6 +8,33 @@ const LAZY = new RegExp(String.raw`WHERE ${PARAM} = "?(\w{1,63})"?\."?(\w{1,63})
 // SQL statements a paste shows outside SQLAlchemy's [SQL: ...]: a log line, a driver's query, the user's text().
 const STATEMENT = /(?:^|[\s:'"(`{])((?:SELECT|INSERT INTO|UPDATE|DELETE FROM|ALTER TABLE|WITH)\b.{0,600})/i;
 
+// SQLAlchemy before 1.3 prints the statement as a Python repr, its line breaks escaped: `[SQL: 'SELECT states.state_id AS
+// states_state_id, ... \nFROM states \nWHERE ...']`. The escape glues `n` to the keyword (`\nFROM`), hiding it from a word match.
+function unescapeRepr(sql: string): string {
+  return sql.includes('\\n') ? sql.replace(/\\n/g, ' ') : sql;
+}
+
+// DDL names the table it creates: `CREATE TABLE IF NOT EXISTS "migratehistory" (...)`, `CREATE TABLE _alembic_tmp_flow (`.
+// Read only from the failing statement (the record's SQL, PostgreSQL's `LINE 1:` pointer): an echo log prints every
+// table's CREATE TABLE at start-up, and those ran fine.
+const CREATE_TABLE = /\bCREATE (?:TEMP(?:ORARY)? |UNLOGGED )?TABLE (?:IF NOT EXISTS )?(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\w{1,63})["`\]]?\s{0,4}(?:\(|$)/i;
+const LINE_POINTER = /^\s{0,8}LINE \d{1,6}: (?:\.{3})?(CREATE .{0,300})$/;
+
+function createdTables(ctx: NameContext, out: NameFinding[]): void {
+  const sources: { sql: string; c: number }[] = [];
+  ctx.ordered.forEach((r, rank) => { if (r.sql?.includes('CREATE')) sources.push({ sql: r.sql.trimStart(), c: rank === 0 ? 0.85 : 0.8 }); });
+  if (ctx.text.includes('LINE ')) {
+    for (const line of ctx.parsed.lines) {
+      const m = line.includes('LINE ') ? LINE_POINTER.exec(line) : null;
+      if (m?.[1]) sources.push({ sql: m[1], c: 0.75 });
+    }
+  }
+  for (const { sql, c } of sources) {
+    const m = CREATE_TABLE.exec(sql.slice(0, 400));
+    if (m?.[1]) out.push({ role: 'table', value: m[1], source: 'sql', confidence: c, evidence: m[0].slice(0, 120) });
+  }
+}
+
 /** SQL: the tables it names, and the classes they map to by the usual naming, shown as a guess. */
 export const sqlSource: NameSource = {
   id: 'sql',
@@ -42,7 +69,9 @@ export const sqlSource: NameSource = {
         }
       });
     }
-    for (const { sql, c } of statements) {
+    createdTables(ctx, out);
+    for (const { sql: raw, c } of statements) {
+      const sql = unescapeRepr(raw);
       for (const table of tablesInSql(sql)) out.push({ role: 'table', value: table, source: 'sql', confidence: c, evidence: sql.slice(0, 120) });
       const lazy = LAZY.exec(sql);
       if (lazy?.[1] && lazy[2]) {
