@@ -806,3 +806,55 @@ describe("held-out-15/16's classes: database wordings, application frames and ta
     expectNames(fixture('names/pydantic-v1-repr-wrapped.txt'), { schema: 'WorkerSettings', field: 'API_CACHE_TTL' });
   });
 });
+
+// The same places (a database's own wording naming a table, a column or a constraint) in wordings no held-out set showed
+// yet, found while fixing held-out-15/16 (helper names11), each on a public thread's paste.
+describe('database wordings beyond the held-out misses: grants, columns added twice, ambiguous columns, unique indexes', () => {
+  it("PostgreSQL's `permission denied for table` names the table", () => {
+    // https://github.com/sqlalchemy/sqlalchemy/issues/6465 (the title).
+    expectNames('ProgrammingError: (psycopg2.errors.InsufficientPrivilege) permission denied for table my_table', { table: 'my_table' });
+  });
+
+  it("a column added twice names the column (SQLite's `duplicate column name:`, MySQL's `Duplicate column name '...'`)", () => {
+    // https://github.com/miguelgrinberg/microblog/issues/165 (the description's traceback, its first record as posted).
+    const text = [
+      'INFO  [alembic.runtime.migration] Running upgrade 36694d345787 -> 58b088d8fad0, new fields in user model',
+      'Traceback (most recent call last):',
+      '  File "C:\\Users\\nooria.ali\\AppData\\Local\\Programs\\Python\\Python37\\lib\\site-packages\\sqlalchemy\\engine\\base.py", line 1244, in _execute_context',
+      '    cursor, statement, parameters, context',
+      '  File "C:\\Users\\nooria.ali\\AppData\\Local\\Programs\\Python\\Python37\\lib\\site-packages\\sqlalchemy\\engine\\default.py", line 550, in do_execute',
+      '    cursor.execute(statement, parameters)',
+      'sqlite3.OperationalError: duplicate column name: timestamp',
+    ].join('\n');
+    expectNames(text, { column: 'timestamp' });
+    // https://github.com/rommapp/romm/issues/704 (the title).
+    expectNames(`[Bug] RomM v3.0.1: "Duplicate column name 'p_name'" on start-up`, { column: 'p_name' });
+  });
+
+  it('an ambiguous column names the column, in each server\'s wording', () => {
+    // https://github.com/LiskArchive/lisk-sdk/issues/3639 (the description's pgsql.log, its first line).
+    expectNames('2019-05-15 09:36:06.383 UTC [7498] ERROR:  column reference "asset" is ambiguous at character 1019', { column: 'asset' });
+    // https://github.com/Tautulli/Tautulli/issues/2187 (the description's log, its error line).
+    expectNames('sqlite3.OperationalError: ambiguous column name: on_pause', { column: 'on_pause' });
+    // https://github.com/Flexget/Flexget/issues/979 (the description's log line, cut after the statement's WHERE): the repr'd
+    // statement names the table after its escaped line break.
+    expectNames("2016-03-27 19:09 CRITICAL task          torrent-day     BUG: Unhandled error in plugin series: (sqlite3.OperationalError) ambiguous column name: first_seen [SQL: u'SELECT series_episodes.id AS series_episodes_id, series_episodes.identifier AS series_episodes_identifier, series_episodes.season AS series_episodes_season, series_episodes.number AS series_episodes_number, series_episodes.identified_by AS series_episodes_identified_by, series_episodes.series_id AS series_episodes_series_id \\nFROM series_episodes JOIN episode_releases ON series_episodes.id = episode_releases.episode_id JOIN series ON series.id = series_episodes.series_id \\nWHERE series.id = ?", { column: 'first_seen', table: 'series_episodes' });
+    // https://github.com/WordPress/sqlite-database-integration/issues/228 (the description's quoted MySQL error).
+    expectNames("-- [MySQL]  Query Error: Column 'name' in order clause is ambiguous", { column: 'name' });
+  });
+
+  it("PostgreSQL's `could not create unique index` names the index as the constraint, its DETAIL the column", () => {
+    // https://github.com/mozilla-it/ctms-api/issues/832 (the description's output, its first record as posted).
+    const text = [
+      'INFO  [alembic.runtime.migration] Running upgrade 8f93a0e590f0 -> 375dd57cfed1, Add unicity constraint in pending records',
+      'Traceback (most recent call last):',
+      '  File "/opt/pysetup/.venv/lib/python3.11/site-packages/sqlalchemy/engine/base.py", line 1900, in _execute_context',
+      '    self.dialect.do_execute(',
+      '  File "/opt/pysetup/.venv/lib/python3.11/site-packages/sqlalchemy/engine/default.py", line 736, in do_execute',
+      '    cursor.execute(statement, parameters)',
+      'psycopg2.errors.UniqueViolation: could not create unique index "uix_pr_email_id"',
+      'DETAIL:  Key (email_id)=(82d5d2e7-088b-42c8-9269-42c78a73bd97) is duplicated.',
+    ].join('\n');
+    expectNames(text, { constraint: 'uix_pr_email_id', column: 'email_id' });
+  });
+});

@@ -33,6 +33,19 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   { re: /\bTable '(?:\w{1,63}\.)?(\w{1,63})' doesn't exist/, roles: ['table'], needle: "doesn't exist" },
   // DuckDB: `Catalog Error: Table with name transaction does not exist!`.
   { re: /\bTable with name "?(?:\w{1,63}\.)?(\w{1,63})"? does not exist/, roles: ['table'], needle: 'Table with name' },
+  // Grants: PostgreSQL `permission denied for table my_table` (`for relation x` before 14).
+  { re: /\bpermission denied for (?:table|relation) "?(?:\w{1,63}\.)?(\w{1,63})"?/, roles: ['table'], needle: 'permission denied for' },
+  // A column added twice (a migration re-run): SQLite `duplicate column name: timestamp`, MySQL 1060 `Duplicate column name 'p_name'`.
+  { re: /\b[Dd]uplicate column name:? '?(\w{1,63})'?/, roles: ['column'], needle: 'uplicate column name' },
+  // A column two joined tables share: PostgreSQL `column reference "tags" is ambiguous`, SQLite `ambiguous column name: on_pause`,
+  // MySQL 1052 `Column 'name' in order clause is ambiguous`.
+  { re: /\bcolumn reference "(\w{1,63})" is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
+  { re: /\bambiguous column name: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['column'], needle: 'ambiguous column name' },
+  { re: /\bColumn '(\w{1,63})' in [a-z ]{1,20} is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
+  // A unique index built over duplicates (a migration adding `unique=True`): `could not create unique index "uix_pr_email_id"` /
+  // `DETAIL:  Key (email_id)=(82d5...) is duplicated.`
+  { re: /\bcould not create unique index "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['constraint'], needle: 'could not create unique index' },
+  { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is duplicated/, roles: ['column'], needle: 'is duplicated' },
   // Odoo logs the column its ORM could not make required: 8-10 `openerp.models: WARNING: unable to set column ced_ruc of table
   // res_partner not null !`, 11+ `odoo.schema: Table 'res_config_settings': unable to set NOT NULL on column 'partner_names_order'!`.
   { re: /\bunable to set column (\w{1,63}) of table (\w{1,63}) not null/, roles: ['column', 'table'], needle: 'unable to set column' },
@@ -108,7 +121,7 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   ...OTHER_WORDINGS,
 ];
 
-const ANY_WORD = /NULL-Wert|colonne|Invalid object name|insert NULL|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /NULL-Wert|colonne|Invalid object name|insert NULL|unique index|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {

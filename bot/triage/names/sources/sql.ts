@@ -53,13 +53,16 @@ export const sqlSource: NameSource = {
     const trailerRead = statements.length > 0;
     if (ctx.text && /SELECT|INSERT INTO|UPDATE |DELETE FROM|ALTER TABLE|WITH /i.test(ctx.text)) {
       const lines = ctx.parsed.lines;
-      lines.forEach((line, i) => {
+      lines.forEach((shown, i) => {
         // DETAIL quotes the failing row, whose values may hold SQL text: not the statement that failed.
-        if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(line) || (trailerRead && /^\s*\[SQL: /.test(line))) return;
+        if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(shown) || (trailerRead && /^\s*\[SQL: /.test(shown))) return;
+        const line = unescapeRepr(shown);
         const m = STATEMENT.exec(line);
         // A statement must look like one: a verb followed by a table-ish word and more SQL.
         if (m?.[1] && /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH \w)/i.test(m[1])) statements.push({ sql: m[1], c: 0.75 });
-        else if (m?.[1] && /^SELECT\b/i.test(m[1]) && /^\s*\[SQL: /.test(line)) {
+        // A repr'd trailer cut before its end (`... [SQL: u'SELECT a.id AS a_id, ... \nFROM a JOIN b ... \nWHERE`) is read the same way
+        // when no record closed it.
+        else if (m?.[1] && /^SELECT\b/i.test(m[1]) && (/^\s*\[SQL: /.test(line) || (!trailerRead && /\[SQL: u?'/.test(line)))) {
           // SQLAlchemy prints its statement over several lines, and an ORM's select list runs past any one cut:
           // `[SQL: SELECT count(*) AS count_1` / `FROM public.customers AS customers_1 ...`, a 2,000-character list of
           // `dbs.x AS dbs_x` then `FROM dbs`. The FROM is read on the statement's own line or the next few.
