@@ -858,3 +858,10 @@ describe('database wordings beyond the held-out misses: grants, columns added tw
     expectNames(text, { constraint: 'uix_pr_email_id', column: 'email_id' });
   });
 });
+
+describe("PostgreSQL's messages in the server's language name the table too", () => {
+  it('Chinese: `关系 "x" 不存在` (relation "x" does not exist)', () => {
+    // https://github.com/bukun/TorCMS/issues/6 (the description's error as posted).
+    expectNames('peewee.ProgrammingError: 错误:  关系 "tabpost" 不存在\nLINE 1: ..., "t1"."rating", "t1"."memo", "t1"."extinfo" FROM "tabpost" ...', { table: 'tabpost' });
+  });
+});

@@ -15,6 +15,8 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   { re: /\bNULL-Wert in Spalte »([^«»\n]{1,63})« von Relation »(?:\w{1,63}\.)?([^«»\n]{1,126})«/, roles: ['column', 'table'], needle: 'NULL-Wert' },
   { re: /\bNULL-Wert in Spalte »([^«»\n]{1,63})« verletzt/, roles: ['column'], needle: 'NULL-Wert' },
   { re: /\bcontrainte NOT NULL de la colonne «\s{0,2}([^«»\s]{1,63})\s{0,2}»(?: dans la relation «\s{0,2}(?:\w{1,63}\.)?([^«»\s]{1,126})\s{0,2}»)?/, roles: ['column', 'table'], needle: 'de la colonne' },
+  // PostgreSQL in Chinese (`错误:  关系 "tabpost" 不存在`: relation "tabpost" does not exist).
+  { re: /关系 "(?:\w{1,63}\.)?(\w{1,63})" 不存在/, roles: ['table'], needle: '不存在' },
   // SQL Server through pyodbc / pymssql: `Violation of UNIQUE KEY constraint 'UQ__author__72E12F1B836EC3EE'. Cannot insert
   // duplicate key in object 'dbo.author'.`, `Violation of PRIMARY KEY constraint 'PK_Customers'. ...`,
   // `Cannot insert the value NULL into column 'name', table 'db.dbo.author'`, `Invalid object name 'dbo.users'`,
@@ -121,7 +123,7 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   ...OTHER_WORDINGS,
 ];
 
-const ANY_WORD = /NULL-Wert|colonne|Invalid object name|insert NULL|unique index|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /NULL-Wert|colonne|不存在|Invalid object name|insert NULL|unique index|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {
