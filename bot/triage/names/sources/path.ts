@@ -40,16 +40,24 @@ function dottedTaskName(ctx: NameContext): { func: string; evidence: string } | 
   return m?.[1] && !/^(?:py|pyc|delay|apply_async|apply|run|s|si|signature|map)$/.test(m[1]) ? { func: m[1], evidence: m[0] } : null;
 }
 
-// A frame that only hands its call on: a proxy's method calling the same method of the object it wraps (Odoo's cursor in
-// `sql_db.py`: `def execute(...)` / `res = self._obj.execute(query, params)`), a decorator's `wrapper` calling the function it
-// wraps (`return f(self, *args, **kwargs)`). The function that made the call is the frame above it. A function of the user's
-// that calls a same-named method of another object (`def commit(): saveddata_session.commit()`) is their code, not a proxy.
-function isPassThrough(f: { func: string; code: string }): boolean {
+// A frame that only hands its call on: a decorator's `wrapper` calling the function it wraps (`return f(self, *args, **kwargs)`),
+// and the decorated proxy method below it calling the same method of the object it wraps (Odoo's cursor in `sql_db.py`:
+// `wrapper` / `def execute(...)`: `res = self._obj.execute(query, params)`). The function that made the call is the frame above
+// them. A same-named delegate called straight from the user's code (a repository's `def get(self, id): return
+// self._session.get(User, id)`) is the user's function, and stays so.
+const DECORATOR_WRAPPER = /^(?:wrapper|wrapped|inner|_wrapper|wrapped_f|decorated)$/;
+const WRAPPER_CALL = /^return \w{1,40}\((?:self, )?\*args, \*\*kw(?:args)?\)$/;
+
+function isDecoratorWrapper(f: { func: string; code: string } | undefined): boolean {
+  return !!f && DECORATOR_WRAPPER.test(f.func.trim()) && WRAPPER_CALL.test(f.code.trim());
+}
+
+function isPassThrough(f: { func: string; code: string }, outer: { func: string; code: string } | undefined): boolean {
   const func = f.func.trim();
   const code = f.code.trim();
   if (!code || !func) return false;
-  if (/^(?:wrapper|wrapped|inner|_wrapper|wrapped_f|decorated)$/.test(func) && /^return \w{1,40}\((?:self, )?\*args, \*\*kw(?:args)?\)$/.test(code)) return true;
-  return new RegExp(`^(?:\\w{1,40} = |return )?(?:await )?self\\._\\w{1,40}\\.${func}\\(`).test(code);
+  if (isDecoratorWrapper(f)) return true;
+  return isDecoratorWrapper(outer) && new RegExp(`^(?:\\w{1,40} = |return )?(?:await )?self\\._\\w{1,40}\\.${func}\\(`).test(code);
 }
 
 /** The test a runner names as failed, and the file when the runner shows it. */
@@ -130,7 +138,7 @@ export const pathSource: NameSource = {
           const file = f.file.split(/[\\/]/).pop() ?? '';
           if (!func || func === '<module>' || !/^\w{1,100}$/.test(func)) continue;
           const c = installed ? 0.7 : 0.9;
-          if (isPassThrough(f)) { handedOn ??= { func, file, evidence: f.file }; continue; }
+          if (isPassThrough(f, record.frames[i - 1])) { handedOn ??= { func, file, evidence: f.file }; continue; }
           out.push({ role: 'function', value: func, source: 'path', confidence: c, evidence: `${file}, in ${func}` });
           if (/\.py$/.test(file)) out.push({ role: 'file', value: file, source: 'path', confidence: c, evidence: f.file });
           return;
