@@ -770,6 +770,12 @@ describe("held-out-15/16's classes: database wordings, application frames and ta
     expectNames(text, { constraint: 'PK__scope_ap__C8B2203B483E8976', table: 'scope_appraisal' });
     // https://github.com/michiya/django-pyodbc-azure/issues/14 (the description's first line as posted).
     expectNames(`('23000', "[23000] [Microsoft][ODBC SQL Server Driver][SQL Server]Violation of UNIQUE KEY constraint 'UQ__accounts__70648D1C466017C6'. Cannot insert duplicate key in object 'dbo.accounts_telemetryevent'. The duplicate key value is (<NULL>). (2627) (SQLExecDirectW); [01000] [Microsoft][ODBC SQL Server Driver][SQL Server]The statement has been terminated. (3621)")`, { constraint: 'UQ__accounts__70648D1C466017C6', table: 'accounts_telemetryevent' });
+    // https://github.com/YAFNET/YAFNET/issues/726 (the description's error, its first lines as posted): inserting a child names
+    // the referenced table.
+    expectNames(`The INSERT statement conflicted with the FOREIGN KEY constraint "FK_yaf_Registry_yaf_Board_BoardID". The conflict occurred in database "yafnet-new", table "dbo.yaf_Board", column 'BoardID'.\nThe statement has been terminated.`, { constraint: 'FK_yaf_Registry_yaf_Board_BoardID', related_table: 'yaf_Board' });
+    // https://github.com/NuGet/NuGetGallery/issues/4211 (the description's exception, wrapped as posted): deleting a parent names
+    // the child table and its key column.
+    expectNames('System.Data.SqlClient.SqlException (0x80131904): The DELETE statement conflicted with the\nREFERENCE constraint "FK_PackageOwnerRequests_PackageRegistrations_PackageRegistrationKey".\nThe conflict occurred in database "nuget-int-0-v2gallery", table "dbo.PackageOwnerRequests",\ncolumn \'PackageRegistrationKey\'.\nThe statement has been terminated.', { constraint: 'FK_PackageOwnerRequests_PackageRegistrations_PackageRegistrationKey', table: 'PackageOwnerRequests', column: 'PackageRegistrationKey' });
     // https://github.com/home-assistant/core/issues/21286 (the description's log line, quotes curled as the post shows them).
     expectNames('2019-02-20 19:56:09 ERROR (Recorder) [homeassistant.components.recorder.util] Error executing query: (cx_Oracle.IntegrityError) ORA-01400: cannot insert NULL into (“HASS”.“SCHEMA_CHANGES”.“CHANGE_ID”)', { table: 'SCHEMA_CHANGES', column: 'CHANGE_ID' });
   });

@@ -26,6 +26,12 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   { re: /\bCannot insert the value NULL into column '(\w{1,128})', table '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['column', 'table'], needle: 'Cannot insert the value NULL' },
   { re: /\bInvalid object name '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['table'], needle: 'Invalid object name' },
   { re: /\bInvalid column name '(\w{1,128})'/, roles: ['column'], needle: 'Invalid column name' },
+  // SQL Server's 547 on a foreign key, quoted either way and often wrapped: inserting a child names the referenced table
+  // (`The INSERT statement conflicted with the FOREIGN KEY constraint "FK_x". The conflict occurred in database "db", table
+  // "dbo.yaf_Board", column 'BoardID'.`, the column being the parent's); deleting a parent names the child and its key column
+  // (`The DELETE statement conflicted with the REFERENCE constraint "FK_x". ... table "dbo.RunningJobs", column 'InstanceID'.`).
+  { re: /\bThe (?:INSERT|UPDATE|MERGE|ALTER TABLE)\s{1,3}statement\s{1,3}conflicted\s{1,3}with\s{1,3}the\s{1,3}FOREIGN\s{1,3}KEY\s{1,3}constraint\s{1,3}["']([^"'\n]{1,128})["']\.\s{1,3}The\s{1,3}conflict\s{1,3}occurred\s{1,3}in\s{1,3}database\s{1,3}(?:["'][^"'\n]{0,128}["'])?\s{0,3},\s{1,3}table\s{1,3}["'](?:\w{1,128}\.)?([^"'\n.]{1,128})["']/, roles: ['constraint', 'related_table'], needle: 'conflicted' },
+  { re: /\bThe (?:DELETE|UPDATE)\s{1,3}statement\s{1,3}conflicted\s{1,3}with\s{1,3}the\s{1,3}REFERENCE\s{1,3}constraint\s{1,3}["']([^"'\n]{1,128})["']\.\s{1,3}The\s{1,3}conflict\s{1,3}occurred\s{1,3}in\s{1,3}database\s{1,3}(?:["'][^"'\n]{0,128}["'])?\s{0,3},\s{1,3}table\s{1,3}["'](?:\w{1,128}\.)?([^"'\n.]{1,128})["'],\s{1,3}column\s{1,3}'(\w{1,128})'/, roles: ['constraint', 'table', 'column'], needle: 'conflicted' },
   // Oracle (cx_Oracle, oracledb): `ORA-01400: cannot insert NULL into ("HASS"."SCHEMA_CHANGES"."CHANGE_ID")`, owner first;
   // a post outside a code block shows the quotes curled (`“HASS”.“SCHEMA_CHANGES”`).
   { re: /\bcannot insert NULL into \(["“”]\w{1,128}["“”]\.["“”](\w{1,128})["“”]\.["“”](\w{1,128})["“”]\)/, roles: ['table', 'column'], needle: 'cannot insert NULL into' },
