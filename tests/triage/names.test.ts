@@ -805,11 +805,24 @@ describe("held-out-15/16's classes: database wordings, application frames and ta
     expect(name(engine.diagnose('from squad.core.tasks.notification import notification_timeout\nIntegrityError: duplicate key value violates unique constraint "core_projectstatus_pkey"'), 'function')?.value).not.toBe('notification');
   });
 
-  it("a repr'd pydantic v1 ValidationError names the FIRST error's field, also when a line break puts later errors in a record of their own", () => {
-    // Not a thread: asyncio's real output for programs/settings_load.py.txt run by pydantic 1.10.4 (bookworm, /usr/bin/python3),
-    // path renamed, the long line folded at 320 columns as a terminal or a log viewer does (held-out-16's Prefect paste
-    // broke the same repr inside `'value_error.extra'`).
-    expectNames(fixture('names/pydantic-v1-repr-wrapped.txt'), { schema: 'WorkerSettings', field: 'API_CACHE_TTL' });
+  it("a repr'd list of pydantic errors names the FIRST error's field, wherever a terminal's wrap breaks it (inside a name too)", () => {
+    // Not a thread (none with this shape was found beyond held-out-16's Prefect paste): the real output of
+    // programs/settings_load.py.txt (pydantic 1.10.4, bookworm's /usr/bin/python3: asyncio's `exception=ValidationError(model=...,
+    // errors=[...])`, path renamed) and programs/settings_errors.py.txt (pydantic 2.13.4 on the pyenv python: a logged
+    // `e.errors()`, its time fixed), each wrapped at every width from 80 to 300 columns as a terminal or a log viewer does.
+    const wrap = (text: string, width: number): string => {
+      const flat = text.replace(/\n/g, '');
+      const lines: string[] = [];
+      for (let i = 0; i < flat.length; i += width) lines.push(flat.slice(i, i + width));
+      return lines.join('\n');
+    };
+    for (const [file, schema] of [['names/pydantic-v1-repr.txt', 'WorkerSettings'], ['names/pydantic-v2-errors-list.txt', undefined]] as const) {
+      const text = fixture(file);
+      const wrong: number[] = [];
+      for (let width = 80; width <= 300; width++) if (name(engine.diagnose(wrap(text, width)), 'field')?.value !== 'API_CACHE_TTL') wrong.push(width);
+      expect(wrong, file).toEqual([]);
+      if (schema) expectNames(text, { schema, field: 'API_CACHE_TTL' });
+    }
   });
 });
 
