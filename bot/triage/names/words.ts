@@ -171,8 +171,9 @@ export function bareClass(dotted: string): string {
 }
 
 // What a poster types in place of a name they hide (`relation "XXX" does not exist`, `table '***'`): not a name,
-// so no class is derived from it and the snippet keeps its placeholder.
-const HIDDEN_NAME = /^(?:[Xx]{2,12}|[Yy]{3,12}|[Zz]{3,12}|\*{2,12}|\.{3}|…|\[?(?:REDACTED|[Rr]edacted|HIDDEN|[Hh]idden)\]?)$/;
+// so no class is derived from it and the snippet keeps its placeholder. A bare lower-case `hidden` is a real column
+// (django-celery-results' `taskresult.hidden`: `no such column: hidden`); a mask is bracketed or capitalised.
+const HIDDEN_NAME = /^(?:[Xx]{2,12}|[Yy]{3,12}|[Zz]{3,12}|\*{2,12}|\.{3}|…|\[?(?:REDACTED|[Rr]edacted|HIDDEN|Hidden)\]?|\[hidden\])$/;
 
 export function isHiddenName(value: string): boolean {
   return HIDDEN_NAME.test(value);

@@ -1,6 +1,65 @@
 import type { NameContext, NameFinding, NameSource } from '../types.js';
 import type { Role } from '../roles.js';
 
+/**
+ * The same facts in the wordings of other servers, other languages and the applications that log them. A server's
+ * wording names its tables as it quotes them; a schema or owner prefix (`dbo.`, `public.`) is dropped.
+ */
+const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
+  // PostgreSQL on a foreign key to columns with no unique index: `there is no unique constraint matching given keys for
+  // referenced table "accounts_user"` (the table the key points to).
+  { re: /\bno unique constraint matching given keys for referenced table "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['related_table'], needle: 'referenced table' },
+  // PostgreSQL in German (`FEHLER:  NULL-Wert in Spalte »run_id« von Relation »recorder_runs« verletzt Not-Null-Constraint`,
+  // before 13 without the relation) and in French (`une valeur NULL viole la contrainte NOT NULL de la colonne « purchase_warn »`,
+  // 13+ adding `dans la relation « x »`).
+  { re: /\bNULL-Wert in Spalte »([^«»\n]{1,63})« von Relation »(?:\w{1,63}\.)?([^«»\n]{1,126})«/, roles: ['column', 'table'], needle: 'NULL-Wert' },
+  { re: /\bNULL-Wert in Spalte »([^«»\n]{1,63})« verletzt/, roles: ['column'], needle: 'NULL-Wert' },
+  { re: /\bcontrainte NOT NULL de la colonne «\s{0,2}([^«»\s]{1,63})\s{0,2}»(?: dans la relation «\s{0,2}(?:\w{1,63}\.)?([^«»\s]{1,126})\s{0,2}»)?/, roles: ['column', 'table'], needle: 'de la colonne' },
+  // PostgreSQL in Chinese (`错误:  关系 "tabpost" 不存在`: relation "tabpost" does not exist).
+  { re: /关系 "(?:\w{1,63}\.)?(\w{1,63})" 不存在/, roles: ['table'], needle: '不存在' },
+  // SQL Server through pyodbc / pymssql: `Violation of UNIQUE KEY constraint 'UQ__author__72E12F1B836EC3EE'. Cannot insert
+  // duplicate key in object 'dbo.author'.`, `Violation of PRIMARY KEY constraint 'PK_Customers'. ...`,
+  // `Cannot insert the value NULL into column 'name', table 'db.dbo.author'`, `Invalid object name 'dbo.users'`,
+  // `Invalid column name 'user_id'`.
+  { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'\. Cannot insert duplicate key in object '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['constraint', 'table'], needle: 'Violation of' },
+  { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'/, roles: ['constraint'], needle: 'Violation of' },
+  { re: /\bCannot insert the value NULL into column '(\w{1,128})', table '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['column', 'table'], needle: 'Cannot insert the value NULL' },
+  { re: /\bInvalid object name '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['table'], needle: 'Invalid object name' },
+  { re: /\bInvalid column name '(\w{1,128})'/, roles: ['column'], needle: 'Invalid column name' },
+  // SQL Server's 547 on a foreign key, quoted either way and often wrapped: inserting a child names the referenced table
+  // (`The INSERT statement conflicted with the FOREIGN KEY constraint "FK_x". The conflict occurred in database "db", table
+  // "dbo.yaf_Board", column 'BoardID'.`, the column being the parent's); deleting a parent names the child and its key column
+  // (`The DELETE statement conflicted with the REFERENCE constraint "FK_x". ... table "dbo.RunningJobs", column 'InstanceID'.`).
+  { re: /\bThe (?:INSERT|UPDATE|MERGE|ALTER TABLE)\s{1,3}statement\s{1,3}conflicted\s{1,3}with\s{1,3}the\s{1,3}FOREIGN\s{1,3}KEY\s{1,3}constraint\s{1,3}["']([^"'\n]{1,128})["']\.\s{1,3}The\s{1,3}conflict\s{1,3}occurred\s{1,3}in\s{1,3}database\s{1,3}(?:["'][^"'\n]{0,128}["'])?\s{0,3},\s{1,3}table\s{1,3}["'](?:\w{1,128}\.)?([^"'\n.]{1,128})["']/, roles: ['constraint', 'related_table'], needle: 'conflicted' },
+  { re: /\bThe (?:DELETE|UPDATE)\s{1,3}statement\s{1,3}conflicted\s{1,3}with\s{1,3}the\s{1,3}REFERENCE\s{1,3}constraint\s{1,3}["']([^"'\n]{1,128})["']\.\s{1,3}The\s{1,3}conflict\s{1,3}occurred\s{1,3}in\s{1,3}database\s{1,3}(?:["'][^"'\n]{0,128}["'])?\s{0,3},\s{1,3}table\s{1,3}["'](?:\w{1,128}\.)?([^"'\n.]{1,128})["'],\s{1,3}column\s{1,3}'(\w{1,128})'/, roles: ['constraint', 'table', 'column'], needle: 'conflicted' },
+  // Oracle (cx_Oracle, oracledb): `ORA-01400: cannot insert NULL into ("HASS"."SCHEMA_CHANGES"."CHANGE_ID")`, owner first;
+  // a post outside a code block shows the quotes curled (`“HASS”.“SCHEMA_CHANGES”`).
+  { re: /\bcannot insert NULL into \(["“”]\w{1,128}["“”]\.["“”](\w{1,128})["“”]\.["“”](\w{1,128})["“”]\)/, roles: ['table', 'column'], needle: 'cannot insert NULL into' },
+  // SQLite and MySQL on DDL run twice (an interrupted alembic batch migration leaves `_alembic_tmp_flow` behind):
+  // `table _alembic_tmp_flow already exists`, `(1050, "Table 'users' already exists")`; MySQL 1146 `Table 'db.users' doesn't exist`.
+  { re: /\b[Tt]able [`'"]?(?:\w{1,63}\.)?(\w{1,63})[`'"]? already exists/, roles: ['table'], needle: 'already exists' },
+  { re: /\bTable '(?:\w{1,63}\.)?(\w{1,63})' doesn't exist/, roles: ['table'], needle: "doesn't exist" },
+  // DuckDB: `Catalog Error: Table with name transaction does not exist!`.
+  { re: /\bTable with name "?(?:\w{1,63}\.)?(\w{1,63})"? does not exist/, roles: ['table'], needle: 'Table with name' },
+  // Grants: PostgreSQL `permission denied for table my_table` (`for relation x` before 14).
+  { re: /\bpermission denied for (?:table|relation) "?(?:\w{1,63}\.)?(\w{1,63})"?/, roles: ['table'], needle: 'permission denied for' },
+  // A column added twice (a migration re-run): SQLite `duplicate column name: timestamp`, MySQL 1060 `Duplicate column name 'p_name'`.
+  { re: /\b[Dd]uplicate column name:? '?(\w{1,63})'?/, roles: ['column'], needle: 'uplicate column name' },
+  // A column two joined tables share: PostgreSQL `column reference "tags" is ambiguous`, SQLite `ambiguous column name: on_pause`,
+  // MySQL 1052 `Column 'name' in order clause is ambiguous`.
+  { re: /\bcolumn reference "(\w{1,63})" is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
+  { re: /\bambiguous column name: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['column'], needle: 'ambiguous column name' },
+  { re: /\bColumn '(\w{1,63})' in [a-z ]{1,20} is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
+  // A unique index built over duplicates (a migration adding `unique=True`): `could not create unique index "uix_pr_email_id"` /
+  // `DETAIL:  Key (email_id)=(82d5...) is duplicated.`
+  { re: /\bcould not create unique index "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['constraint'], needle: 'could not create unique index' },
+  { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is duplicated/, roles: ['column'], needle: 'is duplicated' },
+  // Odoo logs the column its ORM could not make required: 8-10 `openerp.models: WARNING: unable to set column ced_ruc of table
+  // res_partner not null !`, 11+ `odoo.schema: Table 'res_config_settings': unable to set NOT NULL on column 'partner_names_order'!`.
+  { re: /\bunable to set column (\w{1,63}) of table (\w{1,63}) not null/, roles: ['column', 'table'], needle: 'unable to set column' },
+  { re: /\bTable '(\w{1,63})': unable to set NOT NULL on column '(\w{1,63})'/, roles: ['table', 'column'], needle: 'unable to set NOT NULL' },
+];
+
 // Each pattern is a database's (or SQLAlchemy's) own wording, with the roles of its groups in order.
 // Quoted names keep their case; a schema prefix (`public.`, `test.`) is dropped.
 const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
@@ -67,9 +126,10 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /Foreign key associated with column '(\w{1,63})\.(\w{1,63})' could not find table '(?:\w{1,63}\.)?(\w{1,126})'/, roles: ['table', 'column', 'related_table'], needle: 'Foreign key associated' },
   // `Can't determine join between 'apps' and 'users'`, `Can't find any foreign key relationships between 'a' and 'b'`
   { re: /between '(\w{1,126})' and '(\w{1,126})'/, roles: ['table', 'related_table'], needle: "between '" },
+  ...OTHER_WORDINGS,
 ];
 
-const ANY_WORD = /column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /NULL-Wert|colonne|不存在|Invalid object name|insert NULL|unique index|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {

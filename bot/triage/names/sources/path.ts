@@ -28,6 +28,38 @@ const PYTEST_NODE_LINE = /^\s{0,4}[^\s:]{1,300}\.py(?:::\w{1,120}){0,3}::(\w{1,1
 // (`raised exception:` before Celery 3).
 const CELERY_TASK = /\bTask (?:[\w]{1,100}\.){0,12}(\w{1,100})\[[0-9a-f-]{8,40}\] (?:raised unexpected|raised exception|retry|succeeded)/;
 
+// A Celery task named by its dotted path through a `tasks` module, in a title or a worker's line (`squad.core.tasks.notification.
+// notification_timeout raises IntegrityError`, `Received task: health_check.contrib.celery.tasks.add[6ffc...]`): the task's
+// function, read when no frame names one. Not an import (`from app.tasks.mail import x` names a module), not a call
+// on the task (`app.tasks.send.delay(`), not a file path.
+const DOTTED_TASK = /(?<![\w./\\])(?<!\b(?:from|import) )(?:[a-z_]\w{0,60}\.){1,8}\w{0,40}tasks(?:\.[a-z_]\w{0,60}){0,3}\.([a-z_]\w{0,100})(?![\w.(])/;
+
+function dottedTaskName(ctx: NameContext): { func: string; evidence: string } | null {
+  if (!ctx.text.includes('tasks.')) return null;
+  const m = DOTTED_TASK.exec(ctx.text);
+  return m?.[1] && !/^(?:py|pyc|delay|apply_async|apply|run|s|si|signature|map)$/.test(m[1]) ? { func: m[1], evidence: m[0] } : null;
+}
+
+// A frame that only hands its call on: a decorator's `wrapper` calling the function it wraps (`return f(self, *args, **kwargs)`),
+// and the decorated proxy method below it calling the same method of the object it wraps (Odoo's cursor in `sql_db.py`:
+// `wrapper` / `def execute(...)`: `res = self._obj.execute(query, params)`). The function that made the call is the frame above
+// them. A same-named delegate called straight from the user's code (a repository's `def get(self, id): return
+// self._session.get(User, id)`) is the user's function, and stays so.
+const DECORATOR_WRAPPER = /^(?:wrapper|wrapped|inner|_wrapper|wrapped_f|decorated)$/;
+const WRAPPER_CALL = /^return \w{1,40}\((?:self, )?\*args, \*\*kw(?:args)?\)$/;
+
+function isDecoratorWrapper(f: { func: string; code: string } | undefined): boolean {
+  return !!f && DECORATOR_WRAPPER.test(f.func.trim()) && WRAPPER_CALL.test(f.code.trim());
+}
+
+function isPassThrough(f: { func: string; code: string }, outer: { func: string; code: string } | undefined): boolean {
+  const func = f.func.trim();
+  const code = f.code.trim();
+  if (!code || !func) return false;
+  if (isDecoratorWrapper(f)) return true;
+  return isDecoratorWrapper(outer) && new RegExp(`^(?:\\w{1,40} = |return )?(?:await )?self\\._\\w{1,40}\\.${func}\\(`).test(code);
+}
+
 /** The test a runner names as failed, and the file when the runner shows it. */
 function testRunnerName(raw: readonly string[]): { func: string; file: string | null; evidence: string } | null {
   // A build log's `[  124s] ` in front of every line of the run.
@@ -93,6 +125,7 @@ export const pathSource: NameSource = {
         }
       }
       for (const record of ctx.ordered) {
+        let handedOn: { func: string; file: string; evidence: string } | null = null;
         for (let i = record.frames.length - 1; i >= 0; i--) {
           const f = record.frames[i];
           // An IPython cell or the interactive prompt is the user's own code; `<string>`, `<frozen ...>` are not.
@@ -105,17 +138,28 @@ export const pathSource: NameSource = {
           const file = f.file.split(/[\\/]/).pop() ?? '';
           if (!func || func === '<module>' || !/^\w{1,100}$/.test(func)) continue;
           const c = installed ? 0.7 : 0.9;
+          if (isPassThrough(f, record.frames[i - 1])) { handedOn ??= { func, file, evidence: f.file }; continue; }
           out.push({ role: 'function', value: func, source: 'path', confidence: c, evidence: `${file}, in ${func}` });
           if (/\.py$/.test(file)) out.push({ role: 'file', value: file, source: 'path', confidence: c, evidence: f.file });
           return;
         }
+        // Only pass-through frames: the innermost of them is still the code that ran.
+        if (handedOn) {
+          const c = installed ? 0.7 : 0.9;
+          out.push({ role: 'function', value: handedOn.func, source: 'path', confidence: c, evidence: `${handedOn.file}, in ${handedOn.func}` });
+          if (/\.py$/.test(handedOn.file)) out.push({ role: 'file', value: handedOn.file, source: 'path', confidence: c, evidence: handedOn.evidence });
+          return;
+        }
       }
     }
-    if (!ctx.text.includes('.views.')) return;
-    for (const line of ctx.parsed.lines) {
-      const view = line.includes('.views.') ? DJANGO_VIEW.exec(line) : null;
-      if (view?.[1]) { out.push({ role: 'function', value: view[1], source: 'path', confidence: 0.75, evidence: line.trim() }); return; }
+    if (ctx.text.includes('.views.')) {
+      for (const line of ctx.parsed.lines) {
+        const view = line.includes('.views.') ? DJANGO_VIEW.exec(line) : null;
+        if (view?.[1]) { out.push({ role: 'function', value: view[1], source: 'path', confidence: 0.75, evidence: line.trim() }); return; }
+      }
     }
+    const task = dottedTaskName(ctx);
+    if (task) out.push({ role: 'function', value: task.func, source: 'path', confidence: 0.65, evidence: task.evidence });
   },
   examples: [
     { source: 'https://github.com/3dem/emhub/pull/126', input: 'Traceback (most recent call last):\n  File "/mnt/cryoemgfs/data/software/emhub/emhub/data/data_models.py", line 1099, in json\n    json[\'owner_id\'] = self.owner_id or \'None\'\n  File "/mnt/cryoemgfs/data/software/emhub/emhub/data/data_models.py", line 1034, in owner_id\n    return self.booking.owner_id if self.booking else None\n  File "/software/miniforge3_envs/emhub/lib/python3.8/site-packages/sqlalchemy/orm/attributes.py", line 565, in __get__\n    return self.impl.get(state, dict_)  # type: ignore[no-any-return]\n  File "/software/miniforge3_envs/emhub/lib/python3.8/site-packages/sqlalchemy/orm/strategies.py", line 917, in _load_for_state\n    raise orm_exc.DetachedInstanceError(', expect: { function: 'owner_id' } },

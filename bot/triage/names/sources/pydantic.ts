@@ -46,6 +46,34 @@ const COMMENT_PREFIX = /^[\s#>|]{1,20}$/;
 
 const ANY_WORD = /validation error|ValidationError\(\s{0,40}model=|type=|"loc"|'loc'|Pydantic field type|ield(?: name)? "/;
 
+/**
+ * The errors of a repr'd ValidationError follow one another: `errors=[{'loc': ('A',), ...}, {'loc': ('B',), ...}]`. The field
+ * is the first error's; a `'loc'` after `}, {` is a later one, read less surely (a record may hold only the list's tail, where the
+ * poster's line break cut the repr).
+ */
+function laterErrorPenalty(text: string, at: number): number {
+  // v1 puts `'loc'` first in each error (`}, {'loc': ...`), v2's `errors()` after `'type'` (`}, {'type': 'missing', 'loc': ...`).
+  return /\},\s{0,4}\{[^{}]{0,100}$/.test(text.slice(Math.max(0, at - 120), at)) ? 0.05 : 0;
+}
+
+// Where a repr'd list of errors starts: v1's `ValidationError(model='Settings', errors=[{`, a logged `e.errors()` (`[{'loc': (`,
+// v2's `[{'type': 'missing', 'loc': (`).
+const ERRORS_LIST = /errors=\[\s{0,2}\{|\[\s{0,2}\{'(?:loc|type)':/;
+// The same location as LOC_TUPLE where a wrap took a space with it (`'loc':` / `('API_CACHE_TTL',)`: trailing blanks are trimmed).
+const JOINED_LOC = /'loc':\s{0,2}\(((?:'\w{1,80}'|\d{1,6})(?:,\s{0,2}(?:'\w{1,80}'|\d{1,6})){0,8}),?\)/;
+
+/**
+ * The first error's location of a repr'd list, read with the list's line breaks taken out: a terminal or a log viewer wraps a
+ * long repr at a fixed width, anywhere, even inside a name (`'API_\nRETRY_LIMIT'`, Prefect's `'value_error.e\nxtra'`).
+ */
+function firstListedLoc(text: string): { field: string; evidence: string } | null {
+  const at = text.search(ERRORS_LIST);
+  if (at < 0) return null;
+  const m = JOINED_LOC.exec(text.slice(at, at + 6000).replace(/\r?\n/g, ''));
+  const field = m ? lastPart(m[1] ?? '') : undefined;
+  return field && m ? { field, evidence: m[0] } : null;
+}
+
 function lastPart(loc: string): string | undefined {
   const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
   // FastAPI puts where the value came from first (`["body", "query"]`): only there is it a location, not a field.
@@ -100,6 +128,8 @@ export const pydanticSource: NameSource = {
     if (ctx.text && !ANY_WORD.test(ctx.text)) return;
     const texts = ctx.ordered.map((r) => r.message.slice(0, 4000));
     texts.push(ctx.text);
+    const listed = ctx.text.includes('{') ? firstListedLoc(ctx.text) : null;
+    if (listed) out.push({ role: 'field', value: listed.field, source: 'pydantic', confidence: 0.89, evidence: listed.evidence });
     texts.forEach((text, rank) => {
       if (!ANY_WORD.test(text)) return;
       const top = rank === 0 ? 0 : 0.03;
@@ -173,11 +203,11 @@ export const pydanticSource: NameSource = {
       if (reprSchema && !LIBRARY_CLASSES.has(reprSchema)) out.push({ role: 'schema', value: reprSchema, source: 'pydantic', confidence: 0.93 - top, evidence: repr?.[0] ?? '' });
       for (const m of text.matchAll(LOC_TUPLE)) {
         const field = lastPart(m[1] ?? '');
-        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0] });
+        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top - laterErrorPenalty(text, m.index ?? 0), evidence: m[0] });
       }
       for (const m of text.matchAll(LOC_JSON)) {
         const field = lastPart(m[1] ?? '');
-        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top, evidence: m[0].replace(/\s+/g, ' ') });
+        if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.88 - top - laterErrorPenalty(text, m.index ?? 0), evidence: m[0].replace(/\s+/g, ' ') });
       }
       const definition = DEFINITION_FIELD.exec(text);
       if (definition?.[1]) out.push({ role: 'field', value: definition[1], source: 'pydantic', confidence: 0.85 - top, evidence: definition[0] });

@@ -8,6 +8,33 @@ const LAZY = new RegExp(String.raw`WHERE ${PARAM} = "?(\w{1,63})"?\."?(\w{1,63})
 // SQL statements a paste shows outside SQLAlchemy's [SQL: ...]: a log line, a driver's query, the user's text().
 const STATEMENT = /(?:^|[\s:'"(`{])((?:SELECT|INSERT INTO|UPDATE|DELETE FROM|ALTER TABLE|WITH)\b.{0,600})/i;
 
+// SQLAlchemy before 1.3 prints the statement as a Python repr, its line breaks escaped: `[SQL: 'SELECT states.state_id AS
+// states_state_id, ... \nFROM states \nWHERE ...']`. The escape glues `n` to the keyword (`\nFROM`), hiding it from a word match.
+function unescapeRepr(sql: string): string {
+  return sql.includes('\\n') ? sql.replace(/\\n/g, ' ') : sql;
+}
+
+// DDL names the table it creates: `CREATE TABLE IF NOT EXISTS "migratehistory" (...)`, `CREATE TABLE _alembic_tmp_flow (`.
+// Read only from the failing statement (the record's SQL, PostgreSQL's `LINE 1:` pointer): an echo log prints every
+// table's CREATE TABLE at start-up, and those ran fine.
+const CREATE_TABLE = /\bCREATE (?:TEMP(?:ORARY)? |UNLOGGED )?TABLE (?:IF NOT EXISTS )?(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\w{1,63})["`\]]?\s{0,4}(?:\(|$)/i;
+const LINE_POINTER = /^\s{0,8}LINE \d{1,6}: (?:\.{3})?(CREATE .{0,300})$/;
+
+function createdTables(ctx: NameContext, out: NameFinding[]): void {
+  const sources: { sql: string; c: number }[] = [];
+  ctx.ordered.forEach((r, rank) => { if (r.sql?.includes('CREATE')) sources.push({ sql: r.sql.trimStart(), c: rank === 0 ? 0.85 : 0.8 }); });
+  if (ctx.text.includes('LINE ')) {
+    for (const line of ctx.parsed.lines) {
+      const m = line.includes('LINE ') ? LINE_POINTER.exec(line) : null;
+      if (m?.[1]) sources.push({ sql: m[1], c: 0.75 });
+    }
+  }
+  for (const { sql, c } of sources) {
+    const m = CREATE_TABLE.exec(sql.slice(0, 400));
+    if (m?.[1]) out.push({ role: 'table', value: m[1], source: 'sql', confidence: c, evidence: m[0].slice(0, 120) });
+  }
+}
+
 /** SQL: the tables it names, and the classes they map to by the usual naming, shown as a guess. */
 export const sqlSource: NameSource = {
   id: 'sql',
@@ -26,13 +53,16 @@ export const sqlSource: NameSource = {
     const trailerRead = statements.length > 0;
     if (ctx.text && /SELECT|INSERT INTO|UPDATE |DELETE FROM|ALTER TABLE|WITH /i.test(ctx.text)) {
       const lines = ctx.parsed.lines;
-      lines.forEach((line, i) => {
+      lines.forEach((shown, i) => {
         // DETAIL quotes the failing row, whose values may hold SQL text: not the statement that failed.
-        if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(line) || (trailerRead && /^\s*\[SQL: /.test(line))) return;
+        if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(shown) || (trailerRead && /^\s*\[SQL: /.test(shown))) return;
+        const line = unescapeRepr(shown);
         const m = STATEMENT.exec(line);
         // A statement must look like one: a verb followed by a table-ish word and more SQL.
         if (m?.[1] && /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH \w)/i.test(m[1])) statements.push({ sql: m[1], c: 0.75 });
-        else if (m?.[1] && /^SELECT\b/i.test(m[1]) && /^\s*\[SQL: /.test(line)) {
+        // A repr'd trailer cut before its end (`... [SQL: u'SELECT a.id AS a_id, ... \nFROM a JOIN b ... \nWHERE`) is read the same way
+        // when no record closed it.
+        else if (m?.[1] && /^SELECT\b/i.test(m[1]) && (/^\s*\[SQL: /.test(line) || (!trailerRead && /\[SQL: u?'/.test(line)))) {
           // SQLAlchemy prints its statement over several lines, and an ORM's select list runs past any one cut:
           // `[SQL: SELECT count(*) AS count_1` / `FROM public.customers AS customers_1 ...`, a 2,000-character list of
           // `dbs.x AS dbs_x` then `FROM dbs`. The FROM is read on the statement's own line or the next few.
@@ -42,7 +72,9 @@ export const sqlSource: NameSource = {
         }
       });
     }
-    for (const { sql, c } of statements) {
+    createdTables(ctx, out);
+    for (const { sql: raw, c } of statements) {
+      const sql = unescapeRepr(raw);
       for (const table of tablesInSql(sql)) out.push({ role: 'table', value: table, source: 'sql', confidence: c, evidence: sql.slice(0, 120) });
       const lazy = LAZY.exec(sql);
       if (lazy?.[1] && lazy[2]) {
