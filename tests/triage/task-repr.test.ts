@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseInput } from '../../bot/triage/normalise.js';
+import { showsMatchedOutput } from '../../bot/triage/error-output.js';
 import { parsePaste } from '../../bot/triage/parse.js';
 import { readTaskException } from '../../bot/triage/task-repr.js';
 
@@ -31,5 +32,10 @@ future: <Task finished name='Task-19' coro=<UpdateMethods._dispatch_update() don
     expect(readTaskException(`future: <Task finished coro=<f() done> exception=ValueError('x')> and then something else`)).toBeNull();
     expect(readTaskException(`set exception=value(3)>`)).toBeNull();
     expect(readTaskException('no repr here')).toBeNull();
+  });
+
+  it("counts asyncio's future:/task: line as output once a fault matched, not a sentence about a task", () => {
+    expect(showsMatchedOutput(parse(`future: <Task finished name='Task-19' coro=<UpdateMethods._dispatch_update() done, defined at C:\\x\\updates.py:383> exception=ConnectionError('Cannot send requests while disconnected')>`))).toBe(true);
+    expect(showsMatchedOutput(parse('my future: <Task list> is empty, any idea why the worker stops?'))).toBe(false);
   });
 });
