@@ -158,6 +158,9 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // aiohttp's `Unclosed client session` / `client_session: <aiohttp.client.ClientSession object at 0x7f...>`,
   // `connector: <aiohttp.connector.TCPConnector object at 0x...>`.
   { gate: (l) => l.includes(' object at 0x'), re: /^\s{0,8}\w{1,60}: <[\w.]{1,200} object at 0x[0-9a-fA-F]{6,16}>/ },
+  // The same handler's `future:` / `task:` key holds the Task's repr, the only place a poster's copy
+  // may name the exception: `future: <Task finished name='Task-14' coro=<...> exception=AuthenticationError('...')>`.
+  { gate: (l) => l.includes('<Task '), re: /^\s{0,8}(?:future|task): <Task (?:finished|pending|cancelled)\b/ },
   // pytest's fixture lookup error under `fixture 'x' not found`, whatever prefix it kept (pytest's own
   // `>` marker, a CI timestamper's `10:47:47 `): `>       available fixtures: cache, capfd, ...`,
   // `>       use 'pytest --fixtures [testpath]' for help on them.`

@@ -1,5 +1,6 @@
 import { isSqlstateClass, sqlstatesOf } from './sqlstate.js';
 import type { ErrorRecord, Frame, NormalisedInput, ParsedPaste } from './types.js';
+import { readTaskException } from './task-repr.js';
 
 export const MAX_MESSAGE_CHARS = 4000;
 const MAX_FRAMES_PER_RECORD = 200;
@@ -470,6 +471,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       continue;
     }
 
+    const task = line.includes(' exception=') ? readTaskException(line) : null;
+    if (task && isLeadType(task.type, knownTypes)) { push(emptyRecord('exception', task.type, '', i), task.message); continue; }
     const repr = line.includes('(') && line.endsWith(')') ? REPR_EXCEPTION.exec(line.trimEnd()) : null;
     if (repr?.[1] && isLeadType(repr[1], knownTypes)) {
       push(emptyRecord('exception', repr[1], '', i), repr[2] ?? repr[3] ?? '');

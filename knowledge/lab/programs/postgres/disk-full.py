@@ -1,9 +1,13 @@
 """PostgreSQL disk_full (53100): the volume under a table fills up and the server cannot extend
 its file. A private cluster keeps a tablespace on a 2 MB tmpfs (mounted by this program, as root
 in the lab's own mount namespace), so the shared lab server's disk is never touched, and its
-fresh catalog gives the same file names (OIDs) on every run."""
+fresh catalog gives the same file names (OIDs) on every run.
+server-start: the same kind of cluster with its whole data directory on a tmpfs filled to the last
+block, then started: the postmaster cannot write its lock file."""
 import os
 import pwd
+import subprocess
+import sys
 
 import labkit
 from kits.pg_admin import PrivateCluster, mount_tmpfs, remount_tmpfs, unmount
@@ -46,4 +50,54 @@ def _fill(volume, fix):
         cluster.remove()
 
 
-labkit.run({"data-volume-full": data_volume_full})
+def server_start(fix):
+    if fix not in (None, "grow-the-volume"):
+        raise labkit.UnknownFix(fix)
+    volume = os.path.abspath("volume")
+    os.makedirs(volume)
+    pg = pwd.getpwnam("postgres")
+    cluster = PrivateCluster("diskfull-start").init()
+    try:
+        try:
+            mount_tmpfs(volume, f"size=96m,mode=0700,uid={pg.pw_uid},gid={pg.pw_gid}")
+        except OSError as e:
+            raise labkit.NotApplicable(f"cannot mount a tmpfs here ({e})")
+        try:
+            data = os.path.join(volume, "data")
+            subprocess.run(["cp", "-a", cluster.data, data], check=True)
+            cluster.data = data
+            _fill_to_the_last_block(os.path.join(volume, "filler"))
+            if fix == "grow-the-volume":
+                # what resizing the disk (cloud volume, PVC, docker volume) does before the restart
+                remount_tmpfs(volume, "size=192m")
+            try:
+                cluster.start()
+            except RuntimeError:
+                # pg_ctl only says "could not start server"; the reason is in the server's log
+                with open(os.path.join(cluster.root, "log")) as f:
+                    sys.stderr.write(f.read())
+                raise
+            cluster.psql("SELECT 1")
+        finally:
+            cluster.stop()
+            unmount(volume)
+    finally:
+        cluster.remove()
+
+
+def _fill_to_the_last_block(path):
+    with open(path, "wb", buffering=0) as f:
+        chunk = b"x" * (1 << 20)
+        try:
+            while True:
+                f.write(chunk)
+        except OSError:
+            pass
+        try:
+            while True:
+                f.write(b"x" * 512)
+        except OSError:
+            pass
+
+
+labkit.run({"data-volume-full": data_volume_full, "server-start": server_start})
