@@ -123,8 +123,9 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // (describe, container state), `Warning  BackOff  21s (x50 over 10m)  kubelet  Back-off restarting ...` (events).
   { gate: (l) => /BackOff|ErrImagePull|OOMKilled|Warning/.test(l), re: /^\S{1,253}\s{1,80}\d{1,3}\/\d{1,3}\s{1,40}(?:CrashLoopBackOff|ImagePullBackOff|ErrImagePull|OOMKilled|CreateContainerConfigError|RunContainerError)\s{1,40}\d{1,6}|^\s{0,12}Reason:\s{1,30}(?:OOMKilled|CrashLoopBackOff|ErrImagePull|ImagePullBackOff)\s{0,4}$|^\s{0,12}Warning\s{1,12}(?:BackOff|Failed|FailedSync|Unhealthy|FailedMount|OOMKilling)\s{1,40}\S/ },
   // A container status's termination reason as `kubectl get pod -o json` / `-o yaml` / a go-template
-  // prints it: `"reason": "OOMKilled",`, and the kubelet's spelling before 1.2, `reason:OOM Killed`.
-  { gate: (l) => l.includes('OOM'), re: /\breason["']?:\s{0,4}["']?OOM ?Killed\b/ },
+  // prints it: `"reason": "OOMKilled",`, and the kubelet's spelling before 1.2, `reason:OOM Killed`;
+  // a tool's prefixed field too (Airflow's `container_reason: OOMKilled`).
+  { gate: (l) => l.includes('OOM'), re: /(?:\b|_)reason["']?:\s{0,4}["']?OOM ?Killed\b/ },
   // PostgreSQL's own lines in the server's language, libpq's DETAIL and HINT (see LOCALISED_SEVERITY).
   { gate: (l) => l.includes(':  '), re: LOCALISED_SEVERITY },
   // A program's log line as syslog and journald keep it, its name and pid first:

@@ -87,6 +87,8 @@ describe('real pastes in the accuracy corpora', () => {
       'worker-5f7d[2022-05-19 13:35:26,740: ERROR/MainProcess] consumer: Cannot connect to amqp://guest:**@queue:5672//: [Errno 111] Connection refused.',
       'hello-pod   0/1     ImagePullBackOff   0          2m55s',
       '    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137',
+      // a tool's own field for the container status (Airflow's KubernetesExecutor log format)
+      'Pod phase: Failed, reason: None, message: None, container_state: terminated, container_reason: OOMKilled, container_message: None',
       '  Warning  BackOff    21s (x50 over 10m)  kubelet  Back-off restarting failed container',
     ];
     for (const text of output) expect(engine.diagnose(text).errorOutput, text).toBe(true);
