@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { App, Logger } from '@slack/bolt';
 import { createExplainer } from './ai/create-explainer.js';
 import type { Explainer } from './ai/explainer.js';
@@ -101,6 +102,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
     const server = config.slack.socketMode ? null : await app.start({ port: config.slack.port, ...(options.host ? { host: options.host } : {}) });
     if (config.slack.socketMode) await app.start();
+    if (server) keepConnectionsLongerThanClients(server as Server);
     const port = server ? (server.address() as AddressInfo).port : null;
 
     if (options.jobs !== false) {
@@ -214,3 +216,16 @@ if (isEntryPoint(import.meta.url)) {
     },
   );
 }
+
+/**
+ * Node closes an idle keep-alive connection after 5 s. A client (Slack's edge, a load balancer, a
+ * test's fetch) that reuses a pooled connection just as the server closes it gets a reset instead
+ * of a response: a lost event, and under load this race is common. Keeping idle connections
+ * longer than the usual client and balancer idle timeouts (60 s) leaves the closing to the client.
+ * Headers must still arrive within a bounded time (slow-header attacks), a little longer than that.
+ */
+function keepConnectionsLongerThanClients(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
+
