@@ -30,6 +30,16 @@ describe("PostgreSQL's messages in the server's language, read with its own tran
     expect(role(paste, 'table')).toMatchObject({ value: 'wind_extended', guess: false });
   });
 
+  it('Russian unique violation under another driver (PHP PDO): the constraint and the column of its DETAIL key', () => {
+    // https://github.com/paulzi/yii2-nested-sets/issues/10 (the error as posted, inside its inline-code backtick; the INSERT's values cut).
+    const paste = [
+      '`SQLSTATE[23505]: Unique violation: 7 ОШИБКА: повторяющееся значение ключа нарушает ограничение уникальности "category_pkey" DETAIL: Ключ "(id)=(1)" уже существует. The SQL being executed was: INSERT INTO "module_category" ("name", "slug", "sort_order", "status", "created_at", "updated_at", "lft", "rgt", "depth") VALUES (\'Пылесосы\', \'pylesosy\', 1, FALSE, 1531748095, 1531748095, 2, 3, 1) RETURNING "id"',
+      '`',
+    ].join('\n');
+    expect(role(paste, 'constraint')).toMatchObject({ value: 'category_pkey', source: 'message', guess: false });
+    expect(role(paste, 'column')).toMatchObject({ value: 'id', source: 'message', guess: false });
+  });
+
   it('every wording read is a translation of the message it is filed under (same number of arguments)', () => {
     for (const m of POSTGRES_MESSAGES) {
       for (const [lang, w] of Object.entries(m.wordings)) {

@@ -60,9 +60,27 @@ const WORDINGS: CompiledWording[] = POSTGRES_MESSAGES.flatMap((m) =>
   Object.values(m.wordings).map((w) => compile(w, m.roles, m.msgid.includes('FROM-clause') || m.msgid.startsWith('There is an entry'))).filter((c): c is CompiledWording => c !== null),
 );
 
-// The whole paste is read only when it could hold one of these wordings: a non-English server message has a non-ASCII
-// letter or one of these words; the three English wordings read here name the FROM clause.
-const TEXT_GATE = /[^\x00-\x7f]|exist|esist|finns|FROM-clause|entry for table|viol|bryter|permes|permiso|ambig|tvetydig|duplica|unic|univoc|unik/;
+// A text is read only where it could hold one of these wordings: a non-English server message has a non-ASCII letter or one
+// of these words; the three English wordings read here name the FROM clause. Only the lines around a hit are read (at most
+// 16), so a long paste costs one scan, not one per wording.
+const TEXT_GATE = /[^\x00-\x7f]|exist|esist|finns|FROM-clause|entry for table|viol|bryter|permes|permiso|ambig|tvetydig|duplica|unic|univoc|unik/g;
+
+function candidateLines(text: string): string {
+  const lines: string[] = [];
+  let next = 0;
+  TEXT_GATE.lastIndex = 0;
+  for (let m = TEXT_GATE.exec(text); m && lines.length < 16; m = TEXT_GATE.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    // The line and the one after it: a terminal may wrap a message (`... viole la contrainte de clé` / `étrangère « x »`).
+    let end = text.indexOf('\n', m.index);
+    end = end < 0 ? text.length : text.indexOf('\n', end + 1);
+    if (end < 0) end = text.length;
+    if (start >= next) lines.push(text.slice(start, Math.min(end, start + 1200)));
+    next = end;
+    TEXT_GATE.lastIndex = end;
+  }
+  return lines.join('\n');
+}
 
 function readWordings(text: string, weight: number, ctx: NameContext, out: NameFinding[]): boolean {
   let found = false;
@@ -92,10 +110,12 @@ export const postgresTranslatedSource: NameSource = {
   find(ctx: NameContext, out: NameFinding[]): void {
     let found = false;
     ctx.ordered.forEach((record, rank) => {
-      const text = record.message.slice(0, 4000);
+      const text = candidateLines(record.message.slice(0, 4000));
       if (text && readWordings(text, rank === 0 ? 0.95 : 0.9, ctx, out)) found = true;
     });
-    if (!found && ctx.text && TEXT_GATE.test(ctx.text)) readWordings(ctx.text, 0.9, ctx, out);
+    // A message in a line no record was read from: a title, a log line, a chained exception's summary.
+    const lines = found || !ctx.text ? '' : candidateLines(ctx.text);
+    if (lines) readWordings(lines, 0.9, ctx, out);
   },
   examples: [
     { source: 'https://github.com/OpenEnergyPlatform/open-MaStR/issues/367', input: 'psycopg2.errors.UndefinedColumn: FEHLER:  Spalte »Nachtkennzeichnung« von Relation »wind_extended« existiert nicht\nLINE 1: ..., "Adresszusatz", "GeplantesInbetriebnahmedatum", "Nachtkenn...', expect: { column: 'Nachtkennzeichnung', table: 'wind_extended' } },
