@@ -6,6 +6,7 @@ import { databaseSource } from './sources/database.js';
 import { mapperSource } from './sources/mapper.js';
 import { messageSource } from './sources/message.js';
 import { pathSource } from './sources/path.js';
+import { postgresTranslatedSource } from './sources/postgres-translated.js';
 import { pydanticSource } from './sources/pydantic.js';
 import { pythonSource, splitLocalsQualname } from './sources/python.js';
 import { shownSource } from './sources/shown.js';
@@ -14,7 +15,7 @@ import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } fro
 import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
-export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
 
 /** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
 function failingLines(ordered: ErrorRecord[]): CodeLine[] {

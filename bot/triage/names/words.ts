@@ -156,11 +156,18 @@ export function snakeName(cls: string): string {
 // may start with digits (`INSERT INTO `718ead..._resources``) but a bare number is never a table.
 const SQL_TABLE = /\b(?:FROM|JOIN|INTO|UPDATE|ALTER TABLE)\s+(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\d{0,40}[A-Za-z_]\w{0,62})["`\]]?/gi;
 
+// A word PostgreSQL, MySQL and SQLite all reserve is a table only when quoted (`INSERT INTO "table"`): unquoted it is the
+// poster's stand-in for one (a title's `` `INSERT INTO table` errors ``, `SELECT * FROM table WHERE ...`). Unreserved words
+// are real tables (DataJunction's `INSERT INTO database`).
+function isPlaceholderTable(name: string, matched: string): boolean {
+  return /^(?:table|from|into|join)$/i.test(name) && !/["`\]]$/.test(matched);
+}
+
 export function tablesInSql(sql: string): string[] {
   const out: string[] = [];
   for (const m of sql.slice(0, 3000).matchAll(SQL_TABLE)) {
     const t = m[1];
-    if (t && !/^(?:select|where|values|set|lateral|unnest|only|column)$/i.test(t) && !out.includes(t)) out.push(t);
+    if (t && !/^(?:select|where|values|set|lateral|unnest|only|column)$/i.test(t) && !isPlaceholderTable(t, m[0]) && !out.includes(t)) out.push(t);
   }
   return out;
 }

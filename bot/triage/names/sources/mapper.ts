@@ -22,6 +22,19 @@ const SECONDARY = /via secondary table '(\w{1,126})'/;
 // `Class 'neutron.objects.router.Router' is not mapped`: a class the user meant to be mapped.
 const NOT_MAPPED = /\bClass '([\w.]{1,300})' is not mapped/;
 
+// The registry found two classes of one name when a relationship() string named it: `Multiple classes found for path "User"
+// in the registry of this declarative base` (clsregistry.py). The path is the relationship's target as written, perhaps
+// partly qualified (`"models.User"`); the paste's title or prose may carry it when the traceback stops before its last line.
+const MULTIPLE_CLASSES = /\bMultiple classes found for path [“"']([\w.]{1,300})[”"']/;
+
+function multipleClassesPath(ctx: NameContext, out: NameFinding[]): void {
+  const texts = [...ctx.ordered.map((r) => r.message.slice(0, 2000)), ctx.text];
+  const m = texts.map((t) => (t.includes('Multiple classes found') ? MULTIPLE_CLASSES.exec(t) : null)).find((x) => x);
+  // The registry holds only mapped classes: a name it found twice is the user's, whatever library class it shares it with.
+  const cls = m?.[1] ? bareClass(m[1]) : '';
+  if (cls) out.push({ role: 'related_model', value: cls, source: 'mapper', confidence: 0.9, evidence: m?.[0] });
+}
+
 const ANY_WORD = /Mapper|mapped class|relationship|failed to locate|secondary|is not mapped|['"`]|attribute /;
 
 /** Mapper[...] strings, relationship names and the class a relationship() could not find. */
@@ -32,6 +45,7 @@ export const mapperSource: NameSource = {
     // A method the paste calls a coroutine anywhere (`coroutine `'AsyncCursor.close'` was never awaited`,
     // quoted again in another record's message) is not a model attribute.
     const coroutines = new Set(ctx.text.includes('coroutine') ? [...ctx.text.matchAll(/coroutine\s{0,20}`?'([\w.]{1,200})'/g)].map((m) => m[1]) : []);
+    multipleClassesPath(ctx, out);
     ctx.ordered.forEach((record, rank) => {
       if (!ANY_WORD.test(record.message)) return;
       const text = record.message.slice(0, 4000).replace(TYPE_TAGS, '');

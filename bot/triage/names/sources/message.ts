@@ -5,9 +5,13 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 export const TYPE_TAGS = /\(?type=[\w.]{1,120}\)?|'type': '[\w.]{1,120}'/g;
 // `<app.models.Order object at 0x7f..>`, `<Post at 0x10e4fc4d0>`, `<Bleh at (addr)>` (an address the poster elided),
 // `<Object at 0xxxxxxxxxxxx>` (masked), doctest's `<User at ...>` and `<User at 0x...>` (ELLIPSIS patterns).
-const REPR = /<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at (?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|(?:0x)?\.\.\.)>/g;
+// The address as printed, or as a poster masked or cut it: `0x7f..`, `(addr)`, `...`, and `XX`, `XXXX`, `***`, `0x7f...`, `0x…`
+// (airflow#18936's title: `Parent instance <User at XX> is not bound to a Session`).
+const MASKED_ADDRESS = String.raw`[Xx]{2,16}|\*{2,16}|0x[0-9a-fA-F]{0,16}(?:\.{2,3}|…)|…`;
+const ADDRESS = String.raw`(?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|(?:0x)?\.\.\.|${MASKED_ADDRESS})`;
+const REPR = new RegExp(String.raw`<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at ${ADDRESS}>`, 'g');
 // `Parent instance <Post at 0x..>`, `Instance '<Order at\n0x..>'`: the object the ORM error is about.
-const INSTANCE_REPR = /\b(?:[Pp]arent instance|Instance) '?<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at\s{1,3}(?:0x[0-9a-fA-FxX]{4,16}|\([a-z]{1,12}\)|(?:0x)?\.\.\.)>/;
+const INSTANCE_REPR = new RegExp(String.raw`\b(?:[Pp]arent instance|Instance) '?<(?:[\w.]{1,200}\.)?([A-Za-z_]\w{0,80})(?: object)? at\s{1,3}${ADDRESS}>`);
 // `Instance AuthorizedUser is not bound`, `DetachedInstanceError: OAuthToken is not bound to a Session`.
 const INSTANCE_BARE = /(?:\bInstance |Error: )([A-Z]\w{0,80}) is not bound to a Session/;
 const OF_ATTRIBUTE = /of attribute '(\w{1,80})'/;
@@ -36,6 +40,29 @@ const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1
 // Django's FieldError on a lookup: `Cannot resolve keyword 'status' into field. Choices are: created_at, ...`: the
 // keyword is the attribute the query asked the model for (the model is the queryset's, read from the code line).
 const DJANGO_KEYWORD = /\bCannot resolve keyword '(\w{1,80})' into field/;
+
+// Django's other wordings about a field a query or a form asked for (django/db/models: sql/compiler.py, query.py, options.py):
+// `Invalid field name(s) given in select_related: 'primary_ip'. Choices are: ...` (the first named), `Non-relational field given
+// in select_related: 'x'`, `'x' does not resolve to an item that supports prefetching`: the attribute; `Invalid field name(s) for
+// model Team: 'x'.`, `Cannot find 'x' on Team object, 'x' is an invalid parameter to prefetch_related()`, FieldDoesNotExist's
+// `Team has no field named 'x'` (`'app.Team' has no field named 'x'` from a form): the model and its attribute.
+const DJANGO_FIELD_ONLY = /\b(?:Invalid field name\(s\) given in select_related|Non-relational field given in select_related): '(\w{1,80})'|'(\w{1,200})' does not resolve to an item that supports prefetching/;
+const DJANGO_FIELD_OF_MODEL = /\bInvalid field name\(s\) for model ([A-Z]\w{0,80}): '(\w{1,80})'|\bCannot find '(\w{1,80})' on ([A-Z]\w{0,80}) object, '[\w]{1,200}' is an invalid parameter to prefetch_related|(?:^|[\s:'])(?:[a-z_]\w{0,80}\.)?([A-Z]\w{0,80})'? has no field named '(\w{1,80})'/m;
+
+function djangoFieldNames(texts: string[], ctx: NameContext, out: NameFinding[]): void {
+  const words = /select_related|prefetch|Invalid field name|has no field named/;
+  const found = texts.filter((t) => words.test(t));
+  const only = found.map((t) => DJANGO_FIELD_ONLY.exec(t)).find((m) => m);
+  const attr = only?.[1] ?? only?.[2];
+  if (only && attr) out.push({ role: 'attribute', value: attr, source: 'message', confidence: 0.92, evidence: only[0] });
+  const of = found.map((t) => DJANGO_FIELD_OF_MODEL.exec(t)).find((m) => m);
+  const model = of?.[1] ?? of?.[4] ?? of?.[5];
+  const field = of?.[2] ?? of?.[3] ?? of?.[6];
+  if (!of || !model || !field || !isModelName(model)) return;
+  const group = ctx.group();
+  out.push({ role: 'model', value: model, source: 'message', confidence: 0.92, group, evidence: of[0].trim() });
+  out.push({ role: 'attribute', value: field, source: 'message', confidence: 0.92, group, evidence: of[0].trim() });
+}
 
 // automap names each class after its table: `UnmappedClassError: sqlalchemy.ext.automap.content_contentnode is not mapped`
 // (also `Class 'sqlalchemy.ext.automap.x' is not mapped`). The class is shown; its table is the same name by automap's rule.
@@ -105,6 +132,7 @@ export const messageSource: NameSource = {
     }
     const keyword = texts.map((t) => (t.includes('Cannot resolve keyword') ? DJANGO_KEYWORD.exec(t) : null)).find((m) => m);
     if (keyword?.[1]) out.push({ role: 'attribute', value: keyword[1], source: 'message', confidence: 0.9, evidence: keyword[0] });
+    djangoFieldNames(texts, ctx, out);
     const coro = ctx.text.includes('coro=<') ? TASK_CORO.exec(ctx.text) : null;
     if (coro?.[1]) out.push({ role: 'function', value: coro[1], source: 'message', confidence: 0.8, evidence: coro[0] });
     const task = ctx.text.includes('unregistered task') ? UNREGISTERED_TASK.exec(ctx.text) : null;
