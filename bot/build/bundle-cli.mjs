@@ -26,7 +26,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliDir = join(root, 'dist', 'bot', 'cli');
 const outfile = join(cliDir, 'faultline-bundle.cjs');
 const cacheFile = join(cliDir, 'faultline-bundle.cache');
@@ -65,7 +65,7 @@ const result = await build({
   write: false,
   banner: {
     js: [
-      '// Built by scripts/bundle-cli.mjs from dist/bot/; run by dist/bot/cli/faultline.cjs. Do not edit.',
+      '// Built by bot/build/bundle-cli.mjs from dist/bot/; run by dist/bot/cli/faultline.cjs. Do not edit.',
       "const __faultlineModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;",
     ].join('\n'),
   },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
  * The `faultline` executable (package.json "bin"). It runs dist/bot/cli/faultline-bundle.cjs,
- * the CLI as one CommonJS file (scripts/bundle-cli.mjs), with V8's code cache from the build
+ * the CLI as one CommonJS file (bot/build/bundle-cli.mjs), with V8's code cache from the build
  * (faultline-bundle.cache): Node 20 has no module compile cache, and compiling the functions a
  * diagnosis runs cost a start about 10 ms. The cache is used only when its header holds the
  * SHA-256 of the code it was made from; V8 itself rejects one from another V8 version or flag
@@ -68,7 +68,7 @@ function start(options: { writeCache?: string } = {}): void {
     void import('./main.js').then((m: { main(): void }) => m.main());
     return;
   }
-  // Parameter names match what the bundle expects (scripts/bundle-cli.mjs writes __faultlineImport).
+  // Parameter names match what the bundle expects (bot/build/bundle-cli.mjs writes __faultlineImport).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __faultlineImport) {${bundle.source}\n})`;
   // The cache starts with the id of the code it was made from. V8 also rejects a cache made by
   // another V8 version or flag set, or for a source of another length.

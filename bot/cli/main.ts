@@ -111,5 +111,5 @@ export function main(): void {
   );
 }
 
-// The built CLI starts from dist/bot/cli/faultline.cjs, which calls main() (scripts/bundle-cli.mjs).
+// The built CLI starts from dist/bot/cli/faultline.cjs, which calls main() (bot/build/bundle-cli.mjs).
 if (isEntryPoint(import.meta.url)) main();
