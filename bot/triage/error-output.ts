@@ -225,6 +225,9 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // Django's debug page title, the exception class and the request path alone on a line:
   // `OperationalError at /admin/`, `ProgrammingError at /api/items/`.
   { gate: (l) => l.includes(' at /'), re: /^\s{0,8}[A-Z]\w{0,60}(?:Error|Exception|DoesNotExist|Violation) at \/\S{0,500}\s{0,4}$/ },
+  // A SQL client's error grid copied as text, tab-separated (tabs are four spaces once normalised): the
+  // row number, the SQLSTATE and the server's message, `1<TAB>42P01<TAB>relation "x" does not exist`.
+  { gate: (l) => /^\s{0,8}\d/.test(l), re: /^\s{0,8}\d{1,6}(?: {4}){1,2}(?:[0-9][0-9A-Z]|HV|P0|XX|F0)[0-9A-Z]{3}(?: {4}){1,2}[a-z]/ },
 ];
 
 // PostgreSQL / libpq / CLI tools print errors under a severity prefix at line start.
@@ -374,3 +377,28 @@ export function isBareErrorMessage(line: string, evidence: { position: number; e
   const covered = Math.max(0, ...evidence.phrases.filter((p) => lower.includes(p.toLowerCase())).map((p) => p.length));
   return text.length > 0 && covered / text.length >= MIN_PHRASE_COVERAGE;
 }
+
+/** Code blocks read for a lone message: a paste's blocks are few and short; a bound keeps this linear. */
+const MAX_FENCED_BLOCKS = 20;
+
+/**
+ * Is this line the whole content of a Markdown code block (one or two lines between fences), as a
+ * poster pastes the message a program printed: "We are seeing Redis errors such as" + a block with
+ * `OOM command not allowed when used memory > 'maxmemory'`? A sentence is not put in a code block;
+ * a block that holds the message alone is the output, whatever words the message starts with.
+ * Read from the raw text, since normalising takes the fences off. Chat words or a question in
+ * the line still make it chat.
+ */
+export function isFencedMessage(raw: string, line: string): boolean {
+  const want = line.trim();
+  if (want.length < 8 || !raw.includes('```') || CHAT_WORDS.test(want) || /\?\s{0,8}$/.test(want)) return false;
+  const parts = raw.split('```', MAX_FENCED_BLOCKS * 2 + 1);
+  for (let i = 1; i < parts.length - 1; i += 2) {
+    // The block's language tag sits on the fence's line (```bash).
+    const body = (parts[i] ?? '').replace(/^[a-zA-Z0-9_+-]{0,20}\n/, '');
+    const lines = body.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length >= 1 && lines.length <= 2 && lines.includes(want)) return true;
+  }
+  return false;
+}
+

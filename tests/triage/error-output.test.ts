@@ -250,6 +250,21 @@ describe('output shapes from blind rounds 5-6', () => {
     expect(reads(text), text).toBe(true);
   });
 
+  it('reads a message alone in a code block, or in a SQL client\'s error grid, as output (written)', () => {
+    for (const text of [
+      'The nightly job fails with\n```\ncould not serialize access due to concurrent update\n```',
+      '1\t40001\tcould not serialize access due to concurrent update',
+    ]) {
+      const d = engine.diagnose(text);
+      expect(d.match?.id, text).toBe('postgres.serialization-failure');
+      expect(worthDiagnosing(d, false), text).toBe(true);
+    }
+    // A question in a block, or a sentence naming the message in a longer block, stays chat.
+    for (const text of ['```\nanyone seen could not serialize access due to concurrent update?\n```', 'hmm:\n```\nwe keep getting could not serialize access due to concurrent update\n```']) {
+      expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+    }
+  });
+
   it('unwraps a uvicorn log line pasted as one inline-code span (written in uvicorn\'s access-log format)', () => {
     const d = engine.diagnose('the server only logs this:\n\n`INFO:     172.17.0.1:40012 - "POST /users HTTP/1.1" 422 Unprocessable Entity`');
     expect(d.errorOutput).toBe(true);
