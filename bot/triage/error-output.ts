@@ -380,6 +380,7 @@ export function isBareErrorMessage(line: string, evidence: { position: number; e
 
 /** Code blocks read for a lone message: a paste's blocks are few and short; a bound keeps this linear. */
 const MAX_FENCED_BLOCKS = 20;
+const MAX_FENCED_CHARS = 4000;
 
 /**
  * Is this line the whole content of a Markdown code block (one or two lines between fences), as a
@@ -395,7 +396,10 @@ export function isFencedMessage(raw: string, line: string): boolean {
   const parts = raw.split('```', MAX_FENCED_BLOCKS * 2 + 1);
   for (let i = 1; i < parts.length - 1; i += 2) {
     // The block's language tag sits on the fence's line (```bash).
-    const body = (parts[i] ?? '').replace(/^[a-zA-Z0-9_+-]{0,20}\n/, '');
+    const part = parts[i] ?? '';
+    // One or two lines of output: a longer block is not read (and not split).
+    if (part.length > MAX_FENCED_CHARS) continue;
+    const body = part.replace(/^[a-zA-Z0-9_+-]{0,20}\n/, '');
     const lines = body.split('\n').map((l) => l.trim()).filter((l) => l !== '');
     if (lines.length >= 1 && lines.length <= 2 && lines.includes(want)) return true;
   }

@@ -250,7 +250,12 @@ describe('output shapes from blind rounds 5-6', () => {
     expect(reads(text), text).toBe(true);
   });
 
-  it('reads a message alone in a code block, or in a SQL client\'s error grid, as output (written)', () => {
+  it('reads a message alone in a code block, or in a SQL client\'s error grid, as output', () => {
+    // Real: https://github.com/gicait/geoserver-rest/issues/15 (the same project's earlier issue than the blind line's;
+    // the message retold with "the" in front, alone in a block).
+    const real = engine.diagnose("If the query doesn't run successfully it through the error message,\n\n```\nthe current transaction is aborted, commands ignored until end of transaction block\n```\n\nAnd any other preference can't be done.");
+    expect(real.match?.id).toBe('postgres.transaction-aborted');
+    expect(worthDiagnosing(real, false)).toBe(true);
     for (const text of [
       'The nightly job fails with\n```\ncould not serialize access due to concurrent update\n```',
       '1\t40001\tcould not serialize access due to concurrent update',
