@@ -4,7 +4,7 @@ import { computeFingerprint, normaliseVariableParts } from './fingerprint.js';
 import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD, UNDECIDED_VARIANT_PENALTY } from './match.js';
 import { normaliseInput } from './normalise.js';
 import { parsePaste } from './parse.js';
-import { isBareErrorMessage, looksLikeErrorOutput, showsMatchedOutput } from './error-output.js';
+import { isBareErrorMessage, isFencedMessage, looksLikeErrorOutput, showsMatchedOutput } from './error-output.js';
 import { readJsCrash } from './js-stack.js';
 import { lookForCause } from './look-for.js';
 import { chooseCauses, createFiller, rankFixes } from './rank.js';
@@ -225,8 +225,8 @@ export function createEngine(faults: readonly Fault[]): Engine {
       otherDistinct,
       looksLikeError: errorLike,
       // Output by its own marks; or, once a catalogued fault matched, by a shape that corroborates it
-      // (a JSON error body, asyncio's context lines) or as the bare message itself.
-      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && (showsMatchedOutput(parsed) || (primary?.kind === 'line' && !primary.quoted && isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] })))),
+      // (a JSON error body, asyncio's context lines) or as the bare message itself, also alone in a code block.
+      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && (showsMatchedOutput(parsed) || (primary?.kind === 'line' && !primary.quoted && (isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] }) || (typeof raw === 'string' && isFencedMessage(raw, parsed.lines[primary.lineIndex] ?? '')))))),
     };
     if (options.fingerprint !== false) diagnosis.fingerprint = computeFingerprint(parsed, primaryIndex);
     if (!matched || !fault) return diagnosis;

@@ -45,7 +45,7 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // A driver's exception as other stacks print PostgreSQL's errors: SQLAlchemy's message without
   // its type (`(psycopg2.errors.UndefinedObject) type "vector" does not exist`), Ruby's pg gem
   // (`PG::InFailedSqlTransaction: ERROR: ...`), JDBC (`PSQLException: ERROR: type ...`).
-  { gate: (l) => l.includes('(psycopg') || l.includes('(asyncpg') || l.includes('PG::') || l.includes('PSQLException'), re: /(?:^\s{0,8}|: )\((?:psycopg2?|asyncpg)\.[\w.]{1,100}\) |\bPG::[A-Z]\w{1,60}: (?:ERROR|FATAL):|\bPSQLException: (?:ERROR|FATAL):/ },
+  { gate: (l) => l.includes('(psycopg') || l.includes('(asyncpg') || l.includes('PG::') || l.includes('PSQLException'), re: /(?:^\s{0,8}|: )\((?:psycopg2?|asyncpg)\.(?:\w{1,60}\.){0,4}[A-Z]\w{0,80}\) |\bPG::[A-Z]\w{1,60}: (?:ERROR|FATAL):|\bPSQLException: (?:ERROR|FATAL):/ },
   // A level in brackets: celery `[2024-05-14 09:12:03,551: ERROR/ForkPoolWorker-2]`, Apache
   // `[error] [client 10.1.2.3]`, nginx `[crit]`.
   { gate: (l) => l.startsWith('['), re: /^\[[^\]]{0,100}\b(?:ERROR|CRITICAL|FATAL|error|crit|emerg|alert)\b[^\]]{0,100}\]/ },
@@ -145,6 +145,24 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes('("') || l.includes("('"), re: /^\s{0,8}(?:[a-z_]\w{0,40}\.){1,8}[A-Z]\w{0,60}: [A-Z]\w{0,60}(?:Error|Exception)\(["']/ },
   // Locals in a traceback (pytest --showlocals, rich): `self = <alembic.script.base.ScriptDirectory object at 0x120578460>, ...`.
   { gate: (l) => l.includes(' object at 0x'), re: /^\s{0,8}\w{1,60} = <[\w.]{1,200} object at 0x[0-9a-fA-F]{6,16}>/ },
+  // A log record whose prefix is a clock time alone (a formatter's `%(asctime)s` with `datefmt="%H:%M:%S"`),
+  // also the first line of an inline-code span: `10:47:47 ERROR: ...`, `13:02:01 CRITICAL [app] ...`.
+  { gate: (l) => /^\s{0,8}`?\d/.test(l), re: /^\s{0,8}`?\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,6})? {1,4}(?:ERROR|CRITICAL|FATAL)(?::| {1,4}[[-])/ },
+  // An exception line behind a label with a full-width colon, as Chinese and Japanese reports write
+  // it: `报错：requests.exceptions.ConnectionError: ...`, `エラー：sqlalchemy.exc.OperationalError: ...`.
+  { gate: (l) => l.includes('：'), re: /^\s{0,8}[^\s:：]{1,12}：\s{0,3}(?:[a-z_]\w{0,40}\.){1,8}[A-Z]\w{0,60}(?:Error|Exception): \S/ },
+  // Django's technical 500 page copied as text (its `Traceback:` block before Django 2.2 and the
+  // "Copy-and-paste view"): `File "/usr/lib/python3/site-packages/django/core/handlers/base.py" in get_response`.
+  { gate: (l) => l.includes('File "'), re: /^\s{0,8}File "[^"]{1,1000}" in [\w<>]{1,100}\s{0,4}$/ },
+  // kubectl describe's events table before Kubernetes 1.5, ages and count first, then the source:
+  // `18m  2m  8  {kubelet node-1}  spec.containers{web}  Warning  Failed  Failed to pull image ...`.
+  { gate: (l) => l.includes('{kubelet '), re: /^\s{0,12}\d{1,5}[smhd]\s{1,16}\d{1,5}[smhd]\s{1,16}\d{1,6}\s{1,16}\{kubelet [^}\n]{1,253}\}/ },
+  // A container's waiting reason and the kubelet's message, as dashboards and `kubectl get pod -o`
+  // templates print them: `ErrImagePull: rpc error: code = Unknown desc = ...`, `ImagePullBackOff: Back-off pulling image "x"`.
+  { gate: (l) => /ErrImagePull|BackOff|InvalidImageName|CreateContainer/.test(l), re: /^\s{0,8}(?:ErrImagePull|ImagePullBackOff|CrashLoopBackOff|InvalidImageName|CreateContainerConfigError|CreateContainerError): (?:rpc error: code = |[Bb]ack-off (?:pulling|restarting) |failed to |Error response from daemon)/ },
+  // Airflow's KubernetesExecutor / KubernetesPodOperator summary of a failed pod:
+  // `container_state: terminated, container_reason: OOMKilled, container_message: None, exit_code: 137`.
+  { gate: (l) => l.includes('container_reason: '), re: /\bcontainer_reason: (?:OOMKilled|Error|ContainerCannotRun|CrashLoopBackOff|ErrImagePull|ImagePullBackOff)\b/ },
 ];
 
 /**
@@ -199,6 +217,18 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // `27782 WARNING C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 Pooler Error: No such database: josh`,
   // `29835 WARNING server login failed: FATAL database "x" does not exist`.
   { gate: (l) => /^\d/.test(l), re: /^\d{1,10} (?:WARNING|ERROR|FATAL|LOG|NOISE|DEBUG) (?:[CS]-0x[0-9a-f]{1,16}: |server login failed: )/ },
+  // `print(type(e))` or a handler's `%s` of the class alone on its line, Django's old 500 page
+  // header too: `<class 'django.db.utils.ProgrammingError'>` above the message.
+  { gate: (l) => l.includes("<class '"), re: /^\s{0,8}<class '[\w.]{1,200}'>\s{0,4}$/ },
+  // The server's DETAIL line for a constraint, retyped or logged with one space after the colon, or as
+  // pgJDBC prints it under its exception: `DETAIL: Failing row contains (1, null).`, `  Detail: Key (email)=(a@b.c) already exists.`
+  { gate: (l) => l.includes('DETAIL:') || l.includes('Detail:'), re: /^\s{0,8}(?:DETAIL|Detail): {1,2}(?:Failing row contains \(|Key \([^)\n]{1,200}\)=\()/ },
+  // Django's debug page title, the exception class and the request path alone on a line:
+  // `OperationalError at /admin/`, `ProgrammingError at /api/items/`.
+  { gate: (l) => l.includes(' at /'), re: /^\s{0,8}[A-Z]\w{0,60}(?:Error|Exception|DoesNotExist|Violation) at \/\S{0,500}\s{0,4}$/ },
+  // A SQL client's error grid copied as text, tab-separated (tabs are four spaces once normalised): the
+  // row number, the SQLSTATE and the server's message, `1<TAB>42P01<TAB>relation "x" does not exist`.
+  { gate: (l) => /^\s{0,8}\d/.test(l), re: /^\s{0,8}\d{1,6}(?: {4}){1,2}(?:[0-9][0-9A-Z]|HV|P0|XX|F0)[0-9A-Z]{3}(?: {4}){1,2}[a-z]/ },
 ];
 
 // PostgreSQL / libpq / CLI tools print errors under a severity prefix at line start.
@@ -218,8 +248,17 @@ function scannedLines(parsed: ParsedPaste): readonly string[] {
  * `FAILED path - `, or an inline-code backtick), followed by `:` or nothing: `Type: message` as Python prints it.
  */
 function isTypeAtHead(line: string, type: string): boolean {
-  const body = line.replace(/^\s{0,8}/, '').replace(/^`/, '').replace(/^E {1,64}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
+  const body = line.replace(/^\s{0,8}/, '').replace(/^`\s{0,4}/, '').replace(/^E {1,64}/, '').replace(/^(?:FAILED|ERROR) \S{1,1000}? - /, '');
   return type !== '' && body.startsWith(type) && (body.length === type.length || body[type.length] === ':');
+}
+
+/**
+ * An issue title: the exception line, then a dash and the poster's question
+ * (`OperationalError: could not connect to server - any ideas?`, `...: result type - how to handle?`).
+ * A program's message does not end by asking how to handle itself.
+ */
+function asksAfterDash(line: string): boolean {
+  return /\?\s{0,8}$/.test(line) && /\s[-–—]\s{1,3}(?:how|why|what|any|anyone|is|are|can|should|help|solution|workaround|fix)\b[^-–—\n]{0,60}\?\s{0,8}$/i.test(line);
 }
 
 /**
@@ -237,7 +276,7 @@ export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly b
     if (r.frames.length > 0 || r.kind === 'warning') return true;
     if (errorLevel[r.lineIndex] === true) return true;
     const line = (parsed.lines[r.lineIndex] ?? '').trimEnd();
-    return r.kind === 'exception' ? isTypeAtHead(line, r.type) : SERVER_ERROR_LINE.test(line);
+    return r.kind === 'exception' ? isTypeAtHead(line, r.type) && !asksAfterDash(line) : SERVER_ERROR_LINE.test(line);
   });
   if (fromRecords) return true;
   const lines = scannedLines(parsed);
@@ -252,7 +291,21 @@ export function looksLikeErrorOutput(parsed: ParsedPaste, errorLevel: readonly b
  */
 export function showsMatchedOutput(parsed: ParsedPaste): boolean {
   const lines = scannedLines(parsed);
-  return lines.some((line) => MATCHED_OUTPUT_MARKS.some(({ gate, re }) => gate(line) && re.test(line)));
+  return lines.some((line) => {
+    const bare = withoutRemark(line);
+    return MATCHED_OUTPUT_MARKS.some(({ gate, re }) => (gate(line) && re.test(line)) || (bare !== line && gate(bare) && re.test(bare)));
+  });
+}
+
+/**
+ * An output line without the remark a poster added behind it in a shell session or a log,
+ * a comment with an arrow: `chmod: ...: Operation not permitted # <== Is this right ?`,
+ * `ERROR ... <-- this one`. The line is read both ways.
+ */
+function withoutRemark(line: string): string {
+  if (!line.includes('<=') && !line.includes('<-')) return line;
+  const m = /\s{1,8}(?:#\s{0,4})?<(?:={1,4}|-{1,4})[^\n]{0,300}$/.exec(line);
+  return m ? line.slice(0, m.index) : line;
 }
 
 /**
@@ -325,3 +378,32 @@ export function isBareErrorMessage(line: string, evidence: { position: number; e
   const covered = Math.max(0, ...evidence.phrases.filter((p) => lower.includes(p.toLowerCase())).map((p) => p.length));
   return text.length > 0 && covered / text.length >= MIN_PHRASE_COVERAGE;
 }
+
+/** Code blocks read for a lone message: a paste's blocks are few and short; a bound keeps this linear. */
+const MAX_FENCED_BLOCKS = 20;
+const MAX_FENCED_CHARS = 4000;
+
+/**
+ * Is this line the whole content of a Markdown code block (one or two lines between fences), as a
+ * poster pastes the message a program printed: "We are seeing Redis errors such as" + a block with
+ * `OOM command not allowed when used memory > 'maxmemory'`? A sentence is not put in a code block;
+ * a block that holds the message alone is the output, whatever words the message starts with.
+ * Read from the raw text, since normalising takes the fences off. Chat words or a question in
+ * the line still make it chat.
+ */
+export function isFencedMessage(raw: string, line: string): boolean {
+  const want = line.trim();
+  if (want.length < 8 || !raw.includes('```') || CHAT_WORDS.test(want) || /\?\s{0,8}$/.test(want)) return false;
+  const parts = raw.split('```', MAX_FENCED_BLOCKS * 2 + 1);
+  for (let i = 1; i < parts.length - 1; i += 2) {
+    // The block's language tag sits on the fence's line (```bash).
+    const part = parts[i] ?? '';
+    // One or two lines of output: a longer block is not read (and not split).
+    if (part.length > MAX_FENCED_CHARS) continue;
+    const body = part.replace(/^[a-zA-Z0-9_+-]{0,20}\n/, '');
+    const lines = body.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length >= 1 && lines.length <= 2 && lines.includes(want)) return true;
+  }
+  return false;
+}
+

@@ -110,10 +110,18 @@ const BOX_SIDE_END = /\s{0,200}[│┃║]\s{0,4}$/;
  * with a timestamp in brackets: an error quoted in backticks inside a sentence stays a quote.
  */
 function unwrapInlineCode(line: string): string {
-  if (line.length < 3 || !line.startsWith('`[') || !/^`\[\d/.test(line)) return line;
+  if (line.length < 3 || !opensLikeALogRecord(line)) return line;
   const end = line.trimEnd();
   if (!end.endsWith('`') || end.indexOf('`', 1) !== end.length - 1) return line;
   return end.slice(1, -1);
+}
+
+/**
+ * The span opens as a log record does: a timestamp in brackets (gunicorn), or the level and colon
+ * uvicorn and Python's default logging put first (`` `INFO:     127.0.0.1:0 - "POST /x HTTP/1.1" 422 ...` ``).
+ */
+function opensLikeALogRecord(line: string): boolean {
+  return /^`\[\d/.test(line) || /^`(?:INFO|WARNING|ERROR|CRITICAL|DEBUG):\s/.test(line);
 }
 
 /** Removes stacked log prefixes; `errorLevel` tells whether one of them was an error level. */

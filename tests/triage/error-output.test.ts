@@ -211,3 +211,79 @@ describe('output shapes that corroborate a catalogued match', () => {
     expect(isBareErrorMessage('Error: we hit QueuePool limit of size 5 overflow 10 reached again', { position: 14, exact: true, phrases: [] })).toBe(false);
   });
 });
+
+// Blind rounds 5-6 (gate3): shapes of output the gate left silent, each read from a real paste in
+// a public thread other than the blind line it was written for (source per case; long lines trimmed),
+// or, where no other paste of the shape was found in time, written in the program's own format and
+// labelled "written".
+describe('output shapes from blind rounds 5-6', () => {
+  const reads = (text: string): boolean => showsMatchedOutput(parsePaste(normaliseInput(text), engine.index.knownTypes));
+  const output: [string, string][] = [
+    // kubectl describe's events table before Kubernetes 1.5 (ages, count, `{kubelet node}` first).
+    ['https://github.com/kubernetes/kubernetes/issues/32542', '  41m   41m     1       {kubelet gke-hivemp-n1-pool-4ed8d54a-5v1s}                                                      Warning FailedSync      Error syncing pod, skipping: failed to "StartContainer" for "hivemp-nat-punchthrough-service" with ErrImagePull: "failed to register layer: Untar re-exec error: exit status 1: output: open /srv/node_modules/grpc/x: no space left on device"'],
+    // Django's old-style `Traceback:` block (the 500 page's copy-and-paste view before Django 2.2).
+    ['https://github.com/IBM/page-lab/issues/35', 'File "/home/ddahl/github.com/env-page-lab/lib/python3.5/site-packages/django/contrib/admin/helpers.py" in contents\n  201.             f, attr, value = lookup_field(field, obj, model_admin)\n\nFile "/home/ddahl/github.com/env-page-lab/lib/python3.5/site-packages/django/contrib/admin/utils.py" in lookup_field\n  295.         value = getattr(obj, name)'],
+    // Written: a formatter with `datefmt="%H:%M:%S"` (no other real paste of the shape found in time).
+    ['written', '10:47:47 ERROR: Task failed: (psycopg2.OperationalError) could not connect to server: Connection refused'],
+    // Written: a Chinese report's label with a full-width colon before the exception line.
+    ['written', '报错：requests.exceptions.ConnectionError: HTTPConnectionPool(host=\'localhost\', port=8000): Max retries exceeded with url: /'],
+    // Written: a dashboard's container waiting reason and kubelet message (kubelet's own wording).
+    ['written', 'ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/busybox:v1.0": not found'],
+    // Written: Airflow's KubernetesExecutor pod summary (the provider's format).
+    ['written', 'Pod phase: Failed, reason: None, message: None, container_type: main, container_name: base,\ncontainer_state: terminated, container_reason: OOMKilled, container_message: None, exit_code: 137'],
+    // Written: an exception line pasted as inline code on its own, indented line.
+    ['written', 'still failing:\n\n   ` sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) FATAL:  sorry, too many clients already`'],
+  ];
+  it.each(output)('reads as error output: %s', (_source, text) => {
+    expect(engine.diagnose(text).errorOutput, text).toBe(true);
+  });
+
+  const matched: [string, string][] = [
+    // pgJDBC's `Detail:` under its exception, one space after the colon.
+    ['https://github.com/hortonworks/cloudbreak/pull/2765', '.  Cause: org.postgresql.util.PSQLException: ERROR: null value in column "loginusername" violates not-null constraint\n  Detail: Failing row contains (2, null, null, null, 1073).'],
+    // Django's debug page title, the class and the request path.
+    ['https://github.com/mpkasp/django-bom/issues/6', 'OperationalError at /admin/bom/organization/add/\nno such table: main.auth_user__old'],
+    // Written: `print(type(e))` above `print(e)`.
+    ['written', "<class 'sqlalchemy.exc.IntegrityError'>\n(psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint \"users_email_key\""],
+    // Written: a shell session with the poster's arrow remark behind the output line.
+    ['written', "$ docker run --user 1000:1000 -v pgdata:/var/lib/postgresql/data postgres\nchmod: changing permissions of '/var/lib/postgresql/data': Operation not permitted   <-- here"],
+  ];
+  it.each(matched)('reads as output once a fault matched: %s', (_source, text) => {
+    expect(reads(text), text).toBe(true);
+  });
+
+  it('reads a message alone in a code block, or in a SQL client\'s error grid, as output', () => {
+    // Real: https://github.com/gicait/geoserver-rest/issues/15 (the same project's earlier issue than the blind line's;
+    // the message retold with "the" in front, alone in a block).
+    const real = engine.diagnose("If the query doesn't run successfully it through the error message,\n\n```\nthe current transaction is aborted, commands ignored until end of transaction block\n```\n\nAnd any other preference can't be done.");
+    expect(real.match?.id).toBe('postgres.transaction-aborted');
+    expect(worthDiagnosing(real, false)).toBe(true);
+    for (const text of [
+      'The nightly job fails with\n```\ncould not serialize access due to concurrent update\n```',
+      '1\t40001\tcould not serialize access due to concurrent update',
+    ]) {
+      const d = engine.diagnose(text);
+      expect(d.match?.id, text).toBe('postgres.serialization-failure');
+      expect(worthDiagnosing(d, false), text).toBe(true);
+    }
+    // A question in a block, or a sentence naming the message in a longer block, stays chat.
+    for (const text of ['```\nanyone seen could not serialize access due to concurrent update?\n```', 'hmm:\n```\nwe keep getting could not serialize access due to concurrent update\n```']) {
+      expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+    }
+  });
+
+  it('unwraps a uvicorn log line pasted as one inline-code span (written in uvicorn\'s access-log format)', () => {
+    const d = engine.diagnose('the server only logs this:\n\n`INFO:     172.17.0.1:40012 - "POST /users HTTP/1.1" 422 Unprocessable Entity`');
+    expect(d.errorOutput).toBe(true);
+  });
+
+  it('still leaves sentences, titles that ask, and retyped errors alone (written)', () => {
+    for (const text of [
+      'OperationalError: could not connect to server: Connection refused - how to fix?',
+      'the worker died with sqlalchemy.exc.integrity error: (psycopg2.errors.uniqueviolation) duplicate key value violates unique constraint',
+      'anyone know why <class \'sqlalchemy.exc.IntegrityError\'> shows up in the logs?',
+      'we get OperationalError at /admin/ after the upgrade, any idea?',
+      'kubectl says ErrImagePull: rpc error: code = Unknown for every pod, why?',
+    ]) expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+  });
+});
