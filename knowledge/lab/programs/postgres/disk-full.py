@@ -13,16 +13,22 @@ import labkit
 from kits.pg_admin import PrivateCluster, mount_tmpfs, remount_tmpfs, unmount
 
 
-def data_volume_full(fix):
+def _small_volume(fix, size):
+    """A tmpfs of `size` that the postgres user owns, mounted at ./volume (the lab's own mount namespace)."""
     if fix not in (None, "grow-the-volume"):
         raise labkit.UnknownFix(fix)
     volume = os.path.abspath("volume")
     os.makedirs(volume)
     pg = pwd.getpwnam("postgres")
     try:
-        mount_tmpfs(volume, f"size=2m,mode=0700,uid={pg.pw_uid},gid={pg.pw_gid}")
+        mount_tmpfs(volume, f"size={size},mode=0700,uid={pg.pw_uid},gid={pg.pw_gid}")
     except OSError as e:
         raise labkit.NotApplicable(f"cannot mount a tmpfs here ({e})")
+    return volume
+
+
+def data_volume_full(fix):
+    volume = _small_volume(fix, "2m")
     try:
         _fill(volume, fix)
     finally:
@@ -51,17 +57,9 @@ def _fill(volume, fix):
 
 
 def server_start(fix):
-    if fix not in (None, "grow-the-volume"):
-        raise labkit.UnknownFix(fix)
-    volume = os.path.abspath("volume")
-    os.makedirs(volume)
-    pg = pwd.getpwnam("postgres")
     cluster = PrivateCluster("diskfull-start").init()
     try:
-        try:
-            mount_tmpfs(volume, f"size=96m,mode=0700,uid={pg.pw_uid},gid={pg.pw_gid}")
-        except OSError as e:
-            raise labkit.NotApplicable(f"cannot mount a tmpfs here ({e})")
+        volume = _small_volume(fix, "96m")
         try:
             data = os.path.join(volume, "data")
             subprocess.run(["cp", "-a", cluster.data, data], check=True)
