@@ -2,6 +2,7 @@
 
 integer-overflow: a 2709475657 id from another system into an integer (int4) column.
 numeric-overflow: 12345.678 into numeric(5,2).
+sequence-exhausted: an INSERT after a serial key's sequence reached 2147483647 (2200H).
 """
 from kits.pg_errors import admin, both_drivers, execute, expect_fix
 
@@ -24,4 +25,25 @@ def numeric_overflow(driver, fix):
     execute(driver, ["INSERT INTO prices (amount) VALUES (12345.678)"])
 
 
-labkit.run(both_drivers({"integer-overflow": integer_overflow, "numeric-overflow": numeric_overflow}))
+def sequence_exhausted(driver, fix):
+    expect_fix(fix, ["bigint-sequence", "restart-sequence"])
+    admin(
+        "CREATE TABLE events (id serial PRIMARY KEY, note text)",
+        "SELECT setval('events_id_seq', 2147483647)",
+    )
+    if fix == "bigint-sequence":
+        admin("ALTER TABLE events ALTER COLUMN id TYPE bigint", "ALTER SEQUENCE events_id_seq AS bigint")
+    elif fix == "restart-sequence":
+        admin("DELETE FROM events", "ALTER SEQUENCE events_id_seq RESTART WITH 1")
+    execute(driver, ["INSERT INTO events (note) VALUES ('x')"])
+
+
+labkit.run(
+    both_drivers(
+        {
+            "integer-overflow": integer_overflow,
+            "numeric-overflow": numeric_overflow,
+            "sequence-exhausted": sequence_exhausted,
+        }
+    )
+)
