@@ -73,10 +73,11 @@ describe('real pastes in the accuracy corpora', () => {
     expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.06));
     const afterReview = chat.filter((c) => /after review|relabel/.test(c.note ?? ''));
     expect(afterReview.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.01));
-    // Chat is diagnosed when asked, as well as output is: a chat label is no place to park a miss. A
-    // blind round's first-run misses that are chat count here as in `npm run eval`.
-    const wrong = chat.filter((c) => engine.diagnose(c.text).match?.id !== c.expect).map((c) => c.origin);
-    expect(wrong.length, wrong.join(', ')).toBeLessThanOrEqual(Math.floor(chat.length * 0.02));
+    // A chat label is no place to park a miss: every label added after seeing the engine's answer is
+    // on a line the engine diagnoses right when asked. Lines the collectors labelled chat before any
+    // run count in `npm run eval` like every other line, misses included.
+    const parked = afterReview.filter((c) => engine.diagnose(c.text).match?.id !== c.expect).map((c) => c.origin);
+    expect(parked).toEqual([]);
   });
 
   it('count pasted output with a question under it as a paste', () => {
