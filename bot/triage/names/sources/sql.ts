@@ -19,7 +19,7 @@ function unescapeRepr(sql: string): string {
 // table's CREATE TABLE at start-up, and those ran fine.
 const CREATE_TABLE = /\bCREATE (?:TEMP(?:ORARY)? |UNLOGGED )?TABLE (?:IF NOT EXISTS )?(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\w{1,63})["`\]]?\s{0,4}(?:\(|$)/i;
 // `CREATE UNIQUE INDEX ix_user_username ON "user" (username)` (an index a migration or create_all() builds): the table it is on.
-const CREATE_INDEX = /\bCREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?(?:["`[]?\w{1,63}["`\]]? )?ON (?:ONLY )?(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\w{1,63})["`\]]?/i;
+const CREATE_INDEX = /\bCREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?(?:["`[]?[\w$]{1,63}["`\]]? )?ON (?:ONLY )?(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\w{1,63})["`\]]?/i;
 const LINE_POINTER = /^\s{0,8}LINE \d{1,6}: (?:\.{3})?(CREATE .{0,300})$/;
 
 function createdTables(ctx: NameContext, out: NameFinding[]): void {
