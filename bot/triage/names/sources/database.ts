@@ -138,13 +138,21 @@ export const databaseSource: NameSource = {
   find(ctx: NameContext, out: NameFinding[]): void {
     // A message quoted inside a repr escapes its quotes (Celery's `raised unexpected: DataError('(pymysql.err.DataError)
     // (1406, "Data too long for column \'province\' at row 1")',)`): the rules read it unescaped.
-    const texts = ctx.ordered.map((r) => r.message.slice(0, 4000)).map((t) => (t.includes("\\'") ? t.replace(/\\'/g, "'") : t));
+    // A JSON error body escapes its double quotes the same way (NetBox's `{"error": "duplicate key value violates unique
+    // constraint \\"dcim_manufacturer_slug_key\\"\\nDETAIL: ..."}`).
+    const unescape = (t: string): string => (t.includes('\\') ? t.replace(/\\(['"])/g, '$1') : t);
+    const texts = ctx.ordered.map((r) => r.message.slice(0, 4000)).map(unescape);
     // A logged statement or a line of prose carries the same wording (`ERROR:  null value in column ...`):
     // the whole paste is read when the records' messages name nothing.
     const before = out.length;
-    if (ctx.text) texts.push(ctx.text.includes("\\'") ? ctx.text.replace(/\\'/g, "'") : ctx.text);
+    if (ctx.text) texts.push(unescape(ctx.text));
+    const recordRoles = new Set<Role>();
     texts.forEach((text, rank) => {
-      if (rank === texts.length - 1 && ctx.text && out.length > before) return;
+      // The whole paste adds only the roles no record named: Django's `The above exception (duplicate key value violates unique
+      // constraint "x" / DETAIL: Key (y)=(..) already exists.) was the direct cause` puts the constraint in a line the record's
+      // message does not hold, though the DETAIL line is read with it.
+      const whole = rank === texts.length - 1 && !!ctx.text;
+      if (whole) for (const f of out.slice(before)) recordRoles.add(f.role);
       // Every rule needs one of these words: most pastes skip them all with one scan.
       if (!ANY_WORD.test(text)) return;
       const weight = rank === 0 ? 0.95 : 0.9;
@@ -152,10 +160,11 @@ export const databaseSource: NameSource = {
         if (rule.needle && !text.includes(rule.needle)) continue;
         const m = rule.re.exec(text);
         if (!m) continue;
+        if (whole && rule.roles.every((role) => recordRoles.has(role))) continue;
         const group = ctx.group();
         rule.roles.forEach((role, i) => {
           const value = m[i + 1]?.replace(/"/g, '');
-          if (value) out.push({ role, value, source: 'message', confidence: weight, group, evidence: m[0].slice(0, 160) });
+          if (value && !(whole && recordRoles.has(role))) out.push({ role, value, source: 'message', confidence: weight, group, evidence: m[0].slice(0, 160) });
         });
       }
     });

@@ -35,6 +35,14 @@ function multipleClassesPath(ctx: NameContext, out: NameFinding[]): void {
   if (cls) out.push({ role: 'related_model', value: cls, source: 'mapper', confidence: 0.9, evidence: m?.[0] });
 }
 
+// `back_populates on relationship 'Customer.OrderList' refers to attribute 'Order.customer' that is not a relationship`
+// (orm/relationships.py): the attribute named second is on the relationship's target, so its class is the related class.
+const BACK_POPULATES_TARGET = /\brefers to attribute ['"‘’]([A-Za-z_]\w{0,80})\.(\w{1,80})['"‘’] that is not a relationship/;
+// A column and a relationship given one name (orm/mapper.py `_configure_property`): `WARNING: when configuring property
+// 'champion' on Mapper|Recommended|Recommended, column 'champion' conflicts with property '<RelationshipProperty at 0x..;
+// champion>'`: the property is the attribute.
+const CONFIGURING_PROPERTY = /\bwhen configuring property '(\w{1,80})' on |\bcolumn '(\w{1,80})' conflicts with property '/;
+
 const ANY_WORD = /Mapper|mapped class|relationship|failed to locate|secondary|is not mapped|['"`]|attribute /;
 
 /** Mapper[...] strings, relationship names and the class a relationship() could not find. */
@@ -72,10 +80,20 @@ export const mapperSource: NameSource = {
       const add = ADD_TO_CLASS.exec(text);
       if (add?.[1]) out.push({ role: 'model', value: bareClass(add[1]), source: 'mapper', confidence: 0.9 - top, group: mapperGroup, evidence: add[0] });
       const seen = new Set<string>();
+      const target = text.includes('refers to attribute') ? BACK_POPULATES_TARGET.exec(text) : null;
+      if (target?.[1] && target[2] && !LIBRARY_CLASSES.has(target[1])) {
+        seen.add(`${target[1]}.${target[2]}`);
+        out.push({ role: 'related_model', value: target[1], source: 'mapper', confidence: 0.9 - top, evidence: target[0] });
+      }
+      const configuring = text.includes('configuring property') || text.includes('conflicts with property') ? CONFIGURING_PROPERTY.exec(text) : null;
+      const configured = configuring?.[1] ?? configuring?.[2];
+      if (configured) out.push({ role: 'attribute', value: configured, source: 'mapper', confidence: 0.9 - top, group: mapperGroup, evidence: configuring?.[0] });
       for (const re of [RELATIONSHIP, QUOTED_ATTR]) {
         for (const m of text.matchAll(re)) {
           const [model, attr] = [m[1] ?? '', m[2] ?? ''];
           // `coroutine 'Repo.mark_synced' was never awaited` (or `` `'AsyncCursor.close'` `` in Markdown) names a method, not a model attribute.
+          // `Entity namespace for "A.id" has no property "other"`: the namespace looked in, not the attribute asked for.
+          if (/namespace for $/.test(text.slice(Math.max(0, (m.index ?? 0) - 14), m.index ?? 0))) continue;
           if (LIBRARY_CLASSES.has(model) || seen.has(`${model}.${attr}`) || coroutines.has(`${model}.${attr}`) || /coroutine\s?`?'?$/.test(text.slice(Math.max(0, (m.index ?? 0) - 12), (m.index ?? 0) + 1))) continue;
           seen.add(`${model}.${attr}`);
           const group = ctx.group();

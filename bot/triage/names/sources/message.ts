@@ -41,6 +41,12 @@ const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1
 // keyword is the attribute the query asked the model for (the model is the queryset's, read from the code line).
 const DJANGO_KEYWORD = /\bCannot resolve keyword '(\w{1,80})' into field/;
 
+// SQLAlchemy's attribute lookups by name (orm/base.py, sql/base.py, orm/mapper.py): `Entity namespace for "A.id" has no property
+// "other"` (filter_by() on the last entity joined, which may be a column: `"A.id"`, `"a_1"`), `Mapper 'Mapper[User(users)]' has
+// no property 'adress'`, `Entity '<class 'app.User'>' has no property 'x'`: the quoted property is the attribute asked for; the
+// namespace before it is where it was looked up, not the attribute.
+const HAS_NO_PROPERTY = /\b(?:Entity namespace for ["'][^"'\n]{1,200}["']|Mapper ['"][^'"\n]{1,200}['"]|Entity '<class '[\w.]{1,300}'>') has no property ["'](\w{1,100})["']/;
+
 // Django's other wordings about a field a query or a form asked for (django/db/models: sql/compiler.py, query.py, options.py):
 // `Invalid field name(s) given in select_related: 'primary_ip'. Choices are: ...` (the first named), `Non-relational field given
 // in select_related: 'x'`, `'x' does not resolve to an item that supports prefetching`: the attribute; `Invalid field name(s) for
@@ -130,6 +136,8 @@ export const messageSource: NameSource = {
       out.push({ role: 'model', value: related[1], source: 'message', confidence: 0.9, group, evidence: related[0] });
       out.push({ role: 'attribute', value: related[2], source: 'message', confidence: 0.9, group, evidence: related[0] });
     }
+    const noProperty = texts.map((t) => (t.includes(' has no property ') ? HAS_NO_PROPERTY.exec(t) : null)).find((m) => m);
+    if (noProperty?.[1]) out.push({ role: 'attribute', value: noProperty[1], source: 'message', confidence: 0.95, evidence: noProperty[0].slice(0, 160) });
     const keyword = texts.map((t) => (t.includes('Cannot resolve keyword') ? DJANGO_KEYWORD.exec(t) : null)).find((m) => m);
     if (keyword?.[1]) out.push({ role: 'attribute', value: keyword[1], source: 'message', confidence: 0.9, evidence: keyword[0] });
     djangoFieldNames(texts, ctx, out);

@@ -65,7 +65,14 @@ const WORDINGS: CompiledWording[] = POSTGRES_MESSAGES.flatMap((m) =>
 // 16), so a long paste costs one scan, not one per wording.
 const TEXT_GATE = /[^\x00-\x7f]|exist|esist|finns|FROM-clause|entry for table|viol|bryter|permes|permiso|ambig|tvetydig|duplica|unic|univoc|unik/g;
 
-function candidateLines(text: string): string {
+// A JSON log record escapes what is not ASCII (`\\u00bb`), and a paste may lose the backslash (Prefect's German record:
+// `Unique-Constraint u00bbuq_task_run__flow_run_id_task_key_dynamic_keyu00ab`). Only Latin-1's upper half is decoded (where
+// the translations' guillemets and umlauts lie); `u00` followed by a hex pair a-f begins no identifier a paste shows otherwise.
+const LATIN1_ESCAPE = /\\?u00([a-fA-F][0-9a-fA-F])/g;
+const decodeEscapes = (text: string): string => (text.includes('u00') ? text.replace(LATIN1_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : text);
+
+function candidateLines(raw: string): string {
+  const text = decodeEscapes(raw);
   const lines: string[] = [];
   let next = 0;
   TEXT_GATE.lastIndex = 0;

@@ -18,11 +18,21 @@ function unescapeRepr(sql: string): string {
 // Read only from the failing statement (the record's SQL, PostgreSQL's `LINE 1:` pointer): an echo log prints every
 // table's CREATE TABLE at start-up, and those ran fine.
 const CREATE_TABLE = /\bCREATE (?:TEMP(?:ORARY)? |UNLOGGED )?TABLE (?:IF NOT EXISTS )?(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\w{1,63})["`\]]?\s{0,4}(?:\(|$)/i;
+// `CREATE UNIQUE INDEX ix_user_username ON "user" (username)` (an index a migration or create_all() builds): the table it is on.
+const CREATE_INDEX = /\bCREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?(?:["`[]?[\w$]{1,63}["`\]]? )?ON (?:ONLY )?(?:(?:"\w{1,63}"|\w{1,63})\.)?["`[]?(\w{1,63})["`\]]?/i;
 const LINE_POINTER = /^\s{0,8}LINE \d{1,6}: (?:\.{3})?(CREATE .{0,300})$/;
 
 function createdTables(ctx: NameContext, out: NameFinding[]): void {
   const sources: { sql: string; c: number }[] = [];
   ctx.ordered.forEach((r, rank) => { if (r.sql?.includes('CREATE')) sources.push({ sql: r.sql.trimStart(), c: rank === 0 ? 0.85 : 0.8 }); });
+  // SQLAlchemy's `[SQL: CREATE ...]` trailer on a line of its own that no record took (a log handler's padding in front of it,
+  // Langflow's Rich records): the failing statement still, unlike an echo log's bare CREATE TABLE.
+  if (sources.length === 0 && ctx.text.includes('[SQL: CREATE')) {
+    for (const line of ctx.parsed.lines) {
+      const at = line.indexOf('[SQL: CREATE');
+      if (at >= 0) sources.push({ sql: line.slice(at + 6), c: 0.8 });
+    }
+  }
   if (ctx.text.includes('LINE ')) {
     for (const line of ctx.parsed.lines) {
       const m = line.includes('LINE ') ? LINE_POINTER.exec(line) : null;
@@ -30,9 +40,28 @@ function createdTables(ctx: NameContext, out: NameFinding[]): void {
     }
   }
   for (const { sql, c } of sources) {
-    const m = CREATE_TABLE.exec(sql.slice(0, 400));
+    const m = CREATE_TABLE.exec(sql.slice(0, 400)) ?? CREATE_INDEX.exec(sql.slice(0, 400));
     if (m?.[1]) out.push({ role: 'table', value: m[1], source: 'sql', confidence: c, evidence: m[0].slice(0, 120) });
   }
+}
+
+// A statement must look like one: a verb followed by a table-ish word and more SQL. A WITH opens a common table expression
+// (`WITH recent AS (SELECT ...`): prose's `with a minimal example ... free from errors` is no statement.
+const STATEMENT_SHAPE = /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH (?:RECURSIVE )?"?\w{1,63}"?\s{1,3}(?:\([\w\s,"]{0,200}\)\s{1,3})?AS\s{1,3}(?:NOT )?(?:MATERIALIZED\s{1,3})?\()/i;
+
+// The first verb of a line that starts a statement of that shape: prose before the statement may hold a verb of its own (a
+// DETAIL row's `v2 with accessories` in front of `[SQL: INSERT INTO flow ...`). At most three verbs are tried.
+function statementIn(line: string): RegExpExecArray | null {
+  let first: RegExpExecArray | null = null;
+  let rest = line;
+  for (let tries = 0; tries < 3; tries++) {
+    const m = STATEMENT.exec(rest);
+    if (!m?.[1]) break;
+    first ??= m;
+    if (STATEMENT_SHAPE.test(m[1])) return m;
+    rest = m[1].slice(1);
+  }
+  return first;
 }
 
 /** SQL: the tables it names, and the classes they map to by the usual naming, shown as a guess. */
@@ -57,9 +86,8 @@ export const sqlSource: NameSource = {
         // DETAIL quotes the failing row, whose values may hold SQL text: not the statement that failed.
         if (/^\s*(?:File |at |DETAIL:|Detail:)/.test(shown) || (trailerRead && /^\s*\[SQL: /.test(shown))) return;
         const line = unescapeRepr(shown);
-        const m = STATEMENT.exec(line);
-        // A statement must look like one: a verb followed by a table-ish word and more SQL.
-        if (m?.[1] && /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH \w)/i.test(m[1])) statements.push({ sql: m[1], c: 0.75 });
+        const m = statementIn(line);
+        if (m?.[1] && STATEMENT_SHAPE.test(m[1])) statements.push({ sql: m[1], c: 0.75 });
         // A repr'd trailer cut before its end (`... [SQL: u'SELECT a.id AS a_id, ... \nFROM a JOIN b ... \nWHERE`) is read the same way
         // when no record closed it.
         else if (m?.[1] && /^SELECT\b/i.test(m[1]) && (/^\s*\[SQL: /.test(line) || (!trailerRead && /\[SQL: u?'/.test(line)))) {
