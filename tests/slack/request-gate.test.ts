@@ -76,6 +76,32 @@ describe('the request gate, over real HTTP', () => {
     });
   }
 
+  it('keeps an idle connection open longer than Node\'s 5 s, so a client reusing it is answered, not reset', async () => {
+    // A balancer or client pool reuses an idle connection; if the server closed it at 5 s the
+    // request racing that close is reset and the event lost. Two requests on one socket, 6 s apart.
+    const { Agent } = await import('node:http');
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const get = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request(`${t.baseUrl}/healthz`, { agent }, (res) => {
+          sockets.add(req.socket);
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await get()).toBe(200);
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(await get()).toBe(200);
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
+
   it('answers a replayed slash command once', async () => {
     const b = slash();
     const ts = now();
