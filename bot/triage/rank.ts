@@ -26,16 +26,20 @@ export interface CauseChoice {
  * best score (or no clue at all) leaves several variants open.
  */
 export function chooseCauses(fault: Fault, parsed: ParsedPaste, primary: ErrorRecord | undefined): CauseChoice {
-  const frames = parsed.records.flatMap((r) => r.frames).map((f) => `${f.file.replace(/\\/g, '/')}:${f.func}`);
-  const code = [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code)).filter(Boolean)];
-  const messages = primary ? [primary.message] : parsed.records.map((r) => r.message);
-  const text = parsed.lines.length > MAX_TEXT_LINES_FOR_CLUES ? parsed.lines.slice(-MAX_TEXT_LINES_FOR_CLUES) : parsed.lines;
-  const pools = { frame: frames, code, message: messages, text };
+  // Each pool is built when a clue first reads it: most faults' clues read one or two kinds.
+  const build = {
+    frame: () => parsed.records.flatMap((r) => r.frames).map((f) => `${f.file.replace(/\\/g, '/')}:${f.func}`),
+    code: () => [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code)).filter(Boolean)],
+    message: () => (primary ? [primary.message] : parsed.records.map((r) => r.message)),
+    text: () => (parsed.lines.length > MAX_TEXT_LINES_FOR_CLUES ? parsed.lines.slice(-MAX_TEXT_LINES_FOR_CLUES) : parsed.lines),
+  };
+  const pools: Partial<Record<keyof typeof build, string[]>> = {};
+  const pool = (kind: keyof typeof build): string[] => (pools[kind] ??= build[kind]());
   const scored = fault.causes.map((cause) => {
     let score = 0;
     const captures: Record<string, string> = {};
     for (const clue of cause.clues) {
-      for (const line of pools[clue.kind]) {
+      for (const line of pool(clue.kind)) {
         const m = clue.re.exec(line);
         if (!m) continue;
         score += clue.weight;
@@ -57,9 +61,10 @@ export function chooseCauses(fault: Fault, parsed: ParsedPaste, primary: ErrorRe
   return { causes: top.map((s) => s.cause), decided: top.length === 1, captures };
 }
 
-function holds(when: WhenSpec, facts: Facts): boolean {
+/** Whether every fact `when` names has a wanted value; `cause` stands in for facts.cause when given. */
+function holds(when: WhenSpec, facts: Facts, cause?: string): boolean {
   return Object.entries(when).every(([key, want]) => {
-    const have = facts[key];
+    const have = key === 'cause' && cause !== undefined ? cause : facts[key];
     if (have === undefined) return false;
     return Array.isArray(want) ? want.includes(have) : want === have;
   });
@@ -79,6 +84,7 @@ export function createFiller(fault: Fault, captures: Record<string, string>, lan
   const byRole = new Map(names.map((n) => [n.role as string, n]));
   return {
     fill(text: string): string {
+      if (!text.includes('{{')) return text;
       return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (_m, name: string) => {
         const role = roleOf(name);
         const value = captures[name] ?? (role ? captures[role] : undefined);
@@ -149,11 +155,10 @@ export function rankFixes(fault: Fault, causes: readonly CompiledCause[], facts:
       // A fix of one variant is scored as that variant's fix; one for several (or all) variants
       // has no variant to go by when the paste does not tell.
       const cause = decided ? possible[0] : addresses?.length === 1 ? addresses[0] : undefined;
-      const withCause: Facts = cause ? { ...facts, cause } : facts;
       let score = fix.score;
       const reasons: string[] = [];
       for (const rule of fix.prefer) {
-        if (holds(rule.when, withCause)) {
+        if (holds(rule.when, facts, cause)) {
           score += rule.score;
           reasons.push(filler.fill(rule.why[lang]));
         }
