@@ -26,6 +26,16 @@ describe('held-out-19 classes of miss, on pastes from other sources', () => {
     expect(got.get('constraint')).toBeUndefined();
   });
 
+  it('a name the paste cut with an ellipsis is no name: the role keeps its placeholder, the whole names around it stay', () => {
+    // https://github.com/dannymcc/may/issues/141 (adapted: the issue title cut inside the column with `…`, as GitHub cuts a pull
+    // request's title made from a long commit message; django-connectwise#444's title is cut that way)
+    const got = names(`(sqlite3.OperationalError) no such column: users.default_vehi…`);
+    expect(got.get('table')?.value).toBe('users');
+    expect(got.get('column')).toBeUndefined();
+    // The same title whole: the column is found.
+    expect(names(`(sqlite3.OperationalError) no such column: users.default_vehicle_id`).get('column')?.value).toBe('default_vehicle_id');
+  });
+
   it('a coroutine object\'s repr names the coroutine (`Exception ignored in: <coroutine object reliablebroadcast at 0x..>`)', () => {
     // https://github.com/initc3/HoneyBadgerMPC/pull/330 (the first block of the posted log as shown) (exposed by async-lru#341)
     const got = names(`Exception ignored in: <coroutine object reliablebroadcast at 0x7fd25f4211c8>

@@ -368,6 +368,33 @@ function cutAtPasteEnd(findings: NameFinding[], ctx: NameContext): void {
   }
 }
 
+// A word the paste shows cut: GitHub's `…` at the end of a long title (`for key 'repos_topics.uc_repos_topi…`), Sentry's and a
+// log viewer's `...` (`foreign key constraint "first_post_id_refs_id_2c1...`).
+const BEFORE_ELLIPSIS = /\b([A-Za-z_]\w{0,200})(?:…|\.{3})/g;
+
+/**
+ * A name read off a word the paste cut with an ellipsis is no name unless the paste also writes it whole (the title cut, the
+ * body's own log line whole): otherwise it is dropped, and the role keeps its placeholder (a cut name is worse than one). One
+ * scan collects the cut words, one more checks the few names that are among them.
+ */
+function cutBeforeEllipsis(findings: NameFinding[], ctx: NameContext): void {
+  const text = ctx.text;
+  if (!text || (!text.includes('…') && !text.includes('...'))) return;
+  const cut = new Set<string>();
+  for (const m of text.matchAll(BEFORE_ELLIPSIS)) {
+    if (m[1]) cut.add(m[1]);
+    if (cut.size >= 40) break;
+  }
+  const suspects = findings.filter((f) => f.source !== 'derived' && cut.has(f.value));
+  if (!suspects.length) return;
+  const whole = new Set<string>();
+  for (const m of text.matchAll(new RegExp(`\\b(${[...new Set(suspects.map((f) => f.value))].join('|')})(?![\\w…]|\\.{3})`, 'g'))) if (m[1]) whole.add(m[1]);
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i];
+    if (f && f.source !== 'derived' && cut.has(f.value) && !whole.has(f.value)) findings.splice(i, 1);
+  }
+}
+
 const RELATIONSHIP_HINT = /lazy|relationship/i;
 
 /** Only a relationship has a target class; reading a column (`user.email`) has none. */
@@ -402,6 +429,7 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   }
   for (const source of NAME_SOURCES) source.find(ctx, findings);
   cutAtPasteEnd(findings, ctx);
+  cutBeforeEllipsis(findings, ctx);
   splitLocalsQualname(findings);
   secondaryNotClass(findings, ctx);
   for (let i = findings.length - 1; i >= 0; i--) if (isHiddenName(findings[i]?.value ?? '')) findings.splice(i, 1);

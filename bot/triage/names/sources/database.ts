@@ -110,8 +110,9 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /unique cons\s{0,2}traint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'unique cons' },
   // MySQL 8.0.19+ names the key after its table: `Duplicate entry '145050544-lunarvim' for key
   // 'repos_topics.uc_repos_topics_repo_id_title'` (before, `for key 'uc_repos_topics_repo_id_title'`); a title may drop the value
-  // and quote with backticks (`Duplicate entry for key `repos_topics.uc_x``).
-  { re: /Duplicate entry (?:'[^'\n]{0,200}' )?for key [`']?(?:(\w{1,63})\.)?(\w{1,126})[`']?/, roles: ['table', 'constraint'], needle: 'Duplicate entry' },
+  // and quote with backticks (`Duplicate entry for key `repos_topics.uc_x``). The closing quote is required: a title cut inside
+  // the key (`for key 'repos_topics.uc_repos_topi…`) names no key.
+  { re: /Duplicate entry (?:'[^'\n]{0,200}' )?for key (?:'(?:(\w{1,63})\.)?(\w{1,126})'|`(?:(\w{1,63})\.)?(\w{1,126})`)/, roles: ['table', 'constraint', 'table', 'constraint'], needle: 'Duplicate entry' },
   // `Key (email)=(a@b.c) already exists.`, `Key (project)=(0) is not present in table "project".`
   { re: /\bKey \(([\w"]{1,63})(?:, [^)]{1,300})?\)=\([^\n]{0,300}?\) already exists/, roles: ['column'], needle: 'already exists' },
   { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'], needle: 'is not present' },
