@@ -331,6 +331,70 @@ function secondaryNotClass(findings: NameFinding[], ctx: NameContext): void {
   }
 }
 
+// Wordings that never end a paste of their own accord: pydantic prints at least one location under its header. A paste that
+// shows more than that line (a traceback above it) and ends in one was cut there, and the name it ends on may be cut too
+// (sglang#4236's excerpt stops at `5 validation errors for ChatCompletionReques`). A paste of that one line alone (an issue
+// title, the error line quoted) is the line the poster chose, whole.
+const ALWAYS_CONTINUES = /\bvalidation errors? for [^\n]{0,300}$/;
+
+/**
+ * A name read off the very end of a paste that was cut there is no name until the paste confirms it: a longer identifier the
+ * paste's code shows (`ChatCompletionRequest(**request_json)` in the frame that built the model) is the whole name; the same
+ * name written whole elsewhere (a title, a sentence) confirms it; otherwise it is kept only as a guess, so the answer never
+ * presents a cut name as found.
+ */
+function cutAtPasteEnd(findings: NameFinding[], ctx: NameContext): void {
+  const lines = ctx.parsed.lines;
+  let last = '';
+  let at = lines.length - 1;
+  for (; at >= 0 && !last; at--) last = (lines[at] ?? '').trimEnd();
+  if (!last.includes('validation error') || !ALWAYS_CONTINUES.test(last) || !lines.slice(0, at + 1).some((l) => l.trim())) return;
+  const tail = /([A-Za-z_]\w{0,200})$/.exec(last)?.[1];
+  if (!tail || !findings.some((f) => f.value === tail)) return;
+  const longer = new RegExp(`\\b(${tail}\\w{1,80})\\s{0,2}[[(.]`);
+  const code = [...ctx.source, ...ctx.ordered.flatMap((r) => r.frames.map((f) => f.code))];
+  let whole: { value: string; evidence: string } | null = null;
+  for (const c of code) {
+    const m = c.includes(tail) ? longer.exec(c) : null;
+    if (m?.[1]) { whole = { value: m[1], evidence: c.slice(0, 160) }; break; }
+  }
+  const before = whole ? '' : (ctx.text || lines.join('\n')).slice(0, -last.length);
+  const confirmed = !whole && new RegExp(`\\b${tail}(?!\\w)`).test(before);
+  if (confirmed) return;
+  for (const f of findings) {
+    if (f.value !== tail) continue;
+    if (whole) Object.assign(f, { value: whole.value, source: 'code', evidence: whole.evidence });
+    else Object.assign(f, { guess: true, confidence: Math.min(f.confidence, 0.4) });
+  }
+}
+
+// A word the paste shows cut: GitHub's `…` at the end of a long title (`for key 'repos_topics.uc_repos_topi…`), Sentry's and a
+// log viewer's `...` (`foreign key constraint "first_post_id_refs_id_2c1...`).
+const BEFORE_ELLIPSIS = /\b([A-Za-z_]\w{0,200})(?:…|\.{3})/g;
+
+/**
+ * A name read off a word the paste cut with an ellipsis is no name unless the paste also writes it whole (the title cut, the
+ * body's own log line whole): otherwise it is dropped, and the role keeps its placeholder (a cut name is worse than one). One
+ * scan collects the cut words, one more checks the few names that are among them.
+ */
+function cutBeforeEllipsis(findings: NameFinding[], ctx: NameContext): void {
+  const text = ctx.text;
+  if (!text || (!text.includes('…') && !text.includes('...'))) return;
+  const cut = new Set<string>();
+  for (const m of text.matchAll(BEFORE_ELLIPSIS)) {
+    if (m[1]) cut.add(m[1]);
+    if (cut.size >= 40) break;
+  }
+  const suspects = findings.filter((f) => f.source !== 'derived' && cut.has(f.value));
+  if (!suspects.length) return;
+  const whole = new Set<string>();
+  for (const m of text.matchAll(new RegExp(`\\b(${[...new Set(suspects.map((f) => f.value))].join('|')})(?![\\w…]|\\.{3})`, 'g'))) if (m[1]) whole.add(m[1]);
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i];
+    if (f && f.source !== 'derived' && cut.has(f.value) && !whole.has(f.value)) findings.splice(i, 1);
+  }
+}
+
 const RELATIONSHIP_HINT = /lazy|relationship/i;
 
 /** Only a relationship has a target class; reading a column (`user.email`) has none. */
@@ -364,6 +428,8 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
     if (role && value) findings.push({ role, value, source: 'signature', confidence: 0.99, evidence: value });
   }
   for (const source of NAME_SOURCES) source.find(ctx, findings);
+  cutAtPasteEnd(findings, ctx);
+  cutBeforeEllipsis(findings, ctx);
   splitLocalsQualname(findings);
   secondaryNotClass(findings, ctx);
   for (let i = findings.length - 1; i >= 0; i--) if (isHiddenName(findings[i]?.value ?? '')) findings.splice(i, 1);

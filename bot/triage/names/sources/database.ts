@@ -108,7 +108,11 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\b(?:UNIQUE|NOT NULL) constraint failed: (\w{1,63})\.(\w{1,63})/, roles: ['table', 'column'], needle: 'constraint failed' },
   { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },
   { re: /unique cons\s{0,2}traint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'unique cons' },
-  { re: /Duplicate entry '[^'\n]{0,200}' for key '(?:\w{1,63}\.)?(\w{1,126})'/, roles: ['constraint'], needle: 'Duplicate entry' },
+  // MySQL 8.0.19+ names the key after its table: `Duplicate entry '145050544-lunarvim' for key
+  // 'repos_topics.uc_repos_topics_repo_id_title'` (before, `for key 'uc_repos_topics_repo_id_title'`); a title may drop the value
+  // and quote with backticks (`Duplicate entry for key `repos_topics.uc_x``). The closing quote is required: a title cut inside
+  // the key (`for key 'repos_topics.uc_repos_topi…`) names no key.
+  { re: /Duplicate entry (?:'[^'\n]{0,200}' )?for key (?:'(?:(\w{1,63})\.)?(\w{1,126})'|`(?:(\w{1,63})\.)?(\w{1,126})`)/, roles: ['table', 'constraint', 'table', 'constraint'], needle: 'Duplicate entry' },
   // `Key (email)=(a@b.c) already exists.`, `Key (project)=(0) is not present in table "project".`
   { re: /\bKey \(([\w"]{1,63})(?:, [^)]{1,300})?\)=\([^\n]{0,300}?\) already exists/, roles: ['column'], needle: 'already exists' },
   { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'], needle: 'is not present' },
@@ -116,6 +120,11 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   // inserting into the child names the child first; deleting from the parent names it first.
   { re: /insert or update on table "([^"]{1,126})" violates foreign key/, roles: ['table'], needle: 'insert or update' },
   { re: /update or delete on table "([^"]{1,126})" violates foreign key constraint "[^"]{1,126}" on table "([^"]{1,126})"/, roles: ['related_table', 'table'], needle: 'update or delete' },
+  // The same wording cut after its first table (a title GitHub or Sentry shortened, `...on table users_user viol…`), or with
+  // the quotes a poster dropped retyping it: the first table is still the one referenced (deleting) or referencing (inserting).
+  // Unquoted, the name counts only with `viol` after it: a line that ends on it may have been cut inside it.
+  { re: /\bupdate or delete on table (?:"(?:\w{1,63}\.)?(\w{1,126})"|(?:\w{1,63}\.)?(\w{1,126})(?=\s{1,3}viol))/, roles: ['related_table', 'related_table'], needle: 'update or delete' },
+  { re: /\binsert or update on table (?:"(?:\w{1,63}\.)?(\w{1,126})"|(?:\w{1,63}\.)?(\w{1,126})(?=\s{1,3}viol))/, roles: ['table', 'table'], needle: 'insert or update' },
   { re: /new row for relation "([^"]{1,126})" violates/, roles: ['table'], needle: 'new row for' },
   { re: /\bTable '(?:\w{1,63}\.)?(\w{1,126})' is already defined/, roles: ['table'], needle: 'is already defined' },
   { re: /\b(?:UPDATE|DELETE) statement on table '(\w{1,126})' expected to/, roles: ['table'], needle: 'statement on table' },

@@ -70,6 +70,25 @@ function djangoFieldNames(texts: string[], ctx: NameContext, out: NameFinding[])
   out.push({ role: 'attribute', value: field, source: 'message', confidence: 0.92, group, evidence: of[0].trim() });
 }
 
+// An object the driver could not bind, as SQLAlchemy's `[parameters: ...]` trailer shows it: the user passed a model instance
+// where a column value belongs (`user_id=current_user` for `current_user.id`), and its class's own `__repr__` prints it with
+// its field values: `[parameters: ('History', 'Treatment', '$100', <User 1>)]` (Flask-SQLAlchemy's tutorial `<User %r>`),
+// `<Price of value 360>`, `<Team(id='3', name='x')>`. A repr in the trailer names a class of the user's, not a library's.
+const PARAMETER_REPR = /<([A-Z]\w{0,80})(?:[ (:][^<>\n]{0,200})?>/g;
+
+function boundObjectModels(ctx: NameContext, out: NameFinding[]): void {
+  const at = ctx.text.indexOf('[parameters: ');
+  if (at < 0 || !ctx.text.includes('<', at)) return;
+  const trailer = ctx.text.slice(at, at + 3000);
+  const end = trailer.search(/\]\s*(?:\(Background|\n|$)/);
+  for (const m of (end > 0 ? trailer.slice(0, end) : trailer).matchAll(PARAMETER_REPR)) {
+    // `<Foo object at 0x..>` / `<Foo at 0x..>` are the address reprs REPR reads; only a repr printing its own fields counts here.
+    if (!isModelName(m[1]) || / at (?:0x|\.\.\.)/.test(m[0])) continue;
+    out.push({ role: 'model', value: m[1], source: 'message', confidence: 0.8, evidence: m[0].slice(0, 160) });
+    return;
+  }
+}
+
 // automap names each class after its table: `UnmappedClassError: sqlalchemy.ext.automap.content_contentnode is not mapped`
 // (also `Class 'sqlalchemy.ext.automap.x' is not mapped`). The class is shown; its table is the same name by automap's rule.
 const AUTOMAP_CLASS = /\bsqlalchemy\.ext\.automap\.([A-Za-z_]\w{0,80})'? is not mapped/;
@@ -141,6 +160,7 @@ export const messageSource: NameSource = {
     const keyword = texts.map((t) => (t.includes('Cannot resolve keyword') ? DJANGO_KEYWORD.exec(t) : null)).find((m) => m);
     if (keyword?.[1]) out.push({ role: 'attribute', value: keyword[1], source: 'message', confidence: 0.9, evidence: keyword[0] });
     djangoFieldNames(texts, ctx, out);
+    boundObjectModels(ctx, out);
     const coro = ctx.text.includes('coro=<') ? TASK_CORO.exec(ctx.text) : null;
     if (coro?.[1]) out.push({ role: 'function', value: coro[1], source: 'message', confidence: 0.8, evidence: coro[0] });
     const task = ctx.text.includes('unregistered task') ? UNREGISTERED_TASK.exec(ctx.text) : null;

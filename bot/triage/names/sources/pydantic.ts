@@ -3,8 +3,10 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 
 // FastAPI puts where a value came from before the field: ('body', 'email'), ('response', 'id').
 const LOC_PREFIXES = new Set(['body', 'query', 'path', 'response', 'header', 'cookie', '__root__']);
-// `3 validation errors for AppConfig`, `1 validation error for ParsingModel[List[__main__.TeamOut]]`.
-const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?: ([A-Za-z_]\w{0,80}))?\s*(?:\n|$)/;
+// `3 validation errors for AppConfig`, `1 validation error for ParsingModel[List[__main__.TeamOut]]`. A header quoted in
+// the poster's sentence ends at the quote or the backtick that closes it (letta#1256: `` `...ValidationError: 1 validation
+// error for ChatCompletionResponse` ``).
+const HEADER = /\b\d{1,5} validation errors? for ([A-Za-z_][\w.[\], ]{0,300}?)(?: ([A-Za-z_]\w{0,80}))?[`'"]{0,3}\s*(?:\n|$)/;
 // A header whose line breaks were lost (a traceback pasted on one line): `2 validation errors for Settings API_ID
 // Field required [type=missing, ...`: the first location and its error follow on the same line. pydantic 1 words
 // its errors in lower case and its locations with arrows: `1 validation error for Request body -> logs -> 0 ->

@@ -6,6 +6,10 @@ const NOT_AWAITABLE = /\b(?:object )?([A-Za-z_]\w{0,80}) can't be used in 'await
 // Markdown may wrap the quoted name in backticks: coroutine `'AsyncCursor.close'` was never awaited. A terminal or a
 // log formatter may wrap the warning after `coroutine` (`RuntimeWarning: coroutine` / `    'A.__getattr__.<locals>._offloaded' was never awaited`).
 const NEVER_AWAITED = /coroutine\s{1,20}`?'([\w.<>]{1,200})'`?\s{1,20}was never awaited/;
+// A coroutine object's own repr: `Exception ignored in: <coroutine object test_x.<locals>.coro at 0x7f42...>` (the unawaited
+// coroutine finalised, its `was never awaited` line cut or logged elsewhere), pydantic's `input_value=<coroutine object
+// get_user at 0x...>`: a coroutine that was created and never awaited. Read less surely than the warning's own wording.
+const COROUTINE_REPR = /<coroutine object ([\w.<>]{1,200}) at 0x[0-9a-fA-F]{1,16}>/;
 // `'User' object has no attribute 'followers'`, `type object 'Post' has no attribute '_sa_instance_state'`
 const NO_ATTRIBUTE = /(?:type object |^|[\s(:])'([A-Za-z_]\w{0,80})'(?: object)? has no attribute '(\w{1,80})'/m;
 // mypy and pyright quote with double quotes: `error: "A" has no attribute "bs"`.
@@ -62,7 +66,7 @@ export function splitLocalsQualname(findings: NameFinding[]): void {
   }
 }
 
-const ANY_WORD = /'await'|never awaited|has no attribute|keyword argument|is not defined|serializ|KeyError: '/;
+const ANY_WORD = /'await'|never awaited|coroutine object|has no attribute|keyword argument|is not defined|serializ|KeyError: '/;
 
 function userType(name: string | undefined): name is string {
   return !!name && !PLUMBING_TYPES.has(name) && !/^(?:_|AsyncAdapt)/.test(name);
@@ -88,6 +92,8 @@ export const pythonSource: NameSource = {
       }
       const never = NEVER_AWAITED.exec(text);
       if (never?.[1]) out.push({ role: 'coroutine', value: never[1], source: 'python', confidence: c, evidence: never[0] });
+      const repr = never || !text.includes('<coroutine object ') ? null : COROUTINE_REPR.exec(text);
+      if (repr?.[1]) out.push({ role: 'coroutine', value: repr[1], source: 'python', confidence: c - 0.1, evidence: repr[0] });
       const noAttr = NO_ATTRIBUTE.exec(text) ?? NO_ATTRIBUTE_TYPED.exec(text);
       // `'AsyncioEngine' object has no attribute '_contextual_connect'`: plumbing, not the user's class.
       if (noAttr?.[1] && userType(noAttr[1]) && /^[A-Z]/.test(noAttr[1]) && !(/(?:Engine|Connection|Session|Cursor|Result|Query|Pool|Loop|Client|Adapter|Dialect)$/.test(noAttr[1]) && /^_(?!sa_)/.test(noAttr[2] ?? ''))) {
