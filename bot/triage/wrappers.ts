@@ -47,6 +47,34 @@ const PASTE_PREFIXES: { name: string; re: RegExp }[] = [
   { name: 'rfc3339', re: new RegExp(String.raw`^${RFC3339}(?: |$)`) },
 ];
 
+// AWS Lambda's Python runtime in CloudWatch: `[ERROR]\t2024-03-14T09:12:44.512Z\t<request id>\t<message>`.
+// The time and the request id go; the level stays for normalise.ts to read (`[ERROR] `).
+const LAMBDA_PREFIX = /^\[(CRITICAL|ERROR|WARNING|INFO|DEBUG)\]\t\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z\t[0-9a-fA-F-]{8,64}\t/;
+
+/**
+ * A paste indented as a whole (a Markdown code block indented by four spaces, a report's quoted
+ * block): the common indentation goes, so an exception line is read at its line's start again.
+ * Only four spaces or more, and not when the least indented lines are frames (`  File "..."`
+ * alone is a traceback cut from its header, whose indentation is its own).
+ */
+function dedent(lines: string[]): string[] {
+  let min = Infinity;
+  let minIsFrame = true;
+  for (let i = 0; i < lines.length && i < MAX_SCAN_LINES; i++) {
+    const l = lines[i] as string;
+    if (isBlank(l)) continue;
+    const indent = l.length - l.trimStart().length;
+    if (indent < 4 || l[0] === '\t') return lines;
+    if (indent < min) {
+      min = indent;
+      minIsFrame = true;
+    }
+    if (indent === min && !l.trimStart().startsWith('File "')) minIsFrame = false;
+  }
+  if (min === Infinity || minIsFrame) return lines;
+  return lines.map((l) => (isBlank(l) ? l : l.slice(min)));
+}
+
 /** Keys whose string value is the text of a log record, in the order they are shown. */
 const MESSAGE_KEYS = ['log', 'textPayload', 'message', 'msg', 'MESSAGE', 'event'];
 /** Keys holding a formatted traceback next to the message. */
@@ -186,7 +214,14 @@ export function unwrapPaste(text: string): string {
     });
     if (decoded) lines = out.join('\n').split('\n');
   }
+  if (text.includes(']\t')) {
+    lines = (lines ?? text.split('\n')).map((l) => (l.startsWith('[') ? l.replace(LAMBDA_PREFIX, '[$1] ') : l));
+  }
   const head = lines ?? text.slice(0, 4000).split('\n');
   if (firstPrefixed(head) !== null) lines = stripPastePrefixes(lines ?? text.split('\n'));
+  if (text.startsWith('    ') || text.startsWith('\n    ')) {
+    const dedented = dedent(lines ?? text.split('\n'));
+    if (dedented !== lines) lines = dedented;
+  }
   return lines === null ? text : lines.join('\n');
 }
