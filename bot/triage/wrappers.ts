@@ -99,7 +99,10 @@ function recordText(obj: JsonObject, depth = 0): string | null {
       if (text !== null) return text;
     }
   }
-  if (!RECORD_KEYS.some((k) => k in obj) && !('log' in obj)) return null;
+  // A log record says so by a time or level key, or by a message next to a traceback
+  // (structlog's `{"event": ..., "exception": "Traceback ..."}` without its timestamper).
+  const record = RECORD_KEYS.some((k) => k in obj) || 'log' in obj || (MESSAGE_KEYS.some((k) => typeof obj[k] === 'string') && EXCEPTION_KEYS.some((k) => typeof obj[k] === 'string'));
+  if (!record) return null;
   const parts: string[] = [];
   for (const key of MESSAGE_KEYS) {
     const v = obj[key];

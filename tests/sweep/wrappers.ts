@@ -44,7 +44,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'compose-v1',
     scope: 'log',
     what: 'docker-compose v1 service prefix (`web_1  | `)',
-    source: 'https://github.com/docker/compose/issues/5371',
+    source: 'https://github.com/Disfactory/Disfactory/issues/10',
     apply: prefixEach(() => 'web_1     | '),
   },
   {
@@ -58,7 +58,8 @@ export const WRAPPERS: Wrapper[] = [
     id: 'compose-ansi',
     scope: 'log',
     what: 'docker compose v2 with its coloured service prefix, as copied from a terminal with colours kept',
-    source: 'https://github.com/docker/compose/issues/10068',
+    // The colour codes are written: a web page shows no escape sequences.
+    source: 'https://github.com/chvvkumar/GalactiLog/issues/75',
     apply: prefixEach(() => '\x1b[36mapi-1     | \x1b[0m'),
   },
   {
@@ -72,6 +73,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'compose-timestamps',
     scope: 'log',
     what: '`docker compose logs -t` (service prefix, then the timestamp)',
+    // The thread names `docker-compose logs -t`; the layout is compose's prefix over Docker's timestamp.
     source: 'https://github.com/OpenCTI-Platform/connectors/issues/383',
     apply: prefixEach((i) => `worker-1  | ${stamp(i, '238986028')}Z `),
   },
@@ -93,14 +95,15 @@ export const WRAPPERS: Wrapper[] = [
     id: 'journald',
     scope: 'log',
     what: 'journald / syslog (`Mar 14 09:12:44 host app[123]: `)',
-    source: 'https://github.com/paperless-ngx/paperless-ngx/discussions/1218',
+    source: 'https://github.com/galaxyproject/ansible-postgresql-objects/issues/16',
     apply: prefixEach((i) => `Mar 14 09:12:${String(10 + (i % 50)).padStart(2, '0')} web01 gunicorn[8812]: `),
   },
   {
     id: 'journald-iso',
     scope: 'log',
     what: '`journalctl -o short-iso` (`2024-03-14T09:12:44+0000 host app[123]: `)',
-    source: 'https://github.com/systemd/systemd/issues/12262',
+    // No issue thread with a traceback found; the layout is journalctl's short-iso as EKS node-log samples print it.
+    source: 'https://www.freedesktop.org/software/systemd/man/latest/journalctl.html',
     apply: prefixEach((i) => `2024-03-14T09:12:${String(10 + (i % 50)).padStart(2, '0')}+0000 web01 uvicorn[8812]: `),
   },
   {
@@ -128,7 +131,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'github-actions',
     scope: 'log',
     what: 'GitHub Actions raw log (`2024-03-14T09:12:44.1234567Z `, seven fraction digits)',
-    source: 'https://github.com/actions/runner/issues/1154',
+    source: 'https://github.com/rust-lang/rust/pull/70776',
     apply: prefixEach((i) => `${stamp(i, '1234567')}Z `),
   },
   {
@@ -142,7 +145,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'gcp-textpayload',
     scope: 'log',
     what: 'Google Cloud Logging entry exported as JSON, the output in `textPayload`',
-    source: 'https://github.com/googleapis/python-logging/issues/802',
+    source: 'https://github.com/gitarrg/lorrgs',
     apply: whenOutput((text) => `{"insertId": "65f2c1a0000d2b8e1f3a7c21", "resource": {"type": "cloud_run_revision"}, "textPayload": ${jsonString(text)}, "timestamp": "2024-03-14T09:12:44.512340Z", "severity": "ERROR"}\n`),
   },
   {
@@ -156,7 +159,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'structlog-json',
     scope: 'log',
     what: 'structlog JSONRenderer with format_exc_info (`{"event": ..., "exception": "Traceback ..."}`)',
-    source: 'https://github.com/hynek/structlog/issues/590',
+    source: 'https://github.com/AndydeCleyre/nestedtextto',
     apply: whenOutput((text) => (hasTraceback(text) ? `{"event": "request failed", "level": "error", "timestamp": "2024-03-14T09:12:44.512340Z", "exception": ${jsonString(text.replace(/\n+$/, ''))}}\n` : `{"event": ${jsonString(text.replace(/\n+$/, ''))}, "level": "error", "timestamp": "2024-03-14T09:12:44.512340Z"}\n`)),
   },
   {
@@ -170,14 +173,14 @@ export const WRAPPERS: Wrapper[] = [
     id: 'celery-worker',
     scope: 'log',
     what: "Celery worker log record (`[2024-03-14 09:12:44,512: ERROR/ForkPoolWorker-1] ` on the record's first line)",
-    source: 'https://github.com/celery/celery/issues/4731',
+    source: 'https://github.com/SuperCoopBerlin/tapir/pull/485',
     apply: whenOutput(prefixFirst('[2024-03-14 09:12:44,512: ERROR/ForkPoolWorker-1] ')),
   },
   {
     id: 'python-logging',
     scope: 'log',
     what: "Python logging's basicConfig format (`ERROR:root:` on the record's first line)",
-    source: 'https://github.com/python/cpython/issues/85155',
+    source: 'https://docs.python.org/3/howto/logging.html',
     apply: whenOutput(prefixFirst('ERROR:root:')),
   },
   {
@@ -191,7 +194,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'pytest-e',
     scope: 'log',
     what: "pytest's `E   ` lines (an error printed inside a failing test), pastes without a traceback",
-    source: 'https://github.com/pytest-dev/pytest/issues/6290',
+    source: 'https://github.com/fivetran/great_expectations/issues/1215',
     apply: (text) => (text.includes('File "') || !opensAsOutput(text) ? null : each(text, (l) => `E   ${l}`.trimEnd())),
   },
   {
@@ -205,6 +208,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'fence-lang-hug',
     scope: 'paste',
     what: 'a code fence with a language tag, closed on the last line (` ```python ... trace``` `)',
+    // The fence hugging the last line is written; the language tag is as Markdown writes it.
     source: 'https://github.com/zooniverse/aggregation/issues/97',
     apply: (text) => `\`\`\`python\n${text.replace(/\n+$/, '')}\`\`\`\n`,
   },
@@ -212,20 +216,21 @@ export const WRAPPERS: Wrapper[] = [
     id: 'quote',
     scope: 'paste',
     what: 'a whole reply quoted (`> ` before every line, a bare `>` for a blank one)',
-    source: 'https://github.com/psycopg/psycopg2/issues/417',
+    source: 'https://github.com/n3d1117/chatgpt-telegram-bot/issues/522',
     apply: (text) => each(text, (l) => (l === '' ? '>' : `> ${l}`)),
   },
   {
     id: 'indented-block',
     scope: 'paste',
     what: 'a Markdown code block indented by four spaces (Stack Overflow, forums)',
-    source: 'https://github.com/hypothesis/h/issues/6066',
+    source: 'https://stackoverflow.com/editing-help#code',
     apply: (text) => each(text, (l) => (l === '' ? '' : `    ${l}`)),
   },
   {
     id: 'crlf',
     scope: 'paste',
     what: 'Windows line ends (CRLF)',
+    // No web page shows a line end; the layout is a Windows clipboard's.
     source: 'https://github.com/psycopg/psycopg2/issues/417',
     apply: (text) => text.replace(/\n/g, '\r\n'),
   },
@@ -233,6 +238,7 @@ export const WRAPPERS: Wrapper[] = [
     id: 'tabs',
     scope: 'paste',
     what: 'indentation as tabs (an editor or a log viewer converting spaces)',
+    // Written: no thread found whose paste is known to hold tabs rather than spaces.
     source: 'https://github.com/pgbouncer/pgbouncer/issues/150',
     apply: (text) => (/^ {2}/m.test(text) ? each(text, (l) => l.replace(/^( {2}){1,8}/, (m) => '\t'.repeat(m.length / 2))) : null),
   },
