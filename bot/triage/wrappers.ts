@@ -75,6 +75,40 @@ function dedent(lines: string[]): string[] {
   return lines.map((l) => (isBlank(l) ? l : l.slice(min)));
 }
 
+// A frame line a log view or a logger wrote flush left (Heroku's dashboard, a Cloud Logging
+// `textPayload`: `File "/layers/.../httptools_impl.py",line 375, in run_asgi`), with at most one space.
+const FLUSH_FRAME = /^ ?File "([^"]{1,1000})", ?line (\d{1,9})(, in .{1,300})?$/;
+// What may follow a frame flush left and is not its source line: another frame, the traceback's
+// header or a chain separator, or the exception line (`werkzeug.exceptions.NotFound: ...`, `KeyError`).
+const NOT_SOURCE = /^(?:File "|Traceback \(|During handling|The above exception)|^(?:[a-z_]\w{0,60}\.){0,8}[A-Z]\w{0,100}(?::\s|:?$)/;
+const CARETS_ONLY = /^\s{0,40}[~^]{1,300}\s{0,4}$/;
+
+/**
+ * Frames written flush left, as Python indents them: the frame by two spaces, its source line
+ * (and the carets under it) by four, so the traceback reads as one. Frames already indented stay.
+ */
+function reindentFrames(lines: string[]): string[] {
+  let out: string[] | null = null;
+  for (let i = 0; i < lines.length && i < MAX_SCAN_LINES; i++) {
+    const line = lines[i] as string;
+    if (!line.startsWith('File "') && !line.startsWith(' File "')) continue;
+    const m = FLUSH_FRAME.exec(line);
+    if (!m) continue;
+    out ??= [...lines];
+    out[i] = `  File "${m[1]}", line ${m[2]}${m[3] ?? ''}`;
+    const next = lines[i + 1];
+    if (next === undefined || isBlank(next) || /^\s/.test(next) || NOT_SOURCE.test(next)) continue;
+    out[i + 1] = `    ${next}`;
+    i++;
+    const carets = lines[i + 1];
+    if (carets !== undefined && CARETS_ONLY.test(carets)) {
+      out[i + 1] = `    ${carets.trimStart()}`;
+      i++;
+    }
+  }
+  return out ?? lines;
+}
+
 /** Keys whose string value is the text of a log record, in the order they are shown. */
 const MESSAGE_KEYS = ['log', 'textPayload', 'message', 'msg', 'MESSAGE', 'event'];
 /** Keys holding a formatted traceback next to the message. */
@@ -222,6 +256,19 @@ export function unwrapPaste(text: string): string {
   }
   const head = lines ?? text.slice(0, 4000).split('\n');
   if (firstPrefixed(head) !== null) lines = stripPastePrefixes(lines ?? text.split('\n'));
+  // Frames flush left are re-indented in a paste that says it is a traceback, or that shows two of
+  // them (an excerpt cut below its header); one `File "x", line 3` alone may be a sentence.
+  if (lines !== null || text.includes('File "')) {
+    const all = lines ?? text.split('\n');
+    let flush = 0;
+    let header = false;
+    for (let i = 0; i < all.length && i < MAX_SCAN_LINES && flush < 2; i++) {
+      const l = all[i] as string;
+      if ((l.startsWith('File "') || l.startsWith(' File "')) && FLUSH_FRAME.test(l)) flush++;
+      else if (!header && l.includes('Traceback (most recent call last)')) header = true;
+    }
+    if (flush >= 2 || (flush === 1 && header)) lines = reindentFrames(all);
+  }
   if (text.startsWith('    ') || text.startsWith('\n    ')) {
     const dedented = dedent(lines ?? text.split('\n'));
     if (dedented !== lines) lines = dedented;

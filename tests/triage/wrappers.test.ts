@@ -108,7 +108,10 @@ describe('JSON log records', () => {
     const lines = linesOf(JSON.stringify(record));
     expect(lines[0]).toBe('Traceback (most recent call last):');
     expect(lines.at(-1)).toBe('ValueError: something went wrong!');
-    expect(exceptionOf(JSON.stringify(record))?.message).toBe('something went wrong!');
+    const ex = exceptionOf(JSON.stringify(record));
+    expect(ex?.message).toBe('something went wrong!');
+    // Its frames were logged flush left (`File "...",line 375`, ` File "..."`): read as frames again.
+    expect(ex?.frames.map((f) => f.func)).toEqual(['run_asgi', 'error']);
   });
 
   it("leaves an API's JSON body alone: FastAPI's 422 `detail` is no log record", () => {
@@ -118,6 +121,30 @@ describe('JSON log records', () => {
 });
 
 describe('other whole-paste wrappers', () => {
+  it("frames a log view wrote flush left are indented again (Heroku's dashboard, https://github.com/realpython/flask-boilerplate/issues/43, trimmed)", () => {
+    const paste = [
+      '2022-07-06T04:25:10.665448+00:00 app[web.1]: File "/app/.heroku/python/lib/python3.10/site-packages/gunicorn/app/wsgiapp.py", line 48, in load_wsgiapp',
+      '2022-07-06T04:25:10.665449+00:00 app[web.1]: return util.import_app(self.app_uri)',
+      '2022-07-06T04:25:10.665449+00:00 app[web.1]: File "/app/.heroku/python/lib/python3.10/site-packages/gunicorn/util.py", line 359, in import_app',
+      '2022-07-06T04:25:10.665449+00:00 app[web.1]: mod = importlib.import_module(module)',
+      '2022-07-06T04:25:10.665450+00:00 app[web.1]: File "<frozen importlib._bootstrap>", line 1050, in _gcd_import',
+      '2022-07-06T04:25:10.665450+00:00 app[web.1]: File "<frozen importlib._bootstrap>", line 1027, in _find_and_load',
+    ].join('\n');
+    expect(linesOf(paste)).toEqual([
+      '  File "/app/.heroku/python/lib/python3.10/site-packages/gunicorn/app/wsgiapp.py", line 48, in load_wsgiapp',
+      '    return util.import_app(self.app_uri)',
+      '  File "/app/.heroku/python/lib/python3.10/site-packages/gunicorn/util.py", line 359, in import_app',
+      '    mod = importlib.import_module(module)',
+      '  File "<frozen importlib._bootstrap>", line 1050, in _gcd_import',
+      '  File "<frozen importlib._bootstrap>", line 1027, in _find_and_load',
+    ]);
+  });
+
+  it('leaves one frame-like line in a sentence alone', () => {
+    const text = 'File "app.py", line 3, in main is where it stops';
+    expect(unwrapPaste(text)).toBe(text);
+  });
+
   it("AWS Lambda's CloudWatch prefix keeps only the level (the Python runtime's `[LEVEL]\\t<time>\\t<request id>\\t` format; written, no real paste with the tabs kept found)", () => {
     expect(linesOf('[ERROR]\t2024-03-14T09:12:44.512Z\t1f0e6a1c-9b7d-4a47-8c43-2a6c1d0f5e11\tKeyError: \'Details\'')).toEqual(["KeyError: 'Details'"]);
   });
