@@ -30,8 +30,9 @@ const SYSLOG_TIME = String.raw`[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}`;
  */
 const PASTE_PREFIXES: { name: string; re: RegExp }[] = [
   // docker compose: `app-1  | `, `web_1     | ` (normalise.ts reads it line by line too; here it is
-  // taken off first so that a timestamp under it keeps the line's indentation)
-  { name: 'compose', re: /^[\w.-]{1,64} {0,16}\|(?: |$)/ },
+  // taken off first so that a timestamp under it keeps the line's indentation); `docker service
+  // logs`: `jovial_bhabha.2.nsj65viveh8t@dev    | ` (task id and node).
+  { name: 'compose', re: /^[\w.-]{1,64}(?:@[\w.-]{1,64})? {0,16}\|(?: |$)/ },
   // `kubectl logs --prefix`: `[pod/api-7cfd7bf68f-nk5kr/api] `
   { name: 'kubectl', re: /^\[pod\/[\w.-]{1,253}\/[\w.-]{1,63}\](?: |$)/ },
   // Heroku: `2022-07-06T04:25:10.665448+00:00 app[web.1]: `, `... heroku[router]: `

@@ -63,6 +63,13 @@ export const WRAPPERS: Wrapper[] = [
     apply: prefixEach(() => '\x1b[36mapi-1     | \x1b[0m'),
   },
   {
+    id: 'swarm-service',
+    scope: 'log',
+    what: '`docker service logs` (`<service>.<slot>.<task id>@<node>    | `)',
+    source: 'https://github.com/moby/moby/pull/28089',
+    apply: prefixEach(() => 'api_web.1.nsj65viveh8t@node-2    | '),
+  },
+  {
     id: 'docker-timestamps',
     scope: 'log',
     what: '`docker logs --timestamps` (RFC 3339, nanoseconds)',

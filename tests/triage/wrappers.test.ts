@@ -61,6 +61,19 @@ describe('paste-wide line prefixes', () => {
     expect(ex?.frames.map((f) => f.func)).toEqual(['<module>', 'update_latest']);
   });
 
+  it('`docker service logs`, task id and node in the prefix (https://github.com/moby/moby/pull/28089, trimmed)', () => {
+    const paste = [
+      'jovial_bhabha.2.nsj65viveh8t@dev    | 1:C 10 Nov 02:13:28.502 # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf',
+      'jovial_bhabha.1.ex9jdel9krtn@dev    |                 _._',
+      'jovial_bhabha.3.0emnvq7gr6iu@dev    |            _.-``__ \'\'-._',
+    ].join('\n');
+    expect(normaliseInput(paste).lines).toEqual([
+      '1:C 10 Nov 02:13:28.502 # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf',
+      '                _._',
+      "           _.-``__ ''-._",
+    ]);
+  });
+
   it('leaves a line whose words only look like a prefix (a timestamp, then `exec ./x.sh:`) as normalise reads it', () => {
     // https://github.com/astuto/astuto/issues/475 is a corpus line; this is the same shape written.
     expect(linesOf('2025-10-02T16:00:04.513630336Z exec ./docker-entrypoint-prod.sh: exec format error')).toEqual(['exec ./docker-entrypoint-prod.sh: exec format error']);
