@@ -1,5 +1,6 @@
 import { expandEscapedTracebacks } from './escaped-traceback.js';
 import type { NormalisedInput } from './types.js';
+import { unwrapPaste } from './wrappers.js';
 
 /** Bytes analysed at most. A longer paste keeps its head and its tail, where a crash ends up. */
 export const MAX_INPUT_BYTES = 256 * 1024;
@@ -267,7 +268,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   // rsyslog writes a logged message's control characters as octal escapes, a multi-line traceback
   // becoming one line: `...#012Traceback (most recent call last):#012  File ...`, `#011` a tab.
   if (text.includes('#012') || text.includes('#011')) text = text.replace(/#012/g, '\n').replace(/#011/g, '    ');
-  text = expandEscapedTracebacks(text);
+  text = expandEscapedTracebacks(unwrapPaste(text));
 
   let lines = text.split('\n');
   if (lines.length > MAX_LINES) {
