@@ -226,6 +226,11 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // Django's debug page title, the exception class and the request path alone on a line:
   // `OperationalError at /admin/`, `ProgrammingError at /api/items/`.
   { gate: (l) => l.includes(' at /'), re: /^\s{0,8}[A-Z]\w{0,60}(?:Error|Exception|DoesNotExist|Violation) at \/\S{0,500}\s{0,4}$/ },
+  // pytest's header of one failed test in its FAILURES / ERRORS section, which pytest prints nowhere
+  // else: `_____ TestOutput.test_output _____`, `_____ test_timer_reset _____`. pytest
+  // 8.4 puts a failure's message right under it with no `E` prefix (`async def functions are not
+  // natively supported.`), so the header is the only mark of output left.
+  { gate: (l) => l.startsWith('___'), re: /^_{3,200} [\w.:/-]{1,300}(?:\[[^\]\n]{0,200}\])? _{3,200}\s{0,4}$/ },
   // A SQL client's error grid copied as text, tab-separated (tabs are four spaces once normalised): the
   // row number, the SQLSTATE and the server's message, `1<TAB>42P01<TAB>relation "x" does not exist`.
   { gate: (l) => /^\s{0,8}\d/.test(l), re: /^\s{0,8}\d{1,6}(?: {4}){1,2}(?:[0-9][0-9A-Z]|HV|P0|XX|F0)[0-9A-Z]{3}(?: {4}){1,2}[a-z]/ },

@@ -47,6 +47,8 @@ describe('real pastes in the accuracy corpora', () => {
   // goes wrong fails the test.
   const KNOWN_UNASKED_MISSES: Record<string, string> = {
     'blind-http-queues-containers-django.jsonl:334': 'round 7: `kubectl get pods -A` rows with their header trimmed; no second real paste of a header-less listing found yet',
+    'blind-drivers-sqlalchemy.jsonl:245': "round 8: Chainlit's UI toast `An error occurred: QueuePool limit ...`, the message behind an app's generic label (not the one word a print puts first); no second real paste of that label before a catalogued message found yet",
+    'blind-http-queues-containers-django.jsonl:340': "round 8: a Sentry raw-event JSON whose `message` field holds celery's log text with escaped newlines and whose level sits in a `tags` pair split over lines; no second real paste of a raw Sentry event found yet",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
@@ -83,6 +85,30 @@ describe('real pastes in the accuracy corpora', () => {
   it('count pasted output with a question under it as a paste', () => {
     const text = '> sqlalchemy.exc.NoForeignKeysError: Could not determine join condition between parent/child tables on relationship Order.customer - there are no foreign keys linking these tables.\nthis is because the FK is on the wrong table right?';
     expect(engine.diagnose(text).errorOutput).toBe(true);
+  });
+
+  it("count pytest's per-test failure headers as output once a fault matched", () => {
+    // pytest 8.4's failures section for unhandled async tests: the message under each test's header
+    // has no `E` prefix (adapted from https://github.com/NixOS/nixpkgs/issues/437058, trimmed).
+    const text = [
+      '_______________________ TestLeaves.test_workspace_leaves _______________________',
+      'async def functions are not natively supported.',
+      'You need to install a suitable plugin for your async framework, for example:',
+      '  - anyio',
+      '  - pytest-asyncio',
+      '  - pytest-tornasync',
+      '  - pytest-trio',
+      '  - pytest-twisted',
+      '____________________________ TestOutput.test_output ____________________________',
+      'async def functions are not natively supported.',
+      'You need to install a suitable plugin for your async framework, for example:',
+      '  - anyio',
+    ].join('\n');
+    const d = engine.diagnose(text);
+    expect(d.match?.id).toBe('pytest-asyncio.async-def-not-supported');
+    expect(worthDiagnosing(d, false)).toBe(true);
+    // The header alone, or under chat, earns nothing: it only corroborates a catalogued match.
+    expect(engine.diagnose('______ test_login ______\nlooks like this one is flaky on CI, any idea?').errorOutput).toBe(false);
   });
 
   it('count container, Kubernetes and redis-cli output as error output, not sentences about it', () => {
