@@ -47,6 +47,7 @@ describe('real pastes in the accuracy corpora', () => {
   // goes wrong fails the test.
   const KNOWN_UNASKED_MISSES: Record<string, string> = {
     'blind-http-queues-containers-django.jsonl:334': 'round 7: `kubectl get pods -A` rows with their header trimmed; no second real paste of a header-less listing found yet',
+    'blind-postgres-b.jsonl:175': "round 9 (chat, now diagnosed right when asked): a sentence ending in psql's line in double quotes, `returns the error message: \"ERROR:  division by zero\"`; the libpq two-space severity mark in bot/triage/error-output.ts fires inside the quotes, so the match is answered unasked. Gate fix for that file's owner: not after an opening quote",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
