@@ -43,6 +43,28 @@ async def asyncpg_optional_filter(fix):
         await conn.close()
 
 
+async def sqlalchemy_text_reused_after_is_null(fix):
+    # text() over asyncpg, "(:kind IS NULL OR kind = :kind)": both become $1; its first use gave it
+    # no type and the second did, so the server says the same words under SQLSTATE 42P08
+    # (asyncpg's AmbiguousParameterError), not 42P18.
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    admin_sql("CREATE TABLE events (id serial PRIMARY KEY, kind text)", "INSERT INTO events (kind) VALUES ('a'), ('b')")
+    if fix is None:
+        sql = "SELECT count(*) FROM events WHERE :kind IS NULL OR kind = :kind"
+    elif fix == "cast-parameter":
+        sql = "SELECT count(*) FROM events WHERE CAST(:kind AS text) IS NULL OR kind = :kind"
+    else:
+        raise labkit.UnknownFix(fix)
+    engine = create_async_engine(labkit.pg_url("asyncpg"))
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text(sql), {"kind": None})).scalar() == 2
+    finally:
+        await engine.dispose()
+
+
 def psycopg3_server_side_param(fix):
     # psycopg 3 binds server-side: a Python str goes out as "unknown", and concat() takes "any".
     import psycopg
@@ -64,4 +86,5 @@ labkit.run({
     "sqlalchemy-asyncpg-untyped-bind": sqlalchemy_asyncpg_untyped_bind,
     "asyncpg-optional-filter": asyncpg_optional_filter,
     "psycopg3-server-side-param": psycopg3_server_side_param,
+    "sqlalchemy-text-reused-after-is-null": sqlalchemy_text_reused_after_is_null,
 })
