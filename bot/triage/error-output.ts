@@ -35,7 +35,8 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // PostgreSQL's own severity inside a line, as libpq formats it (two spaces after the colon),
   // behind whatever a tool or logger put first: `2023-10-23 09:52:01 UTC [2982438] app@db ERROR:  could
   // not serialize access`, `PG::UndefinedColumn: ERROR:  column ...`, `SQLSTATE[42703]: ...: 7 ERROR:  ...`.
-  { gate: (l) => l.includes('ERROR:  ') || l.includes('FATAL:  ') || l.includes('PANIC:  '), re: /\b(?:ERROR|FATAL|PANIC): {2}\S/ },
+  // Not right after an opening quote: a sentence quoting psql (`returns "ERROR:  division by zero"`) is chat.
+  { gate: (l) => l.includes('ERROR:  ') || l.includes('FATAL:  ') || l.includes('PANIC:  '), re: /(?<![\w"“'`「])(?:ERROR|FATAL|PANIC): {2}\S/ },
   // A PostgreSQL SQLSTATE as drivers and loggers print it: PHP's `SQLSTATE[55P03]: Lock not
   // available`, pgx's `(SQLSTATE 42703)`, node-postgres' `code: '42P01'` and JSON `"errorCode": "55P03"`.
   // Elixir's Postgrex struct: `%Postgrex.Error{postgres: %{code: :deadlock_detected, pg_code: "40P01", ...`.
@@ -68,7 +69,7 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // leaves before the severity (a time zone, user@database, a pid), `CET ERROR: invalid input ...`,
   // `postgres@ch_oddb FATAL:  Verbindung ...`; and the server's own two spaces after the severity
   // anywhere in a tool's log (`3566 ERROR  pgsql.c:1920  [TARGET 9899] ERROR:  cannot drop ...`).
-  { gate: (l) => l.includes('ERROR:') || l.includes('FATAL:') || l.includes('PANIC:'), re: /^\s{0,8}(?:[A-Z]{2,5}|[\w.-]{1,63}@[\w.-]{1,63}) (?:ERROR|FATAL|PANIC):\s{1,4}\S|\b(?:ERROR|FATAL|PANIC): {2}\S/ },
+  { gate: (l) => l.includes('ERROR:') || l.includes('FATAL:') || l.includes('PANIC:'), re: /^\s{0,8}(?:[A-Z]{2,5}|[\w.-]{1,63}@[\w.-]{1,63}) (?:ERROR|FATAL|PANIC):\s{1,4}\S|(?<![\w"“'`「])(?:ERROR|FATAL|PANIC): {2}\S/ },
   // JVM, .NET and PHP exception lines, a namespaced class first: `org.postgresql.util.PSQLException:
   // ERROR: ...`, `Npgsql.PostgresException (0x80004005): 57P01: ...`, `Doctrine\DBAL\...\DriverException: ...`.
   { gate: (l) => l.includes('Exception') || l.includes('Error'), re: /^\s{0,8}(?:[A-Za-z_]\w{0,60}(?:\.|\\)){1,8}[A-Z]\w{0,80}(?:Exception|Error)(?: \(0x[0-9A-Fa-f]{8}\))?:(?: \S|["“'])/ },

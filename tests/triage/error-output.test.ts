@@ -49,7 +49,6 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-http-queues-containers-django.jsonl:334': 'round 7: `kubectl get pods -A` rows with their header trimmed; no second real paste of a header-less listing found yet',
     'blind-drivers-sqlalchemy.jsonl:245': "round 8: Chainlit's UI toast `An error occurred: QueuePool limit ...`, the message behind an app's generic label (not the one word a print puts first); no second real paste of that label before a catalogued message found yet",
     'blind-http-queues-containers-django.jsonl:340': "round 8: a Sentry raw-event JSON whose `message` field holds celery's log text with escaped newlines and whose level sits in a `tags` pair split over lines; no second real paste of a raw Sentry event found yet",
-    'blind-postgres-b.jsonl:175': "round 9 (chat, now diagnosed right when asked): a sentence ending in psql's line in double quotes, `returns the error message: \"ERROR:  division by zero\"`; the libpq two-space severity mark in bot/triage/error-output.ts fires inside the quotes, so the match is answered unasked. Gate fix for that file's owner: not after an opening quote",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
@@ -159,6 +158,15 @@ describe('error output from other runtimes and from PostgreSQL logs', () => {
       'anyone seen "ERROR: invalid input syntax for type timestamp" when importing?',
       'we get pq: pg_hba.conf rejects connection since the RDS change, any idea?',
     ]) expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+  });
+  it("leaves psql's two-space ERROR alone when a sentence quotes it, and still reads the line psql printed", () => {
+    // metasfresh/metasfresh's database init script, a comment quoting pg_restore's error word for word.
+    const quoted = '# running without "--exit-on-error" because with our current dumps we get "ERROR:  schema "public" already exists"';
+    expect(engine.diagnose(quoted).errorOutput).toBe(false);
+    // oliverw/miningcore#1531: the line psql printed, as posted.
+    const printed = 'ERROR:  relation "shares" does not exist';
+    expect(engine.diagnose(printed).errorOutput).toBe(true);
+    expect(engine.diagnose(`CREATE TABLE shares_mypool PARTITION OF shares FOR VALUES IN ('radiant_mypool');\n\n${printed}`).errorOutput).toBe(true);
   });
 });
 
