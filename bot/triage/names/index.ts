@@ -3,6 +3,7 @@ import type { ErrorRecord, Frame, ParsedPaste } from '../types.js';
 import { ROLE_NAMES, roleOf, type Role } from './roles.js';
 import { codeSource } from './sources/code.js';
 import { databaseSource } from './sources/database.js';
+import { djangoSource } from './sources/django.js';
 import { mapperSource } from './sources/mapper.js';
 import { messageSource } from './sources/message.js';
 import { pathSource } from './sources/path.js';
@@ -15,7 +16,7 @@ import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } fro
 import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
-export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, djangoSource, databaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
 
 /** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
 function failingLines(ordered: ErrorRecord[]): CodeLine[] {
