@@ -76,6 +76,9 @@ const AT_FRAME = /^\s{0,8}at \.?([\w<>]{1,300}) \( ?([^\s()]{1,1000}\.py):(\d{1,
 // A cell's frame is `<ipython-input-2-efe4a7ae9889> in <module>`.
 const IPYTHON_FRAME = /^\s{0,8}(\S[^\s]{0,1000}\.py|<ipython-input-[\w-]{1,80}>) in ([\w<>]{1,300})(?:\(|\s*$)/;
 const IPYTHON_ARROW = /^\s{0,8}-{1,8}> {0,4}\d{1,6} {1,40}(\S.{0,1000})$/;
+// IPython 8 names a cell and a file by line: `Cell In[15], line 4` (`, in f` inside a function), `File ~/x/main.py:263, in
+// BaseModel.__init__(self, **data)`; Jupyter may render the file as a link: `File [~/.venv/.../main.py:263](http://...), in ...`.
+const IPYTHON8_FRAME = /^\s{0,8}(?:Cell (In ?\[\d{1,6}\]), line \d{1,9}(?:, in ([\w<>.]{1,300}))?|File \[?([^\s\]]{1,1000}\.py):\d{1,9}(?:\]\([^)\s]{0,1000}\))?, in ([\w<>.]{1,300}))/;
 // A header whose file the poster cut: ` line 306, in get_assessment`.
 const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
@@ -153,13 +156,14 @@ function looseFrames(raw: readonly string[]): Frame[] {
       const b = BARE_FRAME.exec(line);
       if (b) m = [b[0], '', b[1] ?? '0', b[2] ?? ''] as unknown as RegExpExecArray;
     }
-    if (!m && (line.includes('.py in ') || line.includes('> in '))) {
-      const ip = IPYTHON_FRAME.exec(line);
+    if (!m && (line.includes('.py in ') || line.includes('> in ') || line.includes('Cell In') || line.includes('.py:'))) {
+      const ip8 = IPYTHON8_FRAME.exec(line);
+      const ip = ip8 ? [ip8[0], ip8[1] ? `<ipython-input-${ip8[1]}>` : ip8[3] ?? '', ip8[2] ?? ip8[5] ?? '<module>'] : IPYTHON_FRAME.exec(line);
       let code = '';
       for (let j = i + 1; ip && j < Math.min(lines.length, i + 16); j++) {
         const arrow = (lines[j] ?? '').includes('> ') ? IPYTHON_ARROW.exec(lines[j] ?? '') : null;
         if (arrow?.[1]) { code = arrow[1].trim(); break; }
-        if (IPYTHON_FRAME.test(lines[j] ?? '')) break;
+        if (IPYTHON_FRAME.test(lines[j] ?? '') || IPYTHON8_FRAME.test(lines[j] ?? '')) break;
       }
       if (ip && code) {
         const file = ip[1] ?? '';

@@ -4,7 +4,8 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 // over pydantic-settings' frames, `return Response(**payload[0])`. When the header that names the schema is missing (the paste
 // stops at `ValidationError: 1 va`, or IPython's header `ValidationError    Traceback (most recent call last)` is all the
 // paste shows of the exception), the class that line constructs is the schema.
-const CONSTRUCTED = /(?:^|[=(,]\s{0,4}|return\s{1,4}|await\s{1,4})(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})(?:\.(?:model_validate(?:_json)?|parse_obj|parse_raw|model_construct))?\(\s{0,4}(?:\)|\*\*\w|\w{1,40}\s{0,2}=(?!=))/;
+// The call may open on the line and go on below it (`config = BenchmarkConfig(` in an IPython cell).
+const CONSTRUCTED = /(?:^|[=(,]\s{0,4}|return\s{1,4}|await\s{1,4})(?:[a-z_]\w{0,40}\.)?([A-Z]\w{0,80})(?:\.(?:model_validate(?:_json)?|parse_obj|parse_raw|model_construct))?\(\s{0,4}(?:\)|\*\*\w|\w{1,40}\s{0,2}=(?!=)|$)/;
 // pydantic's own helpers; a `Response` here is the user's (Starlette's raises no ValidationError).
 const NOT_SCHEMAS = new Set(['BaseModel', 'TypeAdapter', 'Field', 'Depends', 'Query', 'Body', 'Path', 'Optional', 'List', 'Dict']);
 const HEADER = /\bvalidation errors? for [A-Za-z_]/;
