@@ -3,11 +3,13 @@ import type { ErrorRecord, Frame, ParsedPaste } from '../types.js';
 import { ROLE_NAMES, roleOf, type Role } from './roles.js';
 import { codeSource } from './sources/code.js';
 import { databaseSource } from './sources/database.js';
+import { djangoSource } from './sources/django.js';
 import { mapperSource } from './sources/mapper.js';
 import { messageSource } from './sources/message.js';
 import { pathSource } from './sources/path.js';
 import { postgresTranslatedSource } from './sources/postgres-translated.js';
 import { pydanticSource } from './sources/pydantic.js';
+import { pydanticConstructorSource } from './sources/pydantic-constructor.js';
 import { pythonSource, splitLocalsQualname } from './sources/python.js';
 import { shownSource } from './sources/shown.js';
 import { sqlSource } from './sources/sql.js';
@@ -15,7 +17,7 @@ import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } fro
 import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
-export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, djangoSource, databaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, pydanticConstructorSource, sqlSource, pathSource, shownSource];
 
 /** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
 function failingLines(ordered: ErrorRecord[]): CodeLine[] {
@@ -65,6 +67,18 @@ const DJANGO_FRAME = /^\s{0,8}File "([^"\n]{1,1000})" in ([\w<>.]{1,300})\s*$/;
 const DJANGO_CODE = /^\s{0,8}\d{1,6}\.\s{1,40}/;
 // Bugsnag's and some error mails' stack lines: `kono_data/views/process.py:37 - process`, innermost first.
 const DASH_FRAME = /^\s{0,8}([\w.\\/-]{1,1000}\.py):(\d{1,9}) - ([\w<>]{1,300})\s*$/;
+// An error tracker's stack lines in the JavaScript style, innermost first (gyrinx's issues): `at .get_queryset (
+// /app/gyrinx/core/views/list.py:3561 )`, also without the dot and the inner spaces: `at campaign_asset_transfer (/app/x.py:1534)`.
+const AT_FRAME = /^\s{0,8}at \.?([\w<>]{1,300}) \( ?([^\s()]{1,1000}\.py):(\d{1,9}) ?\)\s*$/;
+// IPython before 8 heads each frame with the file and the function's signature, then lists the source around the failing line,
+// marked by an arrow: `/usr/local/lib/python3.10/dist-packages/text_generation/client.py in generate(self, prompt, ...)` /
+// `--> 150         return Response(**payload[0])`.
+// A cell's frame is `<ipython-input-2-efe4a7ae9889> in <module>`.
+const IPYTHON_FRAME = /^\s{0,8}(\S[^\s]{0,1000}\.py|<ipython-input-[\w-]{1,80}>) in ([\w<>]{1,300})(?:\(|\s*$)/;
+const IPYTHON_ARROW = /^\s{0,8}-{1,8}> {0,4}\d{1,6} {1,40}(\S.{0,1000})$/;
+// IPython 8 names a cell and a file by line: `Cell In[15], line 4` (`, in f` inside a function), `File ~/x/main.py:263, in
+// BaseModel.__init__(self, **data)`; Jupyter may render the file as a link: `File [~/.venv/.../main.py:263](http://...), in ...`.
+const IPYTHON8_FRAME = /^\s{0,8}(?:Cell (In ?\[\d{1,6}\]), line \d{1,9}(?:, in ([\w<>.]{1,300}))?|File \[?([^\s\]]{1,1000}\.py):\d{1,9}(?:\]\([^)\s]{0,1000}\))?, in ([\w<>.]{1,300}))/;
 // A header whose file the poster cut: ` line 306, in get_assessment`.
 const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
@@ -142,8 +156,24 @@ function looseFrames(raw: readonly string[]): Frame[] {
       const b = BARE_FRAME.exec(line);
       if (b) m = [b[0], '', b[1] ?? '0', b[2] ?? ''] as unknown as RegExpExecArray;
     }
-    if (!m && line.includes('.py:') && line.includes(' - ')) {
-      const d = DASH_FRAME.exec(line);
+    if (!m && (line.includes('.py in ') || line.includes('> in ') || line.includes('Cell In') || line.includes('.py:'))) {
+      const ip8 = IPYTHON8_FRAME.exec(line);
+      const ip = ip8 ? [ip8[0], ip8[1] ? `<ipython-input-${ip8[1]}>` : ip8[3] ?? '', ip8[2] ?? ip8[5] ?? '<module>'] : IPYTHON_FRAME.exec(line);
+      let code = '';
+      for (let j = i + 1; ip && j < Math.min(lines.length, i + 16); j++) {
+        const arrow = (lines[j] ?? '').includes('> ') ? IPYTHON_ARROW.exec(lines[j] ?? '') : null;
+        if (arrow?.[1]) { code = arrow[1].trim(); break; }
+        if (IPYTHON_FRAME.test(lines[j] ?? '') || IPYTHON8_FRAME.test(lines[j] ?? '')) break;
+      }
+      if (ip && code) {
+        const file = ip[1] ?? '';
+        frames.push({ file, line: 0, func: ip[2] ?? '', code, library: isLibraryPath(file) });
+        continue;
+      }
+    }
+    if (!m && line.includes('.py:') && (line.includes(' - ') || line.includes('at '))) {
+      const at = DASH_FRAME.test(line) ? null : AT_FRAME.exec(line);
+      const d = at ? [at[0], at[2], at[3], at[1]] : DASH_FRAME.exec(line);
       if (d) {
         // Listed innermost first: each goes before the dash frames already read.
         const file = d[1] ?? '';

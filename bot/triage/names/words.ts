@@ -36,6 +36,9 @@ export const LIBRARY_CLASSES = new Set([
   // SQLAlchemy's collection and attribute plumbing: `'InstrumentedList' object has no attribute 'paginate'`.
   'InstrumentedList', 'InstrumentedSet', 'InstrumentedDict', 'InstrumentedAttribute', 'AppenderQuery', 'Relationship',
   'RelationshipProperty', 'ColumnProperty', 'AssociationProxy', 'LoaderCallableStatus',
+  // Django's stand-ins for the request's user: `<SimpleLazyObject: <django.contrib.auth.models.AnonymousUser object at 0x..>>`
+  // is the value a view passed, not the model the error is about.
+  'AnonymousUser', 'SimpleLazyObject',
 ]);
 // Builtins and plumbing Python's own messages name (`'NoneType' object has no attribute`): never a model.
 export const PLUMBING_TYPES = new Set([

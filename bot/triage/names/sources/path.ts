@@ -125,6 +125,10 @@ export const pathSource: NameSource = {
         }
       }
       for (const record of ctx.ordered) {
+        // A session typed at a prompt (`<ipython-input-2-..> in <module>`, a Jupyter cell's `/tmp/ipykernel_14959/2215116563.py`)
+        // is the user's code: the installed frames below it are the libraries it called (tortoise's `execute_select`), not an
+        // app deployed as a package.
+        if (installed && record.frames.some((f) => /^<(?:ipython-input-|stdin>|console>)|[\\/]ipykernel_\d{1,10}[\\/]/.test(f.file))) continue;
         let handedOn: { func: string; file: string; evidence: string } | null = null;
         for (let i = record.frames.length - 1; i >= 0; i--) {
           const f = record.frames[i];

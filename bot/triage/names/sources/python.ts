@@ -1,8 +1,9 @@
 import { bareClass, PLUMBING_TYPES } from '../words.js';
 import type { NameContext, NameFinding, NameSource } from '../types.js';
 
-// `TypeError: object Report can't be used in 'await' expression`; without "object" on 3.x builds too.
-const NOT_AWAITABLE = /\b(?:object )?([A-Za-z_]\w{0,80}) can't be used in 'await' expression/;
+// `TypeError: object Report can't be used in 'await' expression`; without "object" on 3.x builds too. A title may be cut
+// before the last word (`...LangfuseResponseGeneratorSync can't be used in 'await'` ending the line): nothing else ends so.
+const NOT_AWAITABLE = /\b(?:object )?([A-Za-z_]\w{0,80}) can't be used in 'await'(?: expression|[ \t]{0,4}(?:\n|$))/;
 // Markdown may wrap the quoted name in backticks: coroutine `'AsyncCursor.close'` was never awaited. A terminal or a
 // log formatter may wrap the warning after `coroutine` (`RuntimeWarning: coroutine` / `    'A.__getattr__.<locals>._offloaded' was never awaited`).
 const NEVER_AWAITED = /coroutine\s{1,20}`?'([\w.<>]{1,200})'`?\s{1,20}was never awaited/;
@@ -15,8 +16,9 @@ const NO_ATTRIBUTE = /(?:type object |^|[\s(:])'([A-Za-z_]\w{0,80})'(?: object)?
 // mypy and pyright quote with double quotes: `error: "A" has no attribute "bs"`.
 const NO_ATTRIBUTE_TYPED = /(?:^|[\s(:])"([A-Za-z_]\w{0,80})" has no attribute "(\w{1,80})"/m;
 // `'timestamp' is an invalid keyword argument for Post`, `Scene() got an unexpected keyword argument 'studio'`,
-// mypy's `Unexpected keyword argument "title" for "Book"`.
-const INVALID_KWARG = /'?(\w{1,80})'? is an invalid keyword argument for ([A-Za-z_]\w{0,80})/;
+// mypy's `Unexpected keyword argument "title" for "Book"`. Django before 2.1 wrote `'title' is an invalid keyword argument for
+// this function`: a pronoun is never a name.
+const INVALID_KWARG = /'?(\w{1,80})'? is an invalid keyword argument for (?!(?:this|that|the|its?|an?)\b)([A-Za-z_]\w{0,80})/;
 const UNEXPECTED_KWARG = /\b([A-Z]\w{0,80})\(\) got an unexpected keyword argument '(\w{1,80})'/;
 const MYPY_KWARG = /Unexpected keyword argument "(\w{1,80})" for "([A-Za-z_]\w{0,80})"/;
 // `NameError: name 'Room' is not defined` raised inside SQLAlchemy's class registry: a relationship target.
