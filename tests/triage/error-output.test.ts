@@ -296,3 +296,57 @@ describe('output shapes from blind rounds 5-6', () => {
     ]) expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
   });
 });
+
+// Round 9's unasked misses, each class tested on a real paste of another thread.
+describe('output shapes from blind round 9', () => {
+  it('reads a Ruby backtrace as output (adapted: trimmed, from https://github.com/Charcoal-SE/metasmoke/issues/592)', () => {
+    const text = [
+      '## Redis::CommandError in SearchController#index',
+      "### OOM command not allowed when used memory > 'maxmemory'.",
+      '',
+      '### Full Trace:',
+      '',
+      '```',
+      "redis (3.3.5) lib/redis/client.rb:121:in `call'",
+      "redis (3.3.5) lib/redis.rb:1534:in `block in zadd'",
+      "redis (3.3.5) lib/redis.rb:58:in `block in synchronize'",
+      "/home/ubuntu/.rvm/rubies/ruby-2.5.0/lib/ruby/2.5.0/monitor.rb:226:in `mon_synchronize'",
+      "redis (3.3.5) lib/redis.rb:58:in `synchronize'",
+      "config/initializers/redis_logging.rb:29:in `block in <top (required)>'",
+      '```',
+    ].join('\n');
+    const d = engine.diagnose(text);
+    expect(d.match?.id).toBe('redis.oom-maxmemory');
+    expect(worthDiagnosing(d, false)).toBe(true);
+  });
+
+  it('reads IPython 8 traceback frames as output when the exception line is elsewhere (adapted: the exception line cut, from https://github.com/vladkens/twscrape/issues/186)', () => {
+    const text = [
+      'Cell In[5], line 46',
+      '     42         worker_task.cancel()',
+      '     45 if __name__ == "__main__":',
+      '---> 46     asyncio.run(main())',
+      '',
+      'File /usr/lib/python3.10/asyncio/runners.py:33, in run(main, debug)',
+      '     32 if events._get_running_loop() is not None:',
+      '---> 33     raise RuntimeError(',
+      '     34         "asyncio.run() cannot be called from a running event loop")',
+    ].join('\n');
+    expect(engine.diagnose(text).errorOutput).toBe(true);
+  });
+
+  it('reads pyTelegramBotAPI\'s log record as output (https://github.com/eternnoir/pyTelegramBotAPI/issues/167, and yukuku/telebot#29 without the thread name)', () => {
+    for (const text of [
+      '2016-05-21 11:54:16,202 (__init__.py:211 MainThread) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. The server returned HTTP 401 Unauthorized. Response body:',
+      '2015-10-11 17:48:12,169 (__init__.py:159) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. The server returned HTTP 502 Bad Gateway. Response body:',
+    ]) expect(engine.diagnose(text).errorOutput, text).toBe(true);
+  });
+
+  it('leaves sentences that name a frame or a logger alone (written)', () => {
+    for (const text of [
+      "the trace ends in client.rb:121:in `call' every time, any idea why?",
+      'I think the bug is in runners.py, in run() somewhere',
+      'my bot logs ERROR - TeleBot: something every minute, is that normal?',
+    ]) expect(engine.diagnose(text).errorOutput, text).toBe(false);
+  });
+});
