@@ -164,6 +164,14 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // Airflow's KubernetesExecutor / KubernetesPodOperator summary of a failed pod:
   // `container_state: terminated, container_reason: OOMKilled, container_message: None, exit_code: 137`.
   { gate: (l) => l.includes('container_reason: '), re: /\bcontainer_reason: (?:OOMKilled|Error|ContainerCannotRun|CrashLoopBackOff|ErrImagePull|ImagePullBackOff)\b/ },
+  // A Ruby backtrace frame, whatever a platform put before it (Heroku's `app[web.1]:`, Rails'
+  // `redis (3.3.5) `): `/app/vendor/bundle/ruby/2.3.0/gems/redis-3.3.1/lib/redis/client.rb:121:in `call'`,
+  // Ruby 3.4's `client.rb:121:in 'Redis::Client#call'`, the older `from x.rb:5:in `<main>'`.
+  { gate: (l) => l.includes('.rb:'), re: /\.rb:\d{1,7}:in [`'][^'\n]{1,300}'\s{0,4}$/ },
+  // pyTelegramBotAPI's logger (`%(asctime)s (%(filename)s:%(lineno)d %(threadName)s) %(levelname)s - TeleBot: "..."`)
+  // and other `(file.py:line [thread]) LEVEL - name:` formats, once normalise has taken the time off:
+  // `(__init__.py:211 MainThread) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. ..."`.
+  { gate: (l) => l.includes('.py:'), re: /^\s{0,8}\([\w.-]{1,100}\.py:\d{1,7}(?: [\w-]{1,60})?\) (?:ERROR|CRITICAL|FATAL) - [\w.-]{1,100}:? /u },
 ];
 
 /**

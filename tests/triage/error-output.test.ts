@@ -49,6 +49,7 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-http-queues-containers-django.jsonl:334': 'round 7: `kubectl get pods -A` rows with their header trimmed; no second real paste of a header-less listing found yet',
     'blind-drivers-sqlalchemy.jsonl:245': "round 8: Chainlit's UI toast `An error occurred: QueuePool limit ...`, the message behind an app's generic label (not the one word a print puts first); no second real paste of that label before a catalogued message found yet",
     'blind-http-queues-containers-django.jsonl:340': "round 8: a Sentry raw-event JSON whose `message` field holds celery's log text with escaped newlines and whose level sits in a `tags` pair split over lines; no second real paste of a raw Sentry event found yet",
+    'blind-alembic-pytest-asgi.jsonl:286': "round 9: IPython 8 frames (`File ~/x/Official.py:218, in AsyncChatbot.ask(...)`) under a prose line holding the AttributeError; a mark reading IPython frames as output fixes it (tested on twscrape#186) but also answers blind-drivers-sqlalchemy.jsonl:171 unasked, the same shape (the error in the title over one IPython frame) labelled chat before any run: the two labels disagree, the lead decides",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
@@ -329,5 +330,43 @@ describe('output shapes from blind rounds 5-6', () => {
       'we get OperationalError at /admin/ after the upgrade, any idea?',
       'kubectl says ErrImagePull: rpc error: code = Unknown for every pod, why?',
     ]) expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+  });
+});
+
+// Round 9's unasked misses, each class tested on a real paste of another thread.
+describe('output shapes from blind round 9', () => {
+  it('reads a Ruby backtrace as output (adapted: trimmed, from https://github.com/Charcoal-SE/metasmoke/issues/592)', () => {
+    const text = [
+      '## Redis::CommandError in SearchController#index',
+      "### OOM command not allowed when used memory > 'maxmemory'.",
+      '',
+      '### Full Trace:',
+      '',
+      '```',
+      "redis (3.3.5) lib/redis/client.rb:121:in `call'",
+      "redis (3.3.5) lib/redis.rb:1534:in `block in zadd'",
+      "redis (3.3.5) lib/redis.rb:58:in `block in synchronize'",
+      "/home/ubuntu/.rvm/rubies/ruby-2.5.0/lib/ruby/2.5.0/monitor.rb:226:in `mon_synchronize'",
+      "redis (3.3.5) lib/redis.rb:58:in `synchronize'",
+      "config/initializers/redis_logging.rb:29:in `block in <top (required)>'",
+      '```',
+    ].join('\n');
+    const d = engine.diagnose(text);
+    expect(d.match?.id).toBe('redis.oom-maxmemory');
+    expect(worthDiagnosing(d, false)).toBe(true);
+  });
+
+  it('reads pyTelegramBotAPI\'s log record as output (https://github.com/eternnoir/pyTelegramBotAPI/issues/167, and yukuku/telebot#29 without the thread name)', () => {
+    for (const text of [
+      '2016-05-21 11:54:16,202 (__init__.py:211 MainThread) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. The server returned HTTP 401 Unauthorized. Response body:',
+      '2015-10-11 17:48:12,169 (__init__.py:159) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. The server returned HTTP 502 Bad Gateway. Response body:',
+    ]) expect(engine.diagnose(text).errorOutput, text).toBe(true);
+  });
+
+  it('leaves sentences that name a frame or a logger alone (written)', () => {
+    for (const text of [
+      "the trace ends in client.rb:121:in `call' every time, any idea why?",
+      'my bot logs ERROR - TeleBot: something every minute, is that normal?',
+    ]) expect(engine.diagnose(text).errorOutput, text).toBe(false);
   });
 });
