@@ -168,6 +168,10 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // `redis (3.3.5) `): `/app/vendor/bundle/ruby/2.3.0/gems/redis-3.3.1/lib/redis/client.rb:121:in `call'`,
   // Ruby 3.4's `client.rb:121:in 'Redis::Client#call'`, the older `from x.rb:5:in `<main>'`.
   { gate: (l) => l.includes('.rb:'), re: /\.rb:\d{1,7}:in [`'][^'\n]{1,300}'\s{0,4}$/ },
+  // IPython's and Jupyter's traceback frames since IPython 8 (`File <path>:<line>, in <function>(<args>)`),
+  // and the cell's own header: `File /usr/lib/python3.10/asyncio/runners.py:33, in run(main, debug)`,
+  // `File ~/src/app/client.py:218, in Chatbot.ask(self, prompt)`, `Cell In[5], line 46`.
+  { gate: (l) => l.includes(', in ') || l.includes(', line '), re: /^\s{0,8}File [^\n,]{1,1000}\.py:\d{1,7}, in [\w<>.]{1,200}|^\s{0,8}Cell In\s?\[\d{1,6}\], line \d{1,7}/ },
   // pyTelegramBotAPI's logger (`%(asctime)s (%(filename)s:%(lineno)d %(threadName)s) %(levelname)s - TeleBot: "..."`)
   // and other `(file.py:line [thread]) LEVEL - name:` formats, once normalise has taken the time off:
   // `(__init__.py:211 MainThread) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. ..."`.

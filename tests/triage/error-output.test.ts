@@ -49,7 +49,6 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-http-queues-containers-django.jsonl:334': 'round 7: `kubectl get pods -A` rows with their header trimmed; no second real paste of a header-less listing found yet',
     'blind-drivers-sqlalchemy.jsonl:245': "round 8: Chainlit's UI toast `An error occurred: QueuePool limit ...`, the message behind an app's generic label (not the one word a print puts first); no second real paste of that label before a catalogued message found yet",
     'blind-http-queues-containers-django.jsonl:340': "round 8: a Sentry raw-event JSON whose `message` field holds celery's log text with escaped newlines and whose level sits in a `tags` pair split over lines; no second real paste of a raw Sentry event found yet",
-    'blind-alembic-pytest-asgi.jsonl:286': "round 9: IPython 8 frames (`File ~/x/Official.py:218, in AsyncChatbot.ask(...)`) under a prose line holding the AttributeError; a mark reading IPython frames as output fixes it (tested on twscrape#186) but also answers blind-drivers-sqlalchemy.jsonl:171 unasked, the same shape (the error in the title over one IPython frame) labelled chat before any run: the two labels disagree, the lead decides",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
@@ -356,6 +355,21 @@ describe('output shapes from blind round 9', () => {
     expect(worthDiagnosing(d, false)).toBe(true);
   });
 
+  it('reads IPython 8 traceback frames as output when the exception line is elsewhere (adapted: the exception line cut, from https://github.com/vladkens/twscrape/issues/186)', () => {
+    const text = [
+      'Cell In[5], line 46',
+      '     42         worker_task.cancel()',
+      '     45 if __name__ == "__main__":',
+      '---> 46     asyncio.run(main())',
+      '',
+      'File /usr/lib/python3.10/asyncio/runners.py:33, in run(main, debug)',
+      '     32 if events._get_running_loop() is not None:',
+      '---> 33     raise RuntimeError(',
+      '     34         "asyncio.run() cannot be called from a running event loop")',
+    ].join('\n');
+    expect(engine.diagnose(text).errorOutput).toBe(true);
+  });
+
   it('reads pyTelegramBotAPI\'s log record as output (https://github.com/eternnoir/pyTelegramBotAPI/issues/167, and yukuku/telebot#29 without the thread name)', () => {
     for (const text of [
       '2016-05-21 11:54:16,202 (__init__.py:211 MainThread) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. The server returned HTTP 401 Unauthorized. Response body:',
@@ -366,6 +380,7 @@ describe('output shapes from blind round 9', () => {
   it('leaves sentences that name a frame or a logger alone (written)', () => {
     for (const text of [
       "the trace ends in client.rb:121:in `call' every time, any idea why?",
+      'I think the bug is in runners.py, in run() somewhere',
       'my bot logs ERROR - TeleBot: something every minute, is that normal?',
     ]) expect(engine.diagnose(text).errorOutput, text).toBe(false);
   });
