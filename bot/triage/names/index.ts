@@ -1,5 +1,6 @@
 import { isLibraryPath } from '../parse.js';
 import type { ErrorRecord, Frame, ParsedPaste } from '../types.js';
+import { resolveTableAliases } from './aliases.js';
 import { ROLE_NAMES, roleOf, type Role } from './roles.js';
 import { codeSource } from './sources/code.js';
 import { databaseSource } from './sources/database.js';
@@ -11,11 +12,12 @@ import { pydanticSource } from './sources/pydantic.js';
 import { pythonSource, splitLocalsQualname } from './sources/python.js';
 import { shownSource } from './sources/shown.js';
 import { sqlSource } from './sources/sql.js';
+import { wrappedDatabaseSource } from './sources/wrapped.js';
 import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
 import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
-export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, wrappedDatabaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
 
 /** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
 function failingLines(ordered: ErrorRecord[]): CodeLine[] {
@@ -65,6 +67,9 @@ const DJANGO_FRAME = /^\s{0,8}File "([^"\n]{1,1000})" in ([\w<>.]{1,300})\s*$/;
 const DJANGO_CODE = /^\s{0,8}\d{1,6}\.\s{1,40}/;
 // Bugsnag's and some error mails' stack lines: `kono_data/views/process.py:37 - process`, innermost first.
 const DASH_FRAME = /^\s{0,8}([\w.\\/-]{1,1000}\.py):(\d{1,9}) - ([\w<>]{1,300})\s*$/;
+// Sentry's issue page copied as text, innermost first: `galaxy/model/tool_shed_install/__init__.py in
+// tool_dependencies_installed_or_in_error at line 567` (an `In App` line under the app's own frames).
+const SENTRY_TEXT_FRAME = /^\s{0,8}([\w.\\/<>-]{1,1000}\.py) in ([\w<>.]{1,300}) at line (\d{1,9})\s*$/;
 // A header whose file the poster cut: ` line 306, in get_assessment`.
 const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
@@ -142,8 +147,9 @@ function looseFrames(raw: readonly string[]): Frame[] {
       const b = BARE_FRAME.exec(line);
       if (b) m = [b[0], '', b[1] ?? '0', b[2] ?? ''] as unknown as RegExpExecArray;
     }
-    if (!m && line.includes('.py:') && line.includes(' - ')) {
-      const d = DASH_FRAME.exec(line);
+    if (!m && ((line.includes('.py:') && line.includes(' - ')) || line.includes(' at line '))) {
+      const sentry = line.includes(' at line ') ? SENTRY_TEXT_FRAME.exec(line) : null;
+      const d = sentry ? [sentry[0], sentry[1], sentry[3], sentry[2]] : DASH_FRAME.exec(line);
       if (d) {
         // Listed innermost first: each goes before the dash frames already read.
         const file = d[1] ?? '';
@@ -306,7 +312,8 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     // not exist`, `on relationship floatingips.ports` (the message and mapper sources read those).
     // sqlite's `no such column: experiment.description` names a table and a column too. DDL echoed by
     // pg_restore (`Command was: ALTER TABLE ONLY public.table1`) names a schema and a table, not a read.
-    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|ALTER|CREATE|DROP|REFERENCES)\b|\bCommand was:|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
+    // SQLAlchemy's own words `FROM clause` (`Column expression or FROM clause expected`) are no SQL: the title's `select(Hero)` is read.
+    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM(?![- ]clause)|WHERE|ALTER|CREATE|DROP|REFERENCES)\b|\bCommand was:|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
   }
   let groups = 0;
   const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
@@ -366,6 +373,7 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   for (const source of NAME_SOURCES) source.find(ctx, findings);
   splitLocalsQualname(findings);
   secondaryNotClass(findings, ctx);
+  resolveTableAliases(findings, ctx);
   for (let i = findings.length - 1; i >= 0; i--) if (isHiddenName(findings[i]?.value ?? '')) findings.splice(i, 1);
   const order = new Map(findings.map((f, i) => [f, i]));
   findings.sort((a, b) => b.confidence - a.confidence || (order.get(a) ?? 0) - (order.get(b) ?? 0));
