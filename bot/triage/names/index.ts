@@ -2,10 +2,14 @@ import { isLibraryPath } from '../parse.js';
 import type { ErrorRecord, Frame, ParsedPaste } from '../types.js';
 import { resolveTableAliases } from './aliases.js';
 import { ROLE_NAMES, roleOf, type Role } from './roles.js';
+import { addedObjectSource } from './sources/added.js';
 import { codeSource } from './sources/code.js';
+import { cutMessageSource } from './sources/cut.js';
 import { databaseSource } from './sources/database.js';
 import { mapperSource } from './sources/mapper.js';
 import { messageSource } from './sources/message.js';
+import { ormPropertySource } from './sources/orm-property.js';
+import { ormReadSource } from './sources/orm-read.js';
 import { pathSource } from './sources/path.js';
 import { postgresTranslatedSource } from './sources/postgres-translated.js';
 import { pydanticSource } from './sources/pydantic.js';
@@ -17,7 +21,7 @@ import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } fro
 import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
-export const NAME_SOURCES: readonly NameSource[] = [messageSource, databaseSource, wrappedDatabaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, sqlSource, pathSource, shownSource];
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, ormPropertySource, databaseSource, wrappedDatabaseSource, cutMessageSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, ormReadSource, addedObjectSource, sqlSource, pathSource, shownSource];
 
 /** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
 function failingLines(ordered: ErrorRecord[]): CodeLine[] {
@@ -177,7 +181,9 @@ const REPL = /^\s{0,8}(?:>{2,3}|In \[\d{1,6}\]:|\.{3}:) (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
 // A line that opens a backticked span and does not close it: `` `posts = Post.query.all() ``.
 const SPAN_OPEN = /^`([^`\n]{3,300}[.(][^`\n]{0,300})$/;
-const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
+// A span quoting the database's words (`no such column: message.error`, `column t1.x does not exist`) is the message too:
+// its `message.error` is a table and a column, not a variable's attribute.
+const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\/|\bno such (?:column|table):|\bcolumn "?\w{1,63}"?\.?"?\w{0,63}"? does not exist|\bconstraint failed:/;
 
 // `fixture(TeamMember, user=john)`, `row = await conn.fetchrow(query, 1)`: one call as a whole statement.
 // `myTable = Table.query.all()`, `B.objects.create(a_id=1)`: a class's manager called is a statement too.
