@@ -6,8 +6,11 @@ import { databaseSource } from './database.js';
 // `file.py:N` in a right-hand column of the first line (Langflow's start-up log: `Error migrating flows: (sqlite3.
 // OperationalError) no such column:        utils.py:216` / `                             flow.user_id`). A database's
 // wording is then split over lines; read whole, it names the table and column again.
-const CONTINUATION = /\n {12,}(?=\S)/;
-const WRAP = /(?:[ \t]{2,}[\w.-]{1,80}\.py:\d{1,6})?[ \t]*\n {12,}(?=\S)/g;
+// Read only where Rich's location column shows (a line ending in `utils.py:216`): a traceback's deep code lines and caret
+// markers are indented as far, and are no wrapped message.
+const RICH_COLUMN = /[ \t][\w.-]{1,80}\.py:\d{1,6}[ \t]*$/m;
+const CONTINUATION = /\n {12,}(?=[^\s^~])/;
+const WRAP = /(?:[ \t]{2,}[\w.-]{1,80}\.py:\d{1,6})?[ \t]*\n {12,}(?=[^\s^~])/g;
 
 function unwrap(text: string): string | null {
   return CONTINUATION.test(text) ? text.replace(WRAP, ' ') : null;
@@ -21,7 +24,8 @@ export const wrappedDatabaseSource: NameSource = {
   id: 'message',
   describe: 'database messages a narrow console wrapped under a hanging indent (Rich log records with a file:line column)',
   find(ctx: NameContext, out: NameFinding[]): void {
-    const text = ctx.text ? unwrap(ctx.text) : null;
+    if (!ctx.text || !RICH_COLUMN.test(ctx.text)) return;
+    const text = unwrap(ctx.text);
     const ordered: ErrorRecord[] = [];
     for (const r of ctx.ordered) {
       const message = unwrap(r.message.slice(0, 4000));
