@@ -39,12 +39,20 @@ MESSAGES = [
     ('There is an entry for table "%s", but it cannot be referenced from this part of the query.', ['table']),
     ('missing FROM-clause entry for table "%s"', ['table']),
     ('permission denied for table %s', ['table']),
+    # DDL on a constraint the database lacks (a migration dropping a key an earlier one never made, or named otherwise):
+    # `constraint "table_name" of relation "tables" does not exist` (ALTER TABLE ... DROP CONSTRAINT), `... for table ...`
+    # (COMMENT ON CONSTRAINT and friends), and the one created twice.
+    ('constraint "%s" of relation "%s" does not exist', ['constraint', 'table']),
+    ('constraint "%s" for table "%s" does not exist', ['constraint', 'table']),
+    ('constraint "%s" for relation "%s" already exists', ['constraint', 'table']),
 ]
 # The English wordings bot/triage/names/sources/database.ts does not read yet.
 ENGLISH = {
     'invalid reference to FROM-clause entry for table "%s"',
     'There is an entry for table "%s", but it cannot be referenced from this part of the query.',
     'missing FROM-clause entry for table "%s"',
+    'constraint "%s" of relation "%s" does not exist',
+    'constraint "%s" for table "%s" does not exist',
 }
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -46,7 +46,8 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
   for (const [key, value] of Object.entries(signatureCaptures)) {
     const role = roleOf(key);
     if (!role) continue;
-    if (isHiddenName(value)) { delete captures[key]; continue; }
+    // A table the names pass dropped (an alias the SQL never showed as a table, `affiliations_1`) is no table either.
+    if (isHiddenName(value) || ((role === 'table' || role === 'related_table') && !byRole.has(role))) { delete captures[key]; continue; }
     const n = byRole.get(role);
     if (n && n.evidence === value && n.value !== value && n.source === 'signature') captures[key] = n.value;
   }

@@ -1,11 +1,16 @@
 import { isLibraryPath } from '../parse.js';
 import type { ErrorRecord, Frame, ParsedPaste } from '../types.js';
+import { resolveTableAliases } from './aliases.js';
 import { ROLE_NAMES, roleOf, type Role } from './roles.js';
+import { addedObjectSource } from './sources/added.js';
 import { codeSource } from './sources/code.js';
+import { cutMessageSource } from './sources/cut.js';
 import { databaseSource } from './sources/database.js';
 import { djangoSource } from './sources/django.js';
 import { mapperSource } from './sources/mapper.js';
 import { messageSource } from './sources/message.js';
+import { ormPropertySource } from './sources/orm-property.js';
+import { ormReadSource } from './sources/orm-read.js';
 import { pathSource } from './sources/path.js';
 import { postgresTranslatedSource } from './sources/postgres-translated.js';
 import { pydanticSource } from './sources/pydantic.js';
@@ -13,11 +18,12 @@ import { pydanticConstructorSource } from './sources/pydantic-constructor.js';
 import { pythonSource, splitLocalsQualname } from './sources/python.js';
 import { shownSource } from './sources/shown.js';
 import { sqlSource } from './sources/sql.js';
+import { wrappedDatabaseSource } from './sources/wrapped.js';
 import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
 import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
-export const NAME_SOURCES: readonly NameSource[] = [messageSource, djangoSource, databaseSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, pydanticConstructorSource, sqlSource, pathSource, shownSource];
+export const NAME_SOURCES: readonly NameSource[] = [messageSource, ormPropertySource, djangoSource, databaseSource, wrappedDatabaseSource, cutMessageSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, pydanticConstructorSource, ormReadSource, addedObjectSource, sqlSource, pathSource, shownSource];
 
 /** The innermost user frame's code of each record, primary first; an installed app's when no user frame. */
 function failingLines(ordered: ErrorRecord[]): CodeLine[] {
@@ -79,6 +85,9 @@ const IPYTHON_ARROW = /^\s{0,8}-{1,8}> {0,4}\d{1,6} {1,40}(\S.{0,1000})$/;
 // IPython 8 names a cell and a file by line: `Cell In[15], line 4` (`, in f` inside a function), `File ~/x/main.py:263, in
 // BaseModel.__init__(self, **data)`; Jupyter may render the file as a link: `File [~/.venv/.../main.py:263](http://...), in ...`.
 const IPYTHON8_FRAME = /^\s{0,8}(?:Cell (In ?\[\d{1,6}\]), line \d{1,9}(?:, in ([\w<>.]{1,300}))?|File \[?([^\s\]]{1,1000}\.py):\d{1,9}(?:\]\([^)\s]{0,1000}\))?, in ([\w<>.]{1,300}))/;
+// Sentry's issue page copied as text, innermost first: `galaxy/model/tool_shed_install/__init__.py in
+// tool_dependencies_installed_or_in_error at line 567` (an `In App` line under the app's own frames).
+const SENTRY_TEXT_FRAME = /^\s{0,8}([\w.\\/<>-]{1,1000}\.py) in ([\w<>.]{1,300}) at line (\d{1,9})\s*$/;
 // A header whose file the poster cut: ` line 306, in get_assessment`.
 const BARE_FRAME = /^\s{0,16}line (\d{1,9}), in (\w{1,300})\s*$/;
 
@@ -171,9 +180,10 @@ function looseFrames(raw: readonly string[]): Frame[] {
         continue;
       }
     }
-    if (!m && line.includes('.py:') && (line.includes(' - ') || line.includes('at '))) {
-      const at = DASH_FRAME.test(line) ? null : AT_FRAME.exec(line);
-      const d = at ? [at[0], at[2], at[3], at[1]] : DASH_FRAME.exec(line);
+    if (!m && ((line.includes('.py:') && (line.includes(' - ') || line.includes('at '))) || line.includes(' at line '))) {
+      const sentry = line.includes(' at line ') ? SENTRY_TEXT_FRAME.exec(line) : null;
+      const at = sentry || DASH_FRAME.test(line) || !line.includes('.py:') ? null : AT_FRAME.exec(line);
+      const d = sentry ? [sentry[0], sentry[1], sentry[3], sentry[2]] : at ? [at[0], at[2], at[3], at[1]] : DASH_FRAME.exec(line);
       if (d) {
         // Listed innermost first: each goes before the dash frames already read.
         const file = d[1] ?? '';
@@ -201,7 +211,9 @@ const REPL = /^\s{0,8}(?:>{2,3}|In \[\d{1,6}\]:|\.{3}:) (.{3,400})$/;
 const BACKTICKED = /`([^`\n]{3,300}[.(][^`\n]{0,300})`/g;
 // A line that opens a backticked span and does not close it: `` `posts = Post.query.all() ``.
 const SPAN_OPEN = /^`([^`\n]{3,300}[.(][^`\n]{0,300})$/;
-const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\//;
+// A span quoting the database's words (`no such column: message.error`, `column t1.x does not exist`) is the message too:
+// its `message.error` is a table and a column, not a variable's attribute.
+const ERROR_SPAN = /^\s{0,4}(?:[\w.]{1,200}\.)?\w{1,100}(?:Error|Exception|Warning|Greenlet|Found|Timeout)\b:|sqlalche\.me\/e\/|\bno such (?:column|table):|\bcolumn "?\w{1,63}"?\.?"?\w{0,63}"? does not exist|\bconstraint failed:/;
 
 // `fixture(TeamMember, user=john)`, `row = await conn.fetchrow(query, 1)`: one call as a whole statement.
 // `myTable = Table.query.all()`, `B.objects.create(a_id=1)`: a class's manager called is a statement too.
@@ -336,7 +348,8 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     // not exist`, `on relationship floatingips.ports` (the message and mapper sources read those).
     // sqlite's `no such column: experiment.description` names a table and a column too. DDL echoed by
     // pg_restore (`Command was: ALTER TABLE ONLY public.table1`) names a schema and a table, not a read.
-    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|ALTER|CREATE|DROP|REFERENCES)\b|\bCommand was:|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
+    // SQLAlchemy's own words `FROM clause` (`Column expression or FROM clause expected`) are no SQL: the title's `select(Hero)` is read.
+    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM(?![- ]clause)|WHERE|ALTER|CREATE|DROP|REFERENCES)\b|\bCommand was:|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
   }
   let groups = 0;
   const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
@@ -462,6 +475,7 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   cutBeforeEllipsis(findings, ctx);
   splitLocalsQualname(findings);
   secondaryNotClass(findings, ctx);
+  resolveTableAliases(findings, ctx);
   for (let i = findings.length - 1; i >= 0; i--) if (isHiddenName(findings[i]?.value ?? '')) findings.splice(i, 1);
   const order = new Map(findings.map((f, i) => [f, i]));
   findings.sort((a, b) => b.confidence - a.confidence || (order.get(a) ?? 0) - (order.get(b) ?? 0));

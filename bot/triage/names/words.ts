@@ -86,9 +86,14 @@ function withoutParentSteps(file: string): string {
   return out;
 }
 
+// A project's migration scripts live in a folder named after alembic by its own `alembic init alembic`
+// (`/app/alembic/versions/47433d30de82_create_indexattempt_table.py`, `alembic/env.py`): the user's code, which the
+// package itself (`alembic/runtime/`, `alembic/ddl/`...) never ships.
+const MIGRATION_SCRIPT = /[\\/]alembic[\\/](?:versions[\\/][^\\/]{1,200}|env)\.py$/;
+
 export function isFrameworkPath(file: string): boolean {
   const path = withoutParentSteps(file).replace(HOME_DIR, '').replace(/^(?=[a-z_]+[\\/])/, '/');
-  return FRAMEWORK_DIR.test(path) && !(FRAMEWORK_TESTS.test(path) && !/(?:site|dist)-packages[\\/]/.test(path));
+  return FRAMEWORK_DIR.test(path) && !(FRAMEWORK_TESTS.test(path) && !/(?:site|dist)-packages[\\/]/.test(path)) && !(path.includes('alembic') && MIGRATION_SCRIPT.test(path) && !/(?:site|dist)-packages[\\/]alembic[\\/]/.test(path));
 }
 
 // A console-script wrapper: `.build/venv/bin/themev1tov2`, `/nix/store/...-pytrainer-2.0.0/bin/..pytrainer-wrapped`.

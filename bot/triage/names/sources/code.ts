@@ -115,7 +115,7 @@ export function resolveVariable(variable: string, sources: string[]): string | n
   return null;
 }
 
-function isModelClass(name: string | undefined): name is string {
+export function isModelClass(name: string | undefined): name is string {
   return !!name && !LIBRARY_CLASSES.has(name) && !PLUMBING_TYPES.has(name) && !/(?:Error|Exception|Warning)$/.test(name) && !NOT_MODEL_SUFFIX.test(name) && !FIELD_CLASS.test(name) && !/^[A-Z0-9_]{1,80}$/.test(name);
 }
 

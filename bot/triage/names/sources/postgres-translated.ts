@@ -16,8 +16,18 @@ const SLOT: Record<string, string> = {
 // entry for table "u0"` names the alias the query used).
 const ALIAS = /^(?:anon_\d{1,4}|[A-Za-z]{1,2}\d{0,3})$/;
 
+// Chinese, Japanese and Korean wordings are spaced differently from one server version (or client) to the next: Debian's
+// postgresql-15 catalog says `关系 "%2$s" 的约束 "%1$s" 不存在`, an Onyx user's server printed `关系 "chat_feedback" 的 约束"x" 不存在`.
+// Such a wording and the text are both read with the spaces next to those letters dropped.
+const CJK = String.raw`\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef`;
+const HAS_CJK = new RegExp(`[${CJK}]`);
+const CJK_SPACE = new RegExp(`[ \\t]{1,8}(?=[${CJK}])|(?<=[${CJK}])[ \\t]{1,8}`, 'g');
+const squeezeCjk = (text: string): string => (HAS_CJK.test(text) ? text.replace(CJK_SPACE, '') : text);
+
 interface CompiledWording {
   re: RegExp;
+  /** True for a wording read on the text with the spaces next to CJK letters dropped. */
+  squeezed: boolean;
   /** The role of each capture group, in the wording's order (a translation may name the arguments in another order). */
   roles: Role[];
   /** A literal word of the wording: the regex runs only when the text contains it. */
@@ -33,7 +43,8 @@ function literal(piece: string): string {
     .replace(/"/g, '["“”]');
 }
 
-function compile(wording: string, roles: (Role | 'key' | 'keypair' | null)[], aliasable: boolean): CompiledWording | null {
+function compile(raw: string, roles: (Role | 'key' | 'keypair' | null)[], aliasable: boolean): CompiledWording | null {
+  const wording = squeezeCjk(raw);
   const pieces = wording.split(/(%(?:\d\$)?s)/);
   let source = '';
   let next = 0;
@@ -53,7 +64,7 @@ function compile(wording: string, roles: (Role | 'key' | 'keypair' | null)[], al
   const words = pieces.filter((_, i) => i % 2 === 0).flatMap((p) => p.split(/[\s"'«»“”.,:;()]+/)).filter((w) => w && !w.includes('%'));
   const needle = words.reduce((a, b) => (b.length > a.length ? b : a), '');
   if (!needle || order.length === 0) return null;
-  return { re: new RegExp(source), roles: order, needle, aliasable };
+  return { re: new RegExp(source), roles: order, needle, aliasable, squeezed: wording !== raw };
 }
 
 const WORDINGS: CompiledWording[] = POSTGRES_MESSAGES.flatMap((m) =>
@@ -91,9 +102,11 @@ function candidateLines(raw: string): string {
 
 function readWordings(text: string, weight: number, ctx: NameContext, out: NameFinding[]): boolean {
   let found = false;
+  let squeezed: string | null = null;
   for (const w of WORDINGS) {
-    if (!text.includes(w.needle)) continue;
-    const m = w.re.exec(text);
+    const read = w.squeezed ? (squeezed ??= squeezeCjk(text)) : text;
+    if (!read.includes(w.needle)) continue;
+    const m = w.re.exec(read);
     if (!m) continue;
     const group = ctx.group();
     w.roles.forEach((role, i) => {

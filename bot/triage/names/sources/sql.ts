@@ -6,7 +6,9 @@ import type { NameContext, NameFinding, NameSource } from '../types.js';
 const PARAM = String.raw`(?:\?|\$\d{1,3}(?:::\w{1,30})?|%\(\w{1,80}\)s|:\w{1,80})`;
 const LAZY = new RegExp(String.raw`WHERE ${PARAM} = "?(\w{1,63})"?\."?(\w{1,63})_id"?(?: AND "?(\w{1,63})"?\.id = "?\1"?\."?\w{1,63}_id"?)?`);
 // SQL statements a paste shows outside SQLAlchemy's [SQL: ...]: a log line, a driver's query, the user's text().
-const STATEMENT = /(?:^|[\s:'"(`{])((?:SELECT|INSERT INTO|UPDATE|DELETE FROM|ALTER TABLE|WITH)\b.{0,600})/i;
+// A verb called like a function is Python, not SQL: SQLModel's `select(Hero)` in a title (`select(Hero) results in Column
+// expression or FROM clause expected`) names no statement, and its `FROM clause` no table.
+const STATEMENT = /(?:^|[\s:'"(`{])((?:SELECT|INSERT INTO|UPDATE|DELETE FROM|ALTER TABLE|WITH)\b(?!\().{0,600})/i;
 
 // SQLAlchemy before 1.3 prints the statement as a Python repr, its line breaks escaped: `[SQL: 'SELECT states.state_id AS
 // states_state_id, ... \nFROM states \nWHERE ...']`. The escape glues `n` to the keyword (`\nFROM`), hiding it from a word match.
@@ -45,9 +47,10 @@ function createdTables(ctx: NameContext, out: NameFinding[]): void {
   }
 }
 
-// A statement must look like one: a verb followed by a table-ish word and more SQL. A WITH opens a common table expression
+// A statement must look like one: a verb followed by a table-ish word and more SQL (an UPDATE's table may carry an alias:
+// `UPDATE media_translations mt SET media_id = d.winner_id`). A WITH opens a common table expression
 // (`WITH recent AS (SELECT ...`): prose's `with a minimal example ... free from errors` is no statement.
-const STATEMENT_SHAPE = /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70} SET|DELETE FROM|ALTER TABLE|WITH (?:RECURSIVE )?"?\w{1,63}"?\s{1,3}(?:\([\w\s,"]{0,200}\)\s{1,3})?AS\s{1,3}(?:NOT )?(?:MATERIALIZED\s{1,3})?\()/i;
+const STATEMENT_SHAPE = /^(?:SELECT\b.{0,400}\bFROM|INSERT INTO|UPDATE \S{1,70}(?:\s{1,3}(?:AS\s{1,3})?\w{1,63})?\s{1,3}SET|DELETE FROM|ALTER TABLE|WITH (?:RECURSIVE )?"?\w{1,63}"?\s{1,3}(?:\([\w\s,"]{0,200}\)\s{1,3})?AS\s{1,3}(?:NOT )?(?:MATERIALIZED\s{1,3})?\()/i;
 
 // The first verb of a line that starts a statement of that shape: prose before the statement may hold a verb of its own (a
 // DETAIL row's `v2 with accessories` in front of `[SQL: INSERT INTO flow ...`). At most three verbs are tried.
