@@ -332,8 +332,17 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         continue;
       }
     }
+    // IPython before 8 heads a frame with the file and the function: `/srv/app/ipdb/__main__.py in <module>()`,
+    // `<ipython-input-1-2d6f026194dd> in <module>()`; the arrowed source line below it is that file's.
+    if (!indented && line.includes(' in ') && (hasPy || line.startsWith('<ipython-input-'))) {
+      const header = /^(\S{1,1000}\.py|<ipython-input-[\w-]{1,80}>) in [\w<>]{1,300}(?:\(.{0,1000}\))?\s*$/.exec(line);
+      if (header?.[1]) {
+        ipythonFile = header[1];
+        continue;
+      }
+    }
     if (line.startsWith('--')) {
-      const arrow = /^-{2,8}> ?\d{1,7} (\S.{0,1000})$/.exec(line);
+      const arrow = /^-{2,8}> ?\d{1,7} {1,40}(\S.{0,1000})$/.exec(line);
       if (arrow?.[1]) {
         const code = arrow[1].trim();
         const library = ipythonFile !== '<ipython>' && isLibraryPath(ipythonFile);
