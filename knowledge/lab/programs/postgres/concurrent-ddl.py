@@ -113,6 +113,44 @@ def create_all_race(fix):
         engine.dispose()
 
 
+def session_race(driver, create, loser_create=None, blocked_timeout=10.0, attempts=1, retryable=lambda exc: False):
+    """The race over two raw sessions of `driver`: the winner runs create() and commits once the loser
+    blocks; the loser runs loser_create (default: create) and commits, again while retryable(exc)."""
+
+    def winner(created):
+        session = Session(driver)
+        try:
+            create(session)
+            created.set()
+            wait_until_blocked(timeout=blocked_timeout)
+            session.commit()
+        finally:
+            session.close()
+
+    def loser():
+        session = Session(driver)
+        try:
+            for attempt in range(attempts):
+                try:
+                    (loser_create or create)(session)
+                    session.commit()
+                    return
+                except Exception as exc:  # noqa: BLE001 - re-raised unless this is the retried race
+                    if attempt == attempts - 1 or not retryable(exc):
+                        raise
+                    session.execute("ROLLBACK")
+        finally:
+            session.close()
+
+    race(winner, loser)
+
+
+def lock_then(session, fix, ddl):
+    if fix == "advisory-lock":
+        session.execute("SELECT pg_advisory_xact_lock(727274)")  # waits for the other replica
+    session.execute(ddl)
+
+
 def if_not_exists_race(fix):
     # Two services run the same raw CREATE TABLE IF NOT EXISTS at start-up (asyncpg).
     if fix not in (None, "advisory-lock", "retry-catalog-conflict"):
@@ -123,67 +161,26 @@ def if_not_exists_race(fix):
 
     def create(session):
         session.execute("BEGIN")
-        if fix == "advisory-lock":
-            session.execute("SELECT pg_advisory_xact_lock(727274)")
-        session.execute(ddl)
+        lock_then(session, fix, ddl)
 
-    def winner(created):
-        session = Session("asyncpg")
-        try:
-            create(session)
-            created.set()
-            wait_until_blocked()
-            session.commit()
-        finally:
-            session.close()
+    def catalog_conflict(exc):
+        # only the race on a catalog index is retried: a real duplicate row is not this race
+        return fix == "retry-catalog-conflict" and isinstance(exc, asyncpg.exceptions.UniqueViolationError) and (exc.constraint_name or "").startswith("pg_")
 
-    def loser():
-        session = Session("asyncpg")
-        try:
-            for attempt in range(3):
-                try:
-                    create(session)
-                    session.commit()
-                    return
-                except asyncpg.exceptions.UniqueViolationError as exc:
-                    if fix != "retry-catalog-conflict" or not (exc.constraint_name or "").startswith("pg_") or attempt == 2:
-                        raise
-                    session.execute("ROLLBACK")
-        finally:
-            session.close()
-
-    race(winner, loser)
+    session_race("asyncpg", create, attempts=3, retryable=catalog_conflict)
 
 
 def schema_race(fix):
     # Two tenants' set-ups (or two test workers) run CREATE SCHEMA IF NOT EXISTS at once (psycopg2).
     if fix not in (None, "advisory-lock", "per-worker-names"):
         raise labkit.UnknownFix(fix)
-
-    def create(session, name):
-        if fix == "advisory-lock":
-            session.execute("SELECT pg_advisory_xact_lock(727274)")
-        session.execute(f"CREATE SCHEMA IF NOT EXISTS {name}")
-
-    def winner(created):
-        session = Session("psycopg2")
-        try:
-            create(session, "test_gw0" if fix == "per-worker-names" else "reporting")
-            created.set()
-            wait_until_blocked(timeout=3 if fix == "per-worker-names" else 10)
-            session.commit()
-        finally:
-            session.close()
-
-    def loser():
-        session = Session("psycopg2")
-        try:
-            create(session, "test_gw1" if fix == "per-worker-names" else "reporting")
-            session.commit()
-        finally:
-            session.close()
-
-    race(winner, loser)
+    per_worker = fix == "per-worker-names"
+    session_race(
+        "psycopg2",
+        lambda session: lock_then(session, fix, f"CREATE SCHEMA IF NOT EXISTS {'test_gw0' if per_worker else 'reporting'}"),
+        lambda session: lock_then(session, fix, f"CREATE SCHEMA IF NOT EXISTS {'test_gw1' if per_worker else 'reporting'}"),
+        blocked_timeout=3 if per_worker else 10,
+    )
 
 
 def extension_race(fix):
@@ -201,31 +198,7 @@ def extension_race(fix):
             finally:
                 session.close()
         return
-
-    def create(session):
-        if fix == "advisory-lock":
-            session.execute("SELECT pg_advisory_xact_lock(727274)")
-        session.execute(ddl)
-
-    def winner(created):
-        session = Session("psycopg2")
-        try:
-            create(session)
-            created.set()
-            wait_until_blocked()
-            session.commit()
-        finally:
-            session.close()
-
-    def loser():
-        session = Session("psycopg2")
-        try:
-            create(session)
-            session.commit()
-        finally:
-            session.close()
-
-    race(winner, loser)
+    session_race("psycopg2", lambda session: lock_then(session, fix, ddl))
 
 
 labkit.run({
