@@ -78,6 +78,12 @@ const code = result.outputFiles[0].text;
 const calls = code.match(/\bimport\(/g)?.length ?? 0;
 const rewritten = code.replace(/\bimport\(("[^"\n]{1,200}")\)/g, '__faultlineImport($1)');
 if (/\bimport\(/.test(rewritten)) throw new Error(`faultline-bundle.cjs: ${calls} import() calls, not all with a literal path`);
+// faultline.cjs passes __faultlineImport to the wrapped bundle. Run on its own (`node
+// dist/bot/cli/faultline-bundle.cjs ...`), the bundle is a plain CommonJS module without it:
+// then its imports resolve from its own folder here. Inside the wrapper, `var` names the
+// parameter itself, which keeps its value.
+const prologue = 'var __faultlineImport = typeof __faultlineImport === "function" ? __faultlineImport : (s) => import(s.startsWith(".") ? require("node:url").pathToFileURL(require("node:path").join(__dirname, s)).href : s);\n';
+const source = prologue + rewritten;
 // First line: the files it was built from, with size, mtime and SHA-256; the executable runs
 // the ES modules instead when one of them changed since (a tsc run without this step). The
 // hash is read only when the mtime differs (a copy or a package tarball resets mtimes).
@@ -89,8 +95,8 @@ const inputs = Object.keys(result.metafile.inputs)
   });
 // `id` (the SHA-256 of the code) keys the code cache, so a start need not hash 300 KB (nor load
 // node:crypto) to know the cache is this code's.
-const id = createHash('sha256').update(rewritten).digest('hex');
-writeFileSync(outfile, `//faultline-bundle ${JSON.stringify({ id, inputs })}\n${rewritten}`);
+const id = createHash('sha256').update(source).digest('hex');
+writeFileSync(outfile, `//faultline-bundle ${JSON.stringify({ id, inputs })}\n${source}`);
 
 // The code cache, from a real run (it holds the functions the run compiled).
 rmSync(cacheFile, { force: true });

@@ -34,8 +34,9 @@ const QUOTED_EXCEPTION = /(?:^|[\s(:])(?:"([A-Za-z_][\w.]{2,200}): ([^"\n]{3,600
 const QUOTED_MESSAGE = /(?:^|[\s(:])(?:"([^"\n]{12,600})"|“([^“”\n]{12,600})”|`([^`\n]{12,600})`|「([^「」\n]{12,600})」)/g;
 const PYTEST_E_LINE = /^E {1,16}(.*)$/;
 const PYTEST_SUMMARY = /^(?:FAILED|ERROR) \S{1,1000}? - ([A-Za-z_][\w.]{0,300}): (.{0,4000})$/;
-// An exception type inside prose or after other text: dotted module path, class-like tail.
-const INLINE_TYPE = /(?:^|[\s("'`[])((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{0,80})(?:: |\)\s)/;
+// An exception type inside prose or after other text: dotted module path, class-like tail. Chinese
+// and Japanese prose puts it right after its own punctuation, with no space (`一次显示：httpx.ConnectError: ...`).
+const INLINE_TYPE = /(?:^|[\s("'`[：，。、（「『])((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{0,80})(?:: |\)\s)/;
 const TYPE_SUFFIX = /(?:Error|Exception|Warning|Exit|Interrupt|Greenlet|Found|Timeout|Mismatch|Violation|Failure)$/;
 const CARETS = /^\s*[~^]{1,300}\s*$/;
 // Python 2's repr of an exception, the last thing on a log line: Celery's `Unrecoverable error:

@@ -25,6 +25,18 @@ describe('the faultline executable', () => {
     expect(JSON.parse(bundled)).toEqual(JSON.parse(modules));
   });
 
+  it('answers when the bundle file is run on its own, the LLM path included', () => {
+    // `node dist/bot/cli/faultline-bundle.cjs` skips faultline.cjs, which hands the bundle its
+    // import function; an unknown error loads the LLM fallback through a dynamic import.
+    const bundle = join(root, 'dist', 'bot', 'cli', 'faultline-bundle.cjs');
+    const unknown = join(mkdtempSync(join(tmpdir(), 'faultline-unknown-')), 'paste.txt');
+    writeFileSync(unknown, 'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\nacme.LedgerImbalance: ledger 7 is off by 3 cents\n');
+    const direct = execFileSync(process.execPath, [bundle, 'diagnose', unknown], { encoding: 'utf8', env: { ...env, OPENAI_API_KEY: '' } });
+    expect(direct).toContain('The LLM fallback is off.');
+    const known = execFileSync(process.execPath, [bundle, 'diagnose', SAMPLE, '--json'], { encoding: 'utf8', env });
+    expect(JSON.parse(known).match.id).toBe('sqlalchemy.missing-greenlet');
+  });
+
   describe('in a copy whose compiled files changed after the bundle was built', () => {
     const copy = mkdtempSync(join(tmpdir(), 'faultline-bin-'));
     afterAll(() => rmSync(copy, { recursive: true, force: true }));
