@@ -3,6 +3,7 @@ import { extractEntities, extractFacts } from './extract.js';
 import { computeFingerprint, normaliseVariableParts } from './fingerprint.js';
 import { ALTERNATIVE_FLOOR, FaultIndex, REPLY_THRESHOLD, UNDECIDED_VARIANT_PENALTY } from './match.js';
 import { normaliseInput } from './normalise.js';
+import { readTranslatedServerLines } from './translated-server.js';
 import { parsePaste } from './parse.js';
 import { isBareErrorMessage, isFencedMessage, looksLikeErrorOutput, showsMatchedOutput } from './error-output.js';
 import { readJsCrash } from './js-stack.js';
@@ -115,7 +116,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
 
   const diagnose = (raw: string | Buffer, options: DiagnoseOptions = {}): Diagnosis => {
     const lang = options.lang ?? 'en';
-    const input = normaliseInput(raw, options.originalBytes);
+    const input = readTranslatedServerLines(normaliseInput(raw, options.originalBytes));
     if (input.binary || input.lines.every((l) => l.trim() === '')) return emptyDiagnosis(input, lang, 'v1:empty');
 
     const parsed = parsePaste(input, index.knownTypes);

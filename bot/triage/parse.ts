@@ -1,3 +1,4 @@
+import { insertToolLines } from './tool-lines.js';
 import { isSqlstateClass, sqlstatesOf } from './sqlstate.js';
 import type { ErrorRecord, Frame, NormalisedInput, ParsedPaste } from './types.js';
 import { readTaskException } from './task-repr.js';
@@ -583,6 +584,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     // Prose alone: frames no record owns are the lead rule's above, never a sentence's below.
     if (firstTraceLine < 0) records.push(...classesNamedInProse(records, knownTypes));
   }
+  else insertToolLines(records, lines, (at, text) => { const r = emptyRecord('line', '', '', at); finishMessage(r, text); return r; });
   if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
 }

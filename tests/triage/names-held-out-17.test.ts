@@ -26,7 +26,8 @@ describe("PostgreSQL's messages in the server's language, read with its own tran
       'psycopg2.errors.UndefinedColumn: FEHLER:  Spalte »Nachtkennzeichnung« von Relation »wind_extended« existiert nicht',
       'LINE 1: ..., "Adresszusatz", "GeplantesInbetriebnahmedatum", "Nachtkenn...',
     ].join('\n');
-    expect(role(paste, 'column')).toMatchObject({ value: 'Nachtkennzeichnung', source: 'message', guess: false });
+    // The translated line is read back in English (bot/triage/translated-server.ts): the matched fault's signature names it.
+    expect(role(paste, 'column')).toMatchObject({ value: 'Nachtkennzeichnung', source: 'signature', guess: false });
     expect(role(paste, 'table')).toMatchObject({ value: 'wind_extended', guess: false });
   });
 
@@ -36,7 +37,7 @@ describe("PostgreSQL's messages in the server's language, read with its own tran
       '`SQLSTATE[23505]: Unique violation: 7 ОШИБКА: повторяющееся значение ключа нарушает ограничение уникальности "category_pkey" DETAIL: Ключ "(id)=(1)" уже существует. The SQL being executed was: INSERT INTO "module_category" ("name", "slug", "sort_order", "status", "created_at", "updated_at", "lft", "rgt", "depth") VALUES (\'Пылесосы\', \'pylesosy\', 1, FALSE, 1531748095, 1531748095, 2, 3, 1) RETURNING "id"',
       '`',
     ].join('\n');
-    expect(role(paste, 'constraint')).toMatchObject({ value: 'category_pkey', source: 'message', guess: false });
+    expect(role(paste, 'constraint')).toMatchObject({ value: 'category_pkey', source: 'signature', guess: false });
     expect(role(paste, 'column')).toMatchObject({ value: 'id', source: 'message', guess: false });
   });
 
