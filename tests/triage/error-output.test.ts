@@ -68,11 +68,13 @@ describe('real pastes in the accuracy corpora', () => {
     // and fourth blind rounds sampled titles and prose on purpose (19 of round 3's 190 lines and 21
     // of round 4's 145 are sentences). More than that would mean output the engine fails to
     // recognise is being waved through as chat. 5% until round 5, whose collectors labelled 35 of
-    // their 146 lines as titles or sentences before any run; now 6%. Labels added after seeing the
+    // their 146 lines as titles or sentences before any run; 6% until rounds 10 and 11, whose
+    // collectors labelled 27 of their 92 lines as titles or sentences before any run (18 of round
+    // 11's 40: full pastes from unused threads had grown scarce); now 7%. Labels added after seeing the
     // engine's answer are the ones that could hide a miss: each says so in its note ("after
     // review"), and they stay under 1% of the positives.
     const chat = positives.filter((c) => c.chat);
-    expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.06));
+    expect(chat.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.07));
     const afterReview = chat.filter((c) => /after review|relabel/.test(c.note ?? ''));
     expect(afterReview.length).toBeLessThanOrEqual(Math.floor(positives.length * 0.01));
     // A chat label is no place to park a miss: every label added after seeing the engine's answer is
