@@ -1,4 +1,4 @@
-import { POSTGRES_SEVERITIES, POSTGRES_TRANSLATIONS } from './postgres-translations-data.js';
+import { POSTGRES_SEVERITIES, POSTGRES_TRANSLATIONS_JSON } from './postgres-translations-data.js';
 import type { NormalisedInput } from './types.js';
 
 /**
@@ -85,7 +85,7 @@ const keyAt = (s: string, i: number): number => s.charCodeAt(i) * 4294967296 + s
 function wordingIndex(): Map<number, Entry[]> {
   if (index) return index;
   index = new Map();
-  for (const t of POSTGRES_TRANSLATIONS) {
+  for (const t of JSON.parse(POSTGRES_TRANSLATIONS_JSON) as { msgid: string; wordings: Record<string, string> }[]) {
     for (const text of Object.values(t.wordings)) {
       const anchor = text.split(CONV).filter((_, i) => i % 3 === 0).sort((a, b) => b.trim().length - a.trim().length)[0]?.trim() ?? '';
       if (anchor.length < 4) continue;

@@ -67,9 +67,13 @@ function compile(raw: string, roles: (Role | 'key' | 'keypair' | null)[], aliasa
   return { re: new RegExp(source), roles: order, needle, aliasable, squeezed: wording !== raw };
 }
 
-const WORDINGS: CompiledWording[] = POSTGRES_MESSAGES.flatMap((m) =>
-  Object.values(m.wordings).map((w) => compile(w, m.roles, m.msgid.includes('FROM-clause') || m.msgid.startsWith('There is an entry'))).filter((c): c is CompiledWording => c !== null),
-);
+// Compiled on the first paste whose text passes the gate below: most pastes never need them, and a CLI start would
+// otherwise pay for every wording's regex.
+let wordings: CompiledWording[] | null = null;
+const compiledWordings = (): CompiledWording[] =>
+  (wordings ??= POSTGRES_MESSAGES.flatMap((m) =>
+    Object.values(m.wordings).map((w) => compile(w, m.roles, m.msgid.includes('FROM-clause') || m.msgid.startsWith('There is an entry'))).filter((c): c is CompiledWording => c !== null),
+  ));
 
 // A text is read only where it could hold one of these wordings: a non-English server message has a non-ASCII letter or one
 // of these words; the three English wordings read here name the FROM clause. Only the lines around a hit are read (at most
@@ -103,7 +107,7 @@ function candidateLines(raw: string): string {
 function readWordings(text: string, weight: number, ctx: NameContext, out: NameFinding[]): boolean {
   let found = false;
   let squeezed: string | null = null;
-  for (const w of WORDINGS) {
+  for (const w of compiledWordings()) {
     const read = w.squeezed ? (squeezed ??= squeezeCjk(text)) : text;
     if (!read.includes(w.needle)) continue;
     const m = w.re.exec(read);
