@@ -176,6 +176,13 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // and other `(file.py:line [thread]) LEVEL - name:` formats, once normalise has taken the time off:
   // `(__init__.py:211 MainThread) ERROR - TeleBot: "A request to the Telegram API was unsuccessful. ..."`.
   { gate: (l) => l.includes('.py:'), re: /^\s{0,8}\([\w.-]{1,100}\.py:\d{1,7}(?: [\w-]{1,60})?\) (?:ERROR|CRITICAL|FATAL) - [\w.-]{1,100}:? /u },
+  // A level in brackets behind the pictograph some loggers put first, which normalise does not take off
+  // as it takes a bare `[ERR] ` (jackal's Go logger: `💥 [ERR] c2s:121 - ...`; `ℹ️ [INF]`, `🔍 [DBG]` below error level).
+  { gate: (l) => l.includes('[ERR') || l.includes('[FATAL]') || l.includes('[CRIT]'), re: /^\s{0,8}\p{Extended_Pictographic}\uFE0F?\s{1,3}\[(?:ERR|ERROR|FATAL|CRIT)\]\s{1,4}\S/u },
+  // pytest's short test summary line for a failed test (`FAILED <file>::<test> - <message>`), also behind
+  // the `<package>> ` prefix Nix puts on every line of a build log:
+  // `dooit> FAILED tests/test_ui/test_loader.py::test_loader - Failed: async def functions are not natively supported.`
+  { gate: (l) => l.includes('FAILED ') && l.includes('::'), re: /^\s{0,8}(?:[\w.+-]{1,100}> {1,4})?FAILED [^\s:]{1,300}::[^\s]{1,300} - \S/ },
 ];
 
 /**
@@ -208,6 +215,10 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   { gate: (l) => l.includes(': error: ') || l.includes(': fatal: '), re: /(?:^\s{0,8}|\.\.\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:error|fatal): / },
   // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
   // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
+  // The server log's STATEMENT line, which PostgreSQL writes only under a message at or above
+  // log_min_error_statement (ERROR by default), also in inline code and behind what log_line_prefix
+  // leaves once normalise has taken the time off: `gotosocial@gotosocial STATEMENT:  INSERT INTO ...`.
+  { gate: (l) => l.includes('STATEMENT:  '), re: /^\s{0,8}`?(?:[A-Z]{2,5} |[\w.-]{1,63}@[\w.-]{1,63} )?STATEMENT: {2}\S/ },
   { gate: (l) => l.includes('"exc_type"'), re: /"exc_type"\s{0,4}:\s{0,4}"[A-Za-z_][\w.]{0,200}"/ },
   // An HTTP error body as a program prints it: a JSON `{"error": "..."}` at the head of a line, also
   // inside the bytes repr `print(response.content)` shows (`b'{"error":"QueuePool limit ..."}\n'`);

@@ -49,6 +49,10 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-http-queues-containers-django.jsonl:334': 'round 7: `kubectl get pods -A` rows with their header trimmed; no second real paste of a header-less listing found yet',
     'blind-drivers-sqlalchemy.jsonl:245': "round 8: Chainlit's UI toast `An error occurred: QueuePool limit ...`, the message behind an app's generic label (not the one word a print puts first); no second real paste of that label before a catalogued message found yet",
     'blind-http-queues-containers-django.jsonl:340': "round 8: a Sentry raw-event JSON whose `message` field holds celery's log text with escaped newlines and whose level sits in a `tags` pair split over lines; no second real paste of a raw Sentry event found yet",
+    'blind-postgres-a.jsonl:205': 'round 10: a PR description retyping production logs in a code block (`asyncpg InvalidColumnReferenceError: ...` hard-wrapped, then `at db/store/x.py  (INSERT ... ON CONFLICT)`): no program prints the library name, a space, then the class, nor that `at` line; it cannot be told from a sentence-like summary, so it is not read as output',
+    'blind-http-queues-containers-django.jsonl:366': "round 10, labelled chat: a maintainer's comment whose first line is the exact exception line in inline code, then one sentence; that is the shape of a user pasting the line and remarking under it (a paste with a question under it counts as a paste), so it cannot be told apart",
+    'blind-http-queues-containers-django.jsonl:381': 'round 11, labelled chat: a Chinese article with the exact exception line (`httpx.ConnectTimeout: timed out while connecting`) alone on its line between Chinese sentences; a Chinese report pasting the line it got has the same shape (`报错：` + an exception line is output), so it cannot be told apart',
+    'blind-postgres-b.jsonl:201': "round 11, labelled chat: a Japanese troubleshooting page with psql's `FATAL: password authentication failed ...` alone on its line under `エラーメッセージ`; a Japanese report pasting the line it got has the same shape, so it cannot be told apart",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
@@ -87,6 +91,34 @@ describe('real pastes in the accuracy corpora', () => {
   it('count pasted output with a question under it as a paste', () => {
     const text = '> sqlalchemy.exc.NoForeignKeysError: Could not determine join condition between parent/child tables on relationship Order.customer - there are no foreign keys linking these tables.\nthis is because the FK is on the wrong table right?';
     expect(engine.diagnose(text).errorOutput).toBe(true);
+  });
+
+  it('count a bracketed level behind a pictograph as output (written in jackal\'s format; no real error-level paste found)', () => {
+    // Written: jackal's Go log format (its date, a pictograph, the level: ortuman/jackal#16 and #17 show it at
+    // INF and DBG) at its error level, lib/pq's message behind the logger's ` - `.
+    const jackal = '2018-03-30 17:27:42 💥 [ERR] storage/pgsql:88 - pq: relation "roster_items" does not exist';
+    const d = engine.diagnose(jackal);
+    expect(d.match?.id).toBe('postgres.undefined-table');
+    expect(worthDiagnosing(d, false)).toBe(true);
+    // The same logger at debug and info level is not error output (adapted: trimmed, from ortuman/jackal#16).
+    expect(engine.diagnose('2018-03-30 17:27:41 ℹ️ [INF] c2s:121 - registered stream... (id: jackal1.security-enforced.de:11)\n2018-03-30 17:27:42 🔍 [DBG] stream:871 - RECV: <starttls xmlns="urn:ietf:params:xml:ns:xmpp-tls"/>').errorOutput).toBe(false);
+    // Nor is a sentence that names the level.
+    expect(worthDiagnosing(engine.diagnose('we see [ERR] pq: relation "roster_items" does not exist in the jackal log, any idea?'), false)).toBe(false);
+  });
+
+  it("count pytest's short test summary lines as output, also behind Nix's build-log prefix", () => {
+    // A Nix build log, every line prefixed with the package name (adapted: two lines, from
+    // https://github.com/NixOS/nixpkgs/issues/437272).
+    const text = [
+      'dooit> FAILED tests/test_ui/test_loader.py::test_loader - Failed: async def functions are not natively supported.',
+      'dooit> FAILED tests/test_ui/test_search.py::test_search - Failed: async def functions are not natively supported.',
+    ].join('\n');
+    const d = engine.diagnose(text);
+    expect(d.match?.id).toBe('pytest-asyncio.async-def-not-supported');
+    expect(worthDiagnosing(d, false)).toBe(true);
+    // The same words in a sentence are chat.
+    const chat = 'on CI we get FAILED tests/test_ui/test_loader.py::test_loader - Failed: async def functions are not natively supported. any idea?';
+    expect(worthDiagnosing(engine.diagnose(chat), false)).toBe(false);
   });
 
   it("count pytest's per-test failure headers as output once a fault matched", () => {
@@ -198,6 +230,8 @@ describe('output shapes that corroborate a catalogued match', () => {
     ['https://github.com/pgbouncer/pgbouncer/issues/150', '2016-10-12 14:51:49.945 27782 WARNING C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 Pooler Error: No such database: josh\n2016-10-12 14:51:49.945 27782 LOG C-0x74d9a0: (nodb)/(nouser)@127.0.0.1:48680 login failed: db=josh user=postgres'],
     // uvicorn's access-log line for a failed request (adapted: the line alone, without the body below it).
     ['https://github.com/fastapi/fastapi/issues/2362', 'INFO:     127.0.0.1:52900 - "DELETE /redis/comment HTTP/1.1" 422 Unprocessable Entity'],
+    // The server log's STATEMENT line under an error, behind log_line_prefix (adapted: the statement trimmed).
+    ['https://github.com/superseriousbusiness/gotosocial/issues/1744', '2023-05-06 00:36:55.113 UTC [7332] gotosocial@gotosocial STATEMENT:  INSERT INTO "accounts" ("id", "created_at", "updated_at", "fetched_at", "username", "domain") VALUES'],
   ];
   it.each(shapes)('reads the output in %s', (_source, text) => {
     expect(reads(text)).toBe(true);
@@ -212,6 +246,9 @@ describe('output shapes that corroborate a catalogued match', () => {
       'initdb says could not change permissions of directory on the NFS volume, what am I missing?',
       'pytest keeps saying available fixtures but mine is not in the list',
       'uvicorn logs "POST /items/ HTTP/1.1" 422 Unprocessable Entity for every request, why?',
+
+      'the statement: INSERT INTO accounts fails with a duplicate key, any idea?',
+      'postgres logs STATEMENT:  INSERT INTO accounts right after the error, why?',
     ]) {
       expect(reads(text), text).toBe(false);
       expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
