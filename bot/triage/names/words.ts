@@ -194,6 +194,20 @@ export function isHiddenName(value: string): boolean {
   return HIDDEN_NAME.test(value);
 }
 
+// A poster's template in place of a real pair (olivierpons.fr titles its post `IntegrityError: table__new.colonne may not be
+// NULL` and quotes the real `main_groupe__new.exemple` below): the words for "table" and "column" in the languages posts are
+// written in. Django's SQLite remake marker (`new__x`, `x__new`) and a schema prefix do not make them names. Only these
+// bare words count: `my_table`, `nombre_tabla` or a quoted `"table"` may be real.
+const STAND_IN_TABLE = /^(?:table|tabla|tabela|tabelle|tableau|tabella|table_name|tablename)$/i;
+const STAND_IN_COLUMN = /^(?:column|colonne|columna|coluna|colonna|spalte|column_name|columnname)$/i;
+
+/** A table or column name that is the poster's generic word for one (`table.column`, `table__new.colonne`). */
+export function isStandInName(role: string, value: string): boolean {
+  if (role === 'table' || role === 'related_table' || role === 'variable') return STAND_IN_TABLE.test(value.replace(/^new__|__new$/g, '').split('.').pop() ?? value);
+  if (role === 'column') return STAND_IN_COLUMN.test(value);
+  return false;
+}
+
 // Log prefixes the normaliser leaves on a traceback's lines: Apache's and mod_wsgi's
 // `[Sat Jan 14 00:03:34 2012] [error] [client 192.168.1.14] ` in front of every frame line, an OBS build log's
 // `[  124s] ` in front of every line of a pytest run.

@@ -85,6 +85,17 @@ function lastPart(loc: string): string | undefined {
   return parts[parts.length - 1];
 }
 
+/**
+ * A location under pydantic's own header: its lines are the model's fields, never FastAPI's tuples, so a location of one
+ * segment named like FastAPI's source (`response`, `body`: pydantic-ai's `1 validation error for response_data_typed_dict` /
+ * `response` / `Field required`) is the field itself.
+ */
+function ownLocation(loc: string): string | undefined {
+  const field = lastPart(loc);
+  if (field) return field;
+  return LOC_PREFIXES.has(loc.trim()) && loc.trim() !== '__root__' ? loc.trim() : undefined;
+}
+
 /** A line under a commented header without its marks: `    #   value is not a valid enumeration` -> `  value is ...`. */
 function uncomment(line: string, marks: string): string {
   if (!marks) return line;
@@ -180,7 +191,7 @@ export const pydanticSource: NameSource = {
           if (/^\s/.test(line) || line === '') continue;
           // The errors end where a line is neither indented nor a location.
           if (!LOC_LINE.test(line)) break;
-          const field = lastPart(line);
+          const field = ownLocation(line);
           if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.9 - top, evidence: line });
           // The field's own class, when the header parametrises the user's generic with another of their classes.
           const owner = firstLoc && header[1].includes('[') ? schemaForLocation(header[1], line) : null;
