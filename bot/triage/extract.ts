@@ -1,6 +1,6 @@
 import { extractNames } from './names/index.js';
 import { roleOf } from './names/roles.js';
-import { isHiddenName, isPlural } from './names/words.js';
+import { isHiddenName, isPlural, isStandInName } from './names/words.js';
 import type { Entities, Facts, ParsedPaste } from './types.js';
 
 export { classNameForTable, isPlural, singular, tablesInSql } from './names/words.js';
@@ -47,7 +47,7 @@ export function extractEntities(parsed: ParsedPaste, primaryIndex: number, signa
     const role = roleOf(key);
     if (!role) continue;
     // A table the names pass dropped (an alias the SQL never showed as a table, `affiliations_1`) is no table either.
-    if (isHiddenName(value) || ((role === 'table' || role === 'related_table') && !byRole.has(role))) { delete captures[key]; continue; }
+    if (isHiddenName(value) || isStandInName(role, value) || ((role === 'table' || role === 'related_table') && !byRole.has(role))) { delete captures[key]; continue; }
     const n = byRole.get(role);
     if (n && n.evidence === value && n.value !== value && n.source === 'signature') captures[key] = n.value;
   }

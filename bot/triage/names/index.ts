@@ -20,7 +20,7 @@ import { shownSource } from './sources/shown.js';
 import { sqlSource } from './sources/sql.js';
 import { wrappedDatabaseSource } from './sources/wrapped.js';
 import type { CodeLine, NameContext, NameFinding, NameSource, ResolvedName } from './types.js';
-import { classNameForTable, isHiddenName, isPlumbingFrame, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
+import { classNameForTable, isHiddenName, isPlumbingFrame, isStandInName, isPlural, pascal, singular, snakeName, stripBrackets } from './words.js';
 
 /** The declared sources, in the order their findings break ties. */
 export const NAME_SOURCES: readonly NameSource[] = [messageSource, ormPropertySource, djangoSource, databaseSource, wrappedDatabaseSource, cutMessageSource, postgresTranslatedSource, mapperSource, pydanticSource, pythonSource, codeSource, pydanticConstructorSource, ormReadSource, addedObjectSource, sqlSource, pathSource, shownSource];
@@ -346,10 +346,10 @@ export function buildContext(parsed: ParsedPaste, primaryIndex: number): NameCon
     // Indented lines and frame headers of a short paste are library code, not the user's words.
     // The error's own wording names tables and relationships, not variables: `column flow.user_id does
     // not exist`, `on relationship floatingips.ports` (the message and mapper sources read those).
-    // sqlite's `no such column: experiment.description` names a table and a column too. DDL echoed by
+    // sqlite's `no such column: experiment.description` (and its old `users.email may not be NULL`) names a table and a column too. DDL echoed by
     // pg_restore (`Command was: ALTER TABLE ONLY public.table1`) names a schema and a table, not a read.
     // SQLAlchemy's own words `FROM clause` (`Column expression or FROM clause expected`) are no SQL: the title's `select(Hero)` is read.
-    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM(?![- ]clause)|WHERE|ALTER|CREATE|DROP|REFERENCES)\b|\bCommand was:|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+/.test(l)) failing.push({ code: l, user: true, frame: null });
+    for (const l of parsed.lines) if (!/^\s|^File "|\b(?:SELECT|INSERT|UPDATE|DELETE|FROM(?![- ]clause)|WHERE|ALTER|CREATE|DROP|REFERENCES)\b|\bCommand was:|^\[(?:SQL|parameters):|^(?:DETAIL|HINT):|\bcolumn:? \w+\.\w+|\brelationship '?\w+\.\w+|\bconstraint failed: \w+\.\w+|\b\w+\.\w+ may not be NULL/.test(l)) failing.push({ code: l, user: true, frame: null });
   }
   let groups = 0;
   const text = parsed.lines.length <= 400 ? parsed.lines.join('\n') : '';
@@ -477,6 +477,12 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   secondaryNotClass(findings, ctx);
   resolveTableAliases(findings, ctx);
   for (let i = findings.length - 1; i >= 0; i--) if (isHiddenName(findings[i]?.value ?? '')) findings.splice(i, 1);
+  // A template pair (`table__new.colonne`): everything read from that statement goes, so the real pair quoted later is chosen.
+  const standIn = new Set(findings.filter((f) => f.group !== undefined && isStandInName(f.role, f.value)).map((f) => f.group));
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i]!;
+    if (isStandInName(f.role, f.value) || (f.group !== undefined && standIn.has(f.group))) findings.splice(i, 1);
+  }
   const order = new Map(findings.map((f, i) => [f, i]));
   findings.sort((a, b) => b.confidence - a.confidence || (order.get(a) ?? 0) - (order.get(b) ?? 0));
 

@@ -105,6 +105,22 @@ function folders(file: string): string[] {
 }
 
 /**
+ * A project folder named like a framework (`/Users/Matt/Projects/flask/app/__init__.py`, Flask-Blogging#81) is the user's when
+ * another frame shows an installed environment inside it (`/Users/Matt/Projects/flask/venv/lib/python2.7/site-packages/...`):
+ * a framework's own package folder never holds one.
+ */
+function holdsEnvironment(file: string, siblings: readonly Frame[]): boolean {
+  const path = withoutParentSteps(file);
+  const m = FRAMEWORK_DIR.exec(path);
+  if (!m || /(?:site|dist)-packages[\\/]/.test(path)) return false;
+  const folder = path.slice(0, m.index + m[0].length);
+  return siblings.some((s) => {
+    const other = withoutParentSteps(s.file);
+    return other.length > folder.length && other.startsWith(folder) && /(?:site|dist)-packages[\\/]/.test(other.slice(folder.length));
+  });
+}
+
+/**
  * A frame that is plumbing, not the user's code: a framework's own folder, or a console-script
  * wrapper. A folder named like a framework inside the user's project (`tuskar/db/sqlalchemy/api.py`
  * beside `tuskar/api/controllers/v1.py`) is the user's: another user frame shares at least four
@@ -113,6 +129,7 @@ function folders(file: string): string[] {
 export function isPlumbingFrame(frame: Frame, siblings: readonly Frame[]): boolean {
   if (ENTRY_POINT.test(frame.file)) return true;
   if (!isFrameworkPath(frame.file)) return false;
+  if (holdsEnvironment(frame.file, siblings)) return false;
   const own = folders(withoutParentSteps(frame.file));
   return !siblings.some((s) => {
     // A test of the framework's own suite (its checkout's `sqlalchemy/test/...`) sits beside the framework, not in a
@@ -192,6 +209,20 @@ const HIDDEN_NAME = /^(?:[Xx]{2,12}|[Yy]{3,12}|[Zz]{3,12}|\*{2,12}|\.{3}|…|\[?
 
 export function isHiddenName(value: string): boolean {
   return HIDDEN_NAME.test(value);
+}
+
+// A poster's template in place of a real pair (olivierpons.fr titles its post `IntegrityError: table__new.colonne may not be
+// NULL` and quotes the real `main_groupe__new.exemple` below): the words for "table" and "column" in the languages posts are
+// written in. Django's SQLite remake marker (`new__x`, `x__new`) and a schema prefix do not make them names. Only these
+// bare words count: `my_table`, `nombre_tabla` or a quoted `"table"` may be real.
+const STAND_IN_TABLE = /^(?:table|tabla|tabela|tabelle|tableau|tabella|table_name|tablename)$/i;
+const STAND_IN_COLUMN = /^(?:column|colonne|columna|coluna|colonna|spalte|column_name|columnname)$/i;
+
+/** A table or column name that is the poster's generic word for one (`table.column`, `table__new.colonne`). */
+export function isStandInName(role: string, value: string): boolean {
+  if (role === 'table' || role === 'related_table' || role === 'variable') return STAND_IN_TABLE.test(value.replace(/^new__|__new$/g, '').split('.').pop() ?? value);
+  if (role === 'column') return STAND_IN_COLUMN.test(value);
+  return false;
 }
 
 // Log prefixes the normaliser leaves on a traceback's lines: Apache's and mod_wsgi's

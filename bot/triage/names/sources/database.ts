@@ -1,5 +1,6 @@
 import type { NameContext, NameFinding, NameSource } from '../types.js';
 import type { Role } from '../roles.js';
+import { isStandInName } from '../words.js';
 
 /**
  * The same facts in the wordings of other servers, other languages and the applications that log them. A server's
@@ -106,6 +107,16 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bCan't resolve value for column (\w{1,126})\.(\w{1,63}) on object/, roles: ['table', 'column'], needle: "Can't resolve value" },
   // SQLite: `UNIQUE constraint failed: user.email`, `NOT NULL constraint failed: orders.customer_id`
   { re: /\b(?:UNIQUE|NOT NULL) constraint failed: (\w{1,63})\.(\w{1,63})/, roles: ['table', 'column'], needle: 'constraint failed' },
+  // SQLite before 3.8.2 (old Django and SQLAlchemy 0.x posts): `IntegrityError: users.email may not be NULL`,
+  // `column email is not unique`, `columns user_id, tag_id are not unique` (the first column).
+  { re: /\b(\w{1,63})\.(\w{1,63}) may not be NULL/, roles: ['table', 'column'], needle: 'may not be NULL' },
+  { re: /\bcolumns? (\w{1,63})(?:, \w{1,63}){0,8} (?:is|are) not unique/, roles: ['column'], needle: 'not unique' },
+  // PostgreSQL's CONTEXT line under a deadlock or a lock wait names the relation the tuple is in: `CONTEXT:  while updating
+  // tuple (6805,13) in relation "task_instance"`, `while deleting tuple`, `while locking tuple`, `while inserting index tuple`,
+  // `while checking uniqueness of tuple`, `while locking updated version (0,5) of tuple in relation "x"`.
+  { re: /\bwhile [a-z ]{3,40}\(\d{1,10},\d{1,5}\)[a-z ]{0,20} in relation "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['table'], needle: ' in relation "' },
+  // PostgreSQL 42804 on an INSERT or UPDATE: `column "foo" is of type integer but expression is of type text`.
+  { re: /\bcolumn "([^"\n]{1,63})" is of type [^"\n]{1,60}? but expression is of type/, roles: ['column'], needle: 'but expression is of type' },
   { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },
   { re: /unique cons\s{0,2}traint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'unique cons' },
   // MySQL 8.0.19+ names the key after its table: `Duplicate entry '145050544-lunarvim' for key
@@ -138,7 +149,7 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   ...OTHER_WORDINGS,
 ];
 
-const ANY_WORD = /NULL-Wert|colonne|不存在|Invalid object name|insert NULL|unique index|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
+const ANY_WORD = /NULL-Wert|may not be NULL|not unique|in relation "|colonne|不存在|Invalid object name|insert NULL|unique index|column|Column|Field '|[Cc]olumn '|[Rr]elation|table|[Tt]able|constraint|Key \(|Duplicate entry|Foreign key|between '/;
 
 /** Database and SQL-layer messages: which table, column and constraint an error is about. */
 export const databaseSource: NameSource = {
@@ -167,7 +178,13 @@ export const databaseSource: NameSource = {
       const weight = rank === 0 ? 0.95 : 0.9;
       for (const rule of RULES) {
         if (rule.needle && !text.includes(rule.needle)) continue;
-        const m = rule.re.exec(text);
+        let m = rule.re.exec(text);
+        // A poster's template (`table__new.colonne may not be NULL` in a title) is not the pair: the real one may follow.
+        let rest = text;
+        for (let tries = 0; m && tries < 3 && rule.roles.some((role, i) => isStandInName(role, m![i + 1] ?? '')); tries++) {
+          rest = rest.slice(m.index + m[0].length);
+          m = rule.re.exec(rest);
+        }
         if (!m) continue;
         if (whole && rule.roles.every((role) => recordRoles.has(role))) continue;
         const group = ctx.group();

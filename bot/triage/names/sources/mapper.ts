@@ -19,6 +19,10 @@ const FAILED_NAME = /expression [‘'"]([^'’"]{1,200})[’'"] failed to locate
 // `consider adding this relationship() to the <class 'app.models.user.User'> class`
 const ADD_TO_CLASS = /relationship\(\) to\s{1,3}the <class [‘']([\w.]{1,300})[’']>/;
 const SECONDARY = /via secondary table '(\w{1,126})'/;
+// SQLAlchemy 2.0 on `relationship("List['X']")` (clsregistry.py `_raise_for_name`) writes the fix with the relationship's own
+// key and the class inside the generic: `please state the generic argument using an annotation, e.g. "meals:
+// Mapped[List['PlanMeal']] = relationship()"`. A terminal may wrap the sentence anywhere.
+const GENERIC_ARGUMENT = /\bgeneric\s{1,3}argument\s{1,3}using\s{1,3}an\s{1,3}annotation,\s{1,3}e\.g\.\s{1,3}"([A-Za-z_]\w{0,80}):\s{1,3}Mapped\[\w{1,40}\['([A-Za-z_]\w{0,80})'\]\]/;
 // `Class 'neutron.objects.router.Router' is not mapped`: a class the user meant to be mapped.
 const NOT_MAPPED = /\bClass '([\w.]{1,300})' is not mapped/;
 
@@ -107,6 +111,12 @@ export const mapperSource: NameSource = {
       }
       const relName = RELATIONSHIP_NAME.exec(text);
       if (relName?.[1]) out.push({ role: 'attribute', value: relName[1], source: 'mapper', confidence: 0.85 - top, evidence: relName[0] });
+      const generic = text.includes('generic') ? GENERIC_ARGUMENT.exec(text) : null;
+      if (generic?.[1]) {
+        const group = ctx.group();
+        out.push({ role: 'attribute', value: generic[1], source: 'mapper', confidence: 0.9 - top, group, evidence: generic[0] });
+        if (generic[2]) out.push({ role: 'related_model', value: generic[2], source: 'mapper', confidence: 0.9 - top, group, evidence: generic[0] });
+      }
       const secondary = SECONDARY.exec(text);
       if (secondary?.[1]) out.push({ role: 'secondary', value: secondary[1], source: 'mapper', confidence: 0.95 - top, evidence: secondary[0] });
       const notMapped = NOT_MAPPED.exec(text);

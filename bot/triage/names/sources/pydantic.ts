@@ -85,6 +85,22 @@ function lastPart(loc: string): string | undefined {
   return parts[parts.length - 1];
 }
 
+/**
+ * A location under pydantic's own header is the model's field, so a location of one segment named like FastAPI's source is the
+ * field itself (pydantic-ai's `1 validation error for response_data_typed_dict` / `response` / `Field required [type=missing`;
+ * GPTeam's `for SearchDocumentsToolInput` / `query` / `field required (type=value_error.missing)`). FastAPI always puts a
+ * parameter after `query`, `path`, `header`, `cookie`; but on pydantic 1 it raised pydantic's own error for a whole response or
+ * body (`1 validation error for ItemOut` / `response` / `none is not an allowed value (type=...)`), so a lone `response` or
+ * `body` counts only above pydantic 2's `[type=` tag, which FastAPI never prints under a pydantic header.
+ */
+function ownLocation(loc: string, next: string): string | undefined {
+  const field = lastPart(loc);
+  if (field) return field;
+  const word = loc.trim();
+  if (!LOC_PREFIXES.has(word) || word === '__root__') return undefined;
+  return (word === 'response' || word === 'body') && !next.includes('[type=') ? undefined : word;
+}
+
 /** A line under a commented header without its marks: `    #   value is not a valid enumeration` -> `  value is ...`. */
 function uncomment(line: string, marks: string): string {
   if (!marks) return line;
@@ -180,7 +196,7 @@ export const pydanticSource: NameSource = {
           if (/^\s/.test(line) || line === '') continue;
           // The errors end where a line is neither indented nor a location.
           if (!LOC_LINE.test(line)) break;
-          const field = lastPart(line);
+          const field = ownLocation(line, after.slice(i + 1).find((l) => l.trim() !== '') ?? '');
           if (field) out.push({ role: 'field', value: field, source: 'pydantic', confidence: 0.9 - top, evidence: line });
           // The field's own class, when the header parametrises the user's generic with another of their classes.
           const owner = firstLoc && header[1].includes('[') ? schemaForLocation(header[1], line) : null;
