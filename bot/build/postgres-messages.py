@@ -6,11 +6,11 @@ postgres-15.mo). A server with lc_messages set to another language sends these i
 
 Run with Debian's python (gettext reads the .mo files): /usr/bin/python3 bot/build/postgres-messages.py
 """
-import gettext
-import glob
 import json
 import os
 import re
+
+from pg_catalogs import ROOT, load_catalogs
 
 # msgid -> the role of each argument, in the msgid's order. `key` is a single column in `Key (%s)=(%s)`; `keypair` is the
 # whole `(col)=(value)` of `Key %s already exists.`; None is an argument that names nothing (a value, a type).
@@ -55,12 +55,8 @@ ENGLISH = {
     'constraint "%s" for table "%s" does not exist',
 }
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-catalogs = {}
-for path in sorted(glob.glob('/usr/share/locale/*/LC_MESSAGES/postgres-15.mo')):
-    lang = path.split('/')[4]
-    with open(path, 'rb') as f:
-        catalogs[lang] = gettext.GNUTranslations(f)._catalog
+root = ROOT
+catalogs = load_catalogs()
 
 rows = []
 for msgid, roles in MESSAGES:

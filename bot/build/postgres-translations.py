@@ -6,7 +6,6 @@ wording (`la nouvelle ligne de la relation « t » viole la contrainte de vérif
 reads such a line back as its English msgid so the English signatures match it. Re-run after adding a PostgreSQL signature:
 /usr/bin/python3 bot/build/postgres-translations.py
 """
-import gettext
 import glob
 import json
 import os
@@ -14,16 +13,14 @@ import re
 
 import yaml
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pg_catalogs import ROOT, load_catalogs
+
+root = ROOT
 SEVERITIES = ['ERROR', 'FATAL', 'PANIC', 'WARNING', 'NOTICE', 'LOG', 'INFO', 'DETAIL', 'HINT', 'STATEMENT', 'CONTEXT', 'QUERY']
 # printf conversions a translated wording may carry; anything else (%m, %*s, %.*s) leaves the msgid out.
 CONV = r'%(?:\d\$)?(?:s|d|u|ld|lu|lld|llu|zu|c|x|X)'
 
-catalogs = {}
-for path in sorted(glob.glob('/usr/share/locale/*/LC_MESSAGES/postgres-15.mo')):
-    lang = path.split('/')[4]
-    with open(path, 'rb') as f:
-        catalogs[lang] = gettext.GNUTranslations(f)._catalog
+catalogs = load_catalogs()
 
 # The signatures of every fault about a PostgreSQL server message: library postgres, or a fault naming SQLSTATEs.
 signatures = []
