@@ -30,11 +30,13 @@ export function summarise(samples: number[]): Timing {
   return { n: sorted.length, median: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
 }
 
-/** Times `fn` n times after a warm-up of up to 200 calls; milliseconds. */
-export function measure(fn: () => unknown, n: number): Timing {
-  // Warm-up: the JIT and lazily parsed fault details settle within a few hundred calls; the
-  // figures are the steady state a long-running bot sees (start-up is its own bench).
-  for (let i = 0; i < Math.min(200, n); i++) fn();
+/**
+ * Times `fn` n times after a warm-up (default: up to 200 calls, or `warmup`); milliseconds. Time
+ * each call of a fresh process instead with `measure(fn, n, { warmup: 0 })`.
+ */
+export function measure(fn: () => unknown, n: number, options: { warmup?: number } = {}): Timing {
+  // Warm-up: the figures are the steady state a long-running bot sees (start-up is its own bench).
+  for (let i = 0; i < (options.warmup ?? Math.min(200, n)); i++) fn();
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();

@@ -8,7 +8,26 @@ import { databaseSource } from './database.js';
 // wording is then split over lines; read whole, it names the table and column again.
 // Read only where Rich's location column shows (a line ending in `utils.py:216`): a traceback's deep code lines and caret
 // markers are indented as far, and are no wrapped message.
-const RICH_COLUMN = /[ \t][\w.-]{1,80}\.py:\d{1,6}[ \t]*$/m;
+const isNameChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+/**
+ * Whether a line ends in Rich's location column, ` utils.py:216` (what `/[ \t][\w.-]{1,80}\.py:\d{1,6}[ \t]*$/m` says),
+ * found from each `.py:` rather than tried at every blank of the paste.
+ */
+function hasRichColumn(text: string): boolean {
+  for (let i = text.indexOf('.py:'); i >= 0; i = text.indexOf('.py:', i + 4)) {
+    let j = i + 4;
+    while (j < text.length && j - i - 4 < 7 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+    const digits = j - i - 4;
+    if (digits < 1 || digits > 6) continue;
+    while (text[j] === ' ' || text[j] === '\t') j++;
+    if (j < text.length && text[j] !== '\n' && text[j] !== '\r') continue;
+    let k = i - 1;
+    while (k >= 0 && i - 1 - k < 81 && isNameChar(text.charCodeAt(k))) k--;
+    const name = i - 1 - k;
+    if (name >= 1 && name <= 80 && (text[k] === ' ' || text[k] === '\t')) return true;
+  }
+  return false;
+}
 const CONTINUATION = /\n {12,}(?=[^\s^~])/;
 const WRAP = /(?:[ \t]{2,}[\w.-]{1,80}\.py:\d{1,6})?[ \t]*\n {12,}(?=[^\s^~])/g;
 
@@ -24,7 +43,7 @@ export const wrappedDatabaseSource: NameSource = {
   id: 'message',
   describe: 'database messages a narrow console wrapped under a hanging indent (Rich log records with a file:line column)',
   find(ctx: NameContext, out: NameFinding[]): void {
-    if (!ctx.text || !RICH_COLUMN.test(ctx.text)) return;
+    if (!ctx.text || !hasRichColumn(ctx.text)) return;
     const text = unwrap(ctx.text);
     const ordered: ErrorRecord[] = [];
     for (const r of ctx.ordered) {
