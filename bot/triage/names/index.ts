@@ -167,7 +167,7 @@ function looseFrames(raw: readonly string[]): Frame[] {
     }
     if (!m && (line.includes('.py in ') || line.includes('> in ') || line.includes('Cell In') || line.includes('.py:'))) {
       const ip8 = IPYTHON8_FRAME.exec(line);
-      const ip = ip8 ? [ip8[0], ip8[1] ? `<ipython-input-${ip8[1]}>` : ip8[3] ?? '', ip8[2] ?? ip8[5] ?? '<module>'] : IPYTHON_FRAME.exec(line);
+      const ip = ip8 ? [ip8[0], ip8[1] ? `<ipython-input-${ip8[1]}>` : ip8[3] ?? '', ip8[2] ?? ip8[4] ?? '<module>'] : IPYTHON_FRAME.exec(line);
       let code = '';
       for (let j = i + 1; ip && j < Math.min(lines.length, i + 16); j++) {
         const arrow = (lines[j] ?? '').includes('> ') ? IPYTHON_ARROW.exec(lines[j] ?? '') : null;
