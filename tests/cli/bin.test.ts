@@ -25,6 +25,32 @@ describe('the faultline executable', () => {
     expect(JSON.parse(bundled)).toEqual(JSON.parse(modules));
   });
 
+  it('reads non-ASCII text as the ES modules do (the bundle escapes every non-ASCII character of its code)', () => {
+    // Real pastes whose reading rests on regexes with non-ASCII characters: PostgreSQL in German
+    // and French (»...«, «...»), Chinese and Japanese punctuation, curly quotes, a masked address.
+    const kinds = [/»[^«]+«/, /« [^»]+ »/, /[：，。「]/, /[“”]/, /…/];
+    const positives = ['blind-postgres-a.jsonl', 'blind-postgres-b.jsonl', 'blind-drivers-sqlalchemy.jsonl', 'blind-alembic-pytest-asgi.jsonl', 'blind-http-queues-containers-django.jsonl']
+      .flatMap((file) => readFileSync(join(root, 'tests', 'corpus', file), 'utf8').split('\n'))
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as { text: string; expect: string | null })
+      .filter((c) => c.expect !== null);
+    const pastes = kinds.map((re) => positives.find((c) => re.test(c.text))?.text);
+    expect(pastes.filter((t) => t === undefined), 'a corpus paste for each kind of non-ASCII text').toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-ascii-'));
+    try {
+      (pastes as string[]).forEach((text, i) => {
+        const file = join(dir, `paste-${i}.txt`);
+        writeFileSync(file, text);
+        const bundled = JSON.parse(execFileSync(bin, ['diagnose', file, '--json'], { encoding: 'utf8', env }));
+        const modules = JSON.parse(execFileSync(process.execPath, [join(root, 'dist', 'bot', 'cli', 'main.js'), 'diagnose', file, '--json'], { encoding: 'utf8', env }));
+        expect(bundled.match?.id, text.slice(0, 80)).toBeTruthy();
+        expect(bundled).toEqual(modules);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('answers when the bundle file is run on its own, the LLM path included', () => {
     // `node dist/bot/cli/faultline-bundle.cjs` skips faultline.cjs, which hands the bundle its
     // import function; an unknown error loads the LLM fallback through a dynamic import.
