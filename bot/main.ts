@@ -12,6 +12,7 @@ import { startRetentionJob } from './jobs/retention.js';
 import { describeProblems } from './kb/files.js';
 import { createDiagnoser } from './kb/diagnose-pool.js';
 import { loadEngineQuick } from './kb/snapshot.js';
+import { readWarmUpPastes, warmUp } from './kb/warm-up.js';
 import { createInFlight } from './listeners/in-flight.js';
 import { createLocaleResolver } from './listeners/locale.js';
 import { createRecentDiagnoses } from './listeners/recent-diagnoses.js';
@@ -34,6 +35,12 @@ export interface StartOptions {
   knowledgeDir?: string;
   /** Digest and retention schedules; tests and benches turn them off. */
   jobs?: boolean;
+  /**
+   * Diagnoses one example of each fault a few thousand times after the start (kb/warm-up.ts), so
+   * the first real pastes are answered at the engine's steady-state speed; default on. Tests that
+   * start many bots turn it off.
+   */
+  warmUp?: boolean;
   now?: () => number;
 }
 
@@ -127,6 +134,14 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       }
     }
     log.info('faultline.started', { mode: config.slack.socketMode ? 'socket' : 'http', port, store: store.backend, db: store.location });
+    const warming = new AbortController();
+    stopJobs.push(() => warming.abort());
+    if (options.warmUp !== false) {
+      const pastes = readWarmUpPastes([...engine.index.faults.values()]);
+      if (pastes.length === 0) log.warn('faultline.warm_up_skipped', { reason: 'no example pastes (run npm run build to write dist/warm-up-pastes.json)' });
+      else
+        void warmUp(engine, pastes, { signal: warming.signal }).then((r) => log.info('faultline.warmed_up', { calls: r.calls, ms: Math.round(r.ms), busyMs: Math.round(r.busyMs), stopped: r.stopped }));
+    }
 
     let stopping: Promise<void> | null = null;
     return {

@@ -216,9 +216,10 @@ export async function loadEngineQuick(knowledgeDir?: string): Promise<LoadedEngi
 }
 
 /** Writes the snapshot of every valid fault file under `root` (the build step). */
-export async function writeKnowledgeSnapshot(root: string = defaultKnowledgeDir(), path: string = defaultSnapshotPath()): Promise<{ files: number; skipped: number }> {
+export async function writeKnowledgeSnapshot(root: string = defaultKnowledgeDir(), path: string = defaultSnapshotPath()): Promise<{ files: number; skipped: number; faults: Fault[] }> {
   const { parseFaultFile } = await import('./load.js');
   const entries: [string, Omit<SnapshotEntry, 'details'>, string][] = [];
+  const faults: Fault[] = [];
   let skipped = 0;
   for (const file of listFaultFiles(root)) {
     const source = readFileSync(file, 'utf8');
@@ -227,6 +228,7 @@ export async function writeKnowledgeSnapshot(root: string = defaultKnowledgeDir(
       skipped++;
       continue;
     }
+    faults.push(parsed.fault);
     const st = statSync(file);
     const { fault, details } = storeFault(parsed.fault);
     entries.push([relative(root, file).split('\\').join('/'), { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256Hex(source), fault }, JSON.stringify(details)]);
@@ -259,5 +261,5 @@ export async function writeKnowledgeSnapshot(root: string = defaultKnowledgeDir(
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, path);
-  return { files: entries.length, skipped };
+  return { files: entries.length, skipped, faults };
 }

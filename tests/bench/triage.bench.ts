@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Fuse from 'fuse.js';
 import { loadKnowledge } from '../../bot/kb/load.js';
 import type { Fault } from '../../bot/kb/compile.js';
@@ -18,6 +20,30 @@ function logPaste(): string {
     if (i % 400 === 0) lines.push(`2025-03-14 09:12:44,871 WARNING [sqlalchemy.pool] Connection <AsyncAdapt_asyncpg_connection object at 0x7f3a2c1b${i}> being returned to pool was not checked in`);
   }
   return `${lines.join('\n')}\n${trace60}`;
+}
+
+const dist = join(import.meta.dirname, '..', '..', 'dist', 'bot', 'kb');
+
+/**
+ * The built bot's own path in a new process: the catalogue from the snapshot, then, when `warm`,
+ * the warm-up `faultline serve` runs after its start (kb/warm-up.ts: 2,000 calls on one example
+ * per fault, none of them the bench's trace), then `calls` timed diagnoses of the 60-line trace.
+ */
+function freshProcess(warm: boolean, calls: number): { median: number; p99: number; warmUpMs: number } {
+  const script = `
+    const { loadEngineQuick } = await import(${JSON.stringify(pathToFileURL(join(dist, 'snapshot.js')).href)});
+    const { readWarmUpPastes, warmUp } = await import(${JSON.stringify(pathToFileURL(join(dist, 'warm-up.js')).href)});
+    const { engine } = await loadEngineQuick();
+    const trace = ${JSON.stringify(trace60)};
+    let warmUpMs = 0;
+    if (${warm}) warmUpMs = (await warmUp(engine, readWarmUpPastes([...engine.index.faults.values()]))).ms;
+    const t = [];
+    for (let i = 0; i < ${calls}; i++) { const s = performance.now(); engine.diagnose(trace); t.push(performance.now() - s); }
+    t.sort((a, b) => a - b);
+    process.stdout.write(JSON.stringify({ median: t[Math.floor(t.length / 2)], p99: t[Math.ceil(t.length * 0.99) - 1], warmUpMs }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`fresh-process bench failed: ${r.stderr.slice(0, 300)}`);
+  return JSON.parse(r.stdout) as { median: number; p99: number; warmUpMs: number };
 }
 
 /** The naive design the index replaces: one fuse.js search of the raw paste over every fault. */
@@ -55,6 +81,22 @@ export default async function triageBench(): Promise<BenchResult[]> {
     const unknown = 'acme.billing.LedgerImbalanceError: ledger 7 is off by 3 cents after reconciliation of batch 1182';
     const tUnknown = measure(() => engine.diagnose(unknown), iterations);
     results.push({ name: `diagnose unknown error (fuzzy path), ${label}`, value: tUnknown.median, unit: 'ms median', note: `p99 ${tUnknown.p99.toFixed(3)} ms` });
+  }
+
+  // What a running bot's first pastes see: a new process of the built code, with and without the
+  // warm-up `faultline serve` runs after its start. Three processes each, alternating.
+  if (existsSync(join(dist, 'warm-up.js'))) {
+    const calls = quick() ? 300 : 1000;
+    const runs = { cold: [] as { median: number; p99: number; warmUpMs: number }[], warm: [] as { median: number; p99: number; warmUpMs: number }[] };
+    for (let i = 0; i < (quick() ? 1 : 3); i++) {
+      runs.cold.push(freshProcess(false, calls));
+      runs.warm.push(freshProcess(true, calls));
+    }
+    const show = (xs: { median: number; p99: number }[]) => `p99 ${xs.map((x) => x.p99.toFixed(2)).join(', ')} ms; medians ${xs.map((x) => x.median.toFixed(2)).join(', ')} ms`;
+    results.push(
+      { name: `diagnose 60-line trace, a new process's first ${calls} calls (built code, snapshot)`, value: Math.max(...runs.cold.map((x) => x.p99)), unit: 'ms p99 (worst run)', note: show(runs.cold) },
+      { name: `the same after the bot's start-up warm-up (2,000 calls on one example per fault)`, value: Math.max(...runs.warm.map((x) => x.p99)), unit: 'ms p99 (worst run)', note: `${show(runs.warm)}; the warm-up took ${runs.warm.map((x) => Math.round(x.warmUpMs)).join(', ')} ms` },
+    );
   }
 
   // The baseline is slow by design; few runs are enough to see the ratio.

@@ -83,6 +83,34 @@ describe('shutdown', () => {
 });
 
 describe('start-up', () => {
+  it('warms the engine on example pastes after the start, and answers a paste meanwhile', async () => {
+    const t = await startTestBot({ start: { warmUp: true } });
+    await t.sendEvent({ type: 'message', channel: 'C0PASTE01', channel_type: 'channel', user: 'U0ALICE01', text: slackEscape(TRACE), ts: '1740000000.000200' });
+    await t.slack.waitFor('chat.postMessage');
+    expect(JSON.stringify(t.slack.callsTo('chat.postMessage')[0]?.params)).toContain('sqlalchemy.missing-greenlet');
+    // The paste was answered before the warm-up ended: it runs in slices between requests.
+    const warmed = () => t.logs.find((l) => l.includes('faultline.warmed_up'));
+    expect(warmed()).toBeUndefined();
+    for (let i = 0; i < 600 && !warmed(); i++) await new Promise((r) => setTimeout(r, 50));
+    const line = JSON.parse(warmed() ?? '{}') as { calls?: number; stopped?: boolean };
+    expect(line).toMatchObject({ calls: 2000, stopped: false });
+    // Nothing of the warm-up is recorded: the one occurrence is the user's paste.
+    const db = new Database(t.dbPath, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM occurrences').get()).toEqual({ n: 1 });
+    db.close();
+    await t.close();
+  });
+
+  it('stops the warm-up when the bot stops', async () => {
+    const t = await startTestBot({ start: { warmUp: true } });
+    await t.close();
+    const warmed = () => t.logs.find((l) => l.includes('faultline.warmed_up'));
+    for (let i = 0; i < 20 && !warmed(); i++) await new Promise((r) => setTimeout(r, 50));
+    const line = JSON.parse(warmed() ?? '{}') as { calls?: number; stopped?: boolean };
+    expect(line.stopped, t.logs.filter((l) => l.includes('warm')).join('\n')).toBe(true);
+    expect(line.calls).toBeLessThan(2000);
+  });
+
   it('stops with a message naming the setting when Slack rejects the bot token, and closes the database', async () => {
     const { startStandInSlack } = await import('./stand-in-slack.js');
     const { loadConfig } = await import('../../bot/config.js');

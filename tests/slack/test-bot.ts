@@ -51,7 +51,7 @@ export async function startTestBot(options: { env?: Record<string, string>; star
     FAULTLINE_DB: dbPath,
     ...options.env,
   });
-  const bot = await startBot(config, { host: '127.0.0.1', jobs: false, logger: createJsonLogger(sink, options.logLevel ?? LogLevel.DEBUG), ...options.start });
+  const bot = await startBot(config, { host: '127.0.0.1', jobs: false, warmUp: false, logger: createJsonLogger(sink, options.logLevel ?? LogLevel.DEBUG), ...options.start });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   const sign = (s?: Partial<SignOptions>): SignOptions => ({ secret: SIGNING_SECRET, ...s });
 
