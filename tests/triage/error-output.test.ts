@@ -53,6 +53,7 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-http-queues-containers-django.jsonl:366': "round 10, labelled chat: a maintainer's comment whose first line is the exact exception line in inline code, then one sentence; that is the shape of a user pasting the line and remarking under it (a paste with a question under it counts as a paste), so it cannot be told apart",
     'blind-http-queues-containers-django.jsonl:381': 'round 11, labelled chat: a Chinese article with the exact exception line (`httpx.ConnectTimeout: timed out while connecting`) alone on its line between Chinese sentences; a Chinese report pasting the line it got has the same shape (`报错：` + an exception line is output), so it cannot be told apart',
     'blind-postgres-b.jsonl:201': "round 11, labelled chat: a Japanese troubleshooting page with psql's `FATAL: password authentication failed ...` alone on its line under `エラーメッセージ`; a Japanese report pasting the line it got has the same shape, so it cannot be told apart",
+    'blind-postgres-b.jsonl:199': "round 11, labelled chat: a bug report whose code block holds PostgreSQL's bare `too many clients already` alone; a user pasting the one line they got has the same shape, so it cannot be told apart",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
