@@ -56,8 +56,11 @@ def starting_up(fix):
     cluster = PrivateCluster("startup").init()
     try:
         cluster.start()
-        cluster.psql("CREATE TABLE filler AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 300000) g")
-        cluster.stop("immediate")  # the container was killed: crash recovery on the next start
+        cluster.psql("CREATE TABLE filler AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 1000000) g")
+        # the container was killed: crash recovery on the next start. The replay of a million rows
+        # keeps the server refusing sessions long enough for a client on a loaded machine to see
+        # it (with 300,000, trixie's PostgreSQL 17 was once ready first under load 8).
+        cluster.stop("immediate")
         cluster.start(wait=False)
         dsn = cluster.dsn()
         if fix is None:

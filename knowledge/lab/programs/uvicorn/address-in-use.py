@@ -45,7 +45,12 @@ def serve(argv, host, fix):
         web_stack.wait_for_port(port, timeout=20, host=host)
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            # gunicorn stops its workers gracefully first; on a loaded machine that took over 10 s
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
         taken.close()
 
 
