@@ -235,6 +235,13 @@ describe('a class named in prose that the writer gets (gaps8-db)', () => {
     expect(types(text, ['MissingGreenlet'])).toEqual([['MissingGreenlet', true]]);
   });
 
+  it('reads the class after "experiencing", not after the noun (gaps16-app)', () => {
+    // As written in https://github.com/bowtiedbluefin/morpheus-STT/blob/52804f1cb6d6c9f1f2836b07f988b61d4153db1c/CONCURRENCY_FIXES.md
+    const text = '**Problem:** The server was experiencing `httpx.ConnectTimeout` errors when uploading results to presigned URLs. The error messages were truncated and not informative.';
+    expect(types(text, ['ConnectTimeout'])).toEqual([['httpx.ConnectTimeout', true]]);
+    expect(types('In my experience a DetachedInstanceError means the session is gone', ['DetachedInstanceError'])).toEqual([]);
+  });
+
   it('reads a per-SQLSTATE class no fault names by type, in any script around it', () => {
     expect(types('バッチ投入でNumericValueOutOfRangeが発生しました', [])).toEqual([['NumericValueOutOfRange', true]]);
   });
