@@ -4,8 +4,14 @@ translations Debian installs with the server (/usr/share/locale/*/LC_MESSAGES/po
 never typed by hand. A paste from a server with lc_messages set to another language is still
 error output (bot/triage/error-output.ts).
 
+Translations differ between server releases and even Debian point releases (15.20 ships zh_TW,
+15.18 does not), so the file is written from this machine's server AND the knowledge lab's
+trixie world (PostgreSQL 17, under $FAULTLINE_LAB_CACHE) where it has been built; the test checks
+that every word this machine's server prints is in the file.
+
     /usr/bin/python3 knowledge/sqlstates/severities.py            # rewrite the file
-    /usr/bin/python3 knowledge/sqlstates/severities.py --stdout   # print it (the test compares)
+    /usr/bin/python3 knowledge/sqlstates/severities.py --stdout   # print it
+    /usr/bin/python3 knowledge/sqlstates/severities.py --here     # print this machine's words only (the test)
 """
 import gettext
 import glob
@@ -21,6 +27,9 @@ SEVERITIES = ["ERROR", "FATAL", "PANIC"]
 
 def main():
     files = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/postgres-[0-9]*.mo"))
+    if "--here" not in sys.argv:
+        lab = os.environ.get("FAULTLINE_LAB_CACHE", "/var/cache/faultline-lab")
+        files += sorted(glob.glob(os.path.join(lab, "trixie-*", "usr", "share", "locale", "*", "LC_MESSAGES", "postgres-[0-9]*.mo")))
     if not files:
         sys.exit("no PostgreSQL server translations under /usr/share/locale: apt-get install postgresql")
     words = {s: {s} for s in SEVERITIES}
@@ -28,7 +37,7 @@ def main():
     languages = set()
     for mo in files:
         versions.add(re.search(r"postgres-(\d+)\.mo$", mo).group(1))
-        languages.add(mo.split("/")[4])
+        languages.add(mo.split("/")[-3])
         with open(mo, "rb") as f:
             t = gettext.GNUTranslations(f)
         for s in SEVERITIES:
@@ -39,7 +48,7 @@ def main():
         "severities": {s: sorted(words[s]) for s in SEVERITIES},
     }
     text = json.dumps(out, ensure_ascii=False, indent=1) + "\n"
-    if "--stdout" in sys.argv:
+    if "--stdout" in sys.argv or "--here" in sys.argv:
         sys.stdout.write(text)
     else:
         with open(TARGET, "w", encoding="utf-8") as f:
