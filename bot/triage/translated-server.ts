@@ -36,8 +36,9 @@ const weight = (s: string): number => s.length + 2 * (s.match(CJK)?.length ?? 0)
 
 // Servers space a message otherwise than the catalogue we read: Debian 13's id catalogue says `kolom  « %s » dari relasi`
 // (two spaces) where a Laravel user's server printed `kolom « buying_date » dari relasi`, and Debian 12's zh_CN says
-// `关系 "%2$s" 的约束 "%1$s" 不存在` where an Onyx user's server printed `关系 "chat_feedback" 的 约束"x" 不存在`. So a run of
-// spaces in a wording matches any run of 1-4, and next to a CJK letter spaces are optional (0-4), both ways.
+// `重复键违反唯一约束"%s"` where an Npgsql user's server printed `重复键违反唯一约束 "ux_mrec_..."` (and the names source met
+// `的 约束"x"` for `的约束 "%s"`). So a run of spaces in a wording matches any run of 1-4, and next to a CJK letter spaces are
+// optional (0-4), both ways.
 const CJK_LETTER = /[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]/;
 const CJK_SPACE = /[ \t]{1,8}(?=[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef])|(?<=[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef])[ \t]{1,8}/g;
 /** The text as the candidate lookup sees it: no spaces next to CJK letters, other runs of spaces as one. */
