@@ -1,7 +1,7 @@
 """PostgreSQL's own message catalogues: shared by the generators here.
 
-Two server versions, because translators reword messages between releases (PostgreSQL 17's zh_CN says
-`用户 "%s" Password 认证失败` where 15's says `用户 "%s" 的密码认证失败`):
+Two server versions, because translators reword messages between releases (PostgreSQL 15's zh_CN says
+`用户 "%s" Password 认证失败` where 17's says `用户 "%s" 的密码认证失败`):
 - Debian 12's postgresql-15 on this machine (/usr/share/locale/<lang>/LC_MESSAGES/postgres-15.mo), keyed `<lang>`;
 - Debian 13's postgresql-17 in the knowledge lab's trixie world (`npm run lab -- --prepare` builds it under
   $FAULTLINE_LAB_CACHE, default /var/cache/faultline-lab), keyed `<lang>@17`.

@@ -34,6 +34,37 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/g;
 const weight = (s: string): number => s.length + 2 * (s.match(CJK)?.length ?? 0);
 
+// Servers space a message otherwise than the catalogue we read: Debian 13's id catalogue says `kolom  « %s » dari relasi`
+// (two spaces) where a Laravel user's server printed `kolom « buying_date » dari relasi`, and Debian 12's zh_CN says
+// `重复键违反唯一约束"%s"` where an Npgsql user's server printed `重复键违反唯一约束 "ux_mrec_..."` (and the names source met
+// `的 约束"x"` for `的约束 "%s"`). So a run of spaces in a wording matches any run of 1-4, and next to a CJK letter spaces are
+// optional (0-4), both ways.
+const CJK_LETTER = /[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]/;
+const CJK_SPACE = /[ \t]{1,8}(?=[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef])|(?<=[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef])[ \t]{1,8}/g;
+/** The text as the candidate lookup sees it: no spaces next to CJK letters, other runs of spaces as one. */
+const squeeze = (text: string): string => text.replace(CJK_SPACE, '').replace(/[ \t]{2,}/g, ' ');
+
+/** A wording's literal text as a regex that allows the spacing differences above. */
+function literalSource(text: string): string {
+  let out = '';
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] ?? '';
+    if (c === ' ' || c === '\t') {
+      let j = i;
+      while (j + 1 < chars.length && (chars[j + 1] === ' ' || chars[j + 1] === '\t')) j++;
+      const nearCjk = CJK_LETTER.test(chars[i - 1] ?? '') || CJK_LETTER.test(chars[j + 1] ?? '');
+      out += nearCjk ? '[ \\t]{0,4}' : '[ \\t]{1,4}';
+      i = j;
+      continue;
+    }
+    const prev = chars[i - 1] ?? '';
+    if (i > 0 && prev !== ' ' && prev !== '\t' && (CJK_LETTER.test(prev) || CJK_LETTER.test(c))) out += '[ \\t]{0,4}';
+    out += escape(c);
+  }
+  return out;
+}
+
 function placeholder(conv: string, next: string): string {
   if (conv !== 's' && conv !== 'c') return '(-?[0-9A-Fa-f]{1,20})';
   const close = next.trimStart()[0];
@@ -59,15 +90,15 @@ function compile(msgid: string, text: string): Wording | null {
   const afterFirst = literals.slice(1).join('');
   // The first literal may be cut at any word start by the poster ("ligne de la relation « t » viole ..."),
   // when what is left after the first argument still says which message it is.
-  let head = escape(literals[0] ?? '');
+  let head = literalSource(literals[0] ?? '');
   if (convs.length > 0 && weight(afterFirst.replace(/\s/g, '')) >= MIN_KEPT_LITERAL) {
     const prefix = literals[0] ?? '';
-    const cuts: string[] = [escape(prefix)];
-    for (let i = 1; i < prefix.length; i++) if (prefix[i - 1] === ' ' && prefix[i] !== ' ') cuts.push(escape(prefix.slice(i)));
+    const cuts: string[] = [literalSource(prefix)];
+    for (let i = 1; i < prefix.length; i++) if (prefix[i - 1] === ' ' && prefix[i] !== ' ') cuts.push(literalSource(prefix.slice(i)));
     if (cuts.length > 1) head = `(?:${cuts.join('|')})`;
   }
   let source = head;
-  convs.forEach((c, i) => { source += placeholder(c.conv, literals[i + 1] ?? '') + escape(literals[i + 1] ?? ''); });
+  convs.forEach((c, i) => { source += placeholder(c.conv, literals[i + 1] ?? '') + literalSource(literals[i + 1] ?? ''); });
   const anchor = [...literals].sort((a, b) => b.trim().length - a.trim().length)[0]?.trim() ?? '';
   if (anchor.length < 4) return null;
   try {
@@ -87,7 +118,7 @@ function wordingIndex(): Map<number, Entry[]> {
   index = new Map();
   for (const t of JSON.parse(POSTGRES_TRANSLATIONS_JSON) as { msgid: string; wordings: Record<string, string> }[]) {
     for (const text of Object.values(t.wordings)) {
-      const anchor = text.split(CONV).filter((_, i) => i % 3 === 0).sort((a, b) => b.trim().length - a.trim().length)[0]?.trim() ?? '';
+      const anchor = squeeze(text.split(CONV).filter((_, i) => i % 3 === 0).sort((a, b) => b.trim().length - a.trim().length)[0]?.trim() ?? '');
       if (anchor.length < 4) continue;
       const key = keyAt(anchor, 0);
       const list = index.get(key) ?? [];
@@ -98,8 +129,9 @@ function wordingIndex(): Map<number, Entry[]> {
   return index;
 }
 
-/** The wordings whose anchor the line contains, each compiled once. */
-function candidates(line: string): Wording[] {
+/** The wordings whose anchor the line contains (both read squeezed), each compiled once. */
+function candidates(text: string): Wording[] {
+  const line = squeeze(text);
   const idx = wordingIndex();
   const found: Wording[] = [];
   let seen: Set<Entry> | null = null;
@@ -131,10 +163,14 @@ function english(w: Wording, m: RegExpExecArray): string {
 /** The line read back in English, or null when no translated server message is in it. */
 export function translateServerLine(line: string): string | null {
   if (line.length > MAX_LINE || !(NON_ASCII.test(line) || ASCII_SEVERITY.test(line))) return null;
-  let best: { w: Wording; m: RegExpExecArray } | null = null;
+  // The wording that covers the most of the line wins; between equal spans, the one whose own text covers more of it (an
+  // unquoted argument can swallow another wording's text: `类型x1或类型x2的属主` is `type %s or type %s`, not `type %s`).
+  let best: { w: Wording; m: RegExpExecArray; literal: number } | null = null;
   for (const w of candidates(line)) {
     const m = w.re.exec(line);
-    if (m && (!best || m[0].length > best.m[0].length)) best = { w, m };
+    if (!m) continue;
+    const literal = m[0].length - m.slice(1).reduce((n, a) => n + (a?.length ?? 0), 0);
+    if (!best || m[0].length > best.m[0].length || (m[0].length === best.m[0].length && literal > best.literal)) best = { w, m, literal };
   }
   if (!best) return null;
   const start = best.m.index;
