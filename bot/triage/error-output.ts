@@ -1,5 +1,6 @@
 import severities from '../../knowledge/sqlstates/severities.json' with { type: 'json' };
 import { isJsFrameLine } from './js-stack.js';
+import { POSTGRES_SEVERITIES } from './postgres-translations-data.js';
 import type { ParsedPaste } from './types.js';
 
 // The server's severities in every language Debian ships its translations for (`ERREUR:  `,
@@ -7,6 +8,20 @@ import type { ParsedPaste } from './types.js';
 // lines, all with the two spaces libpq puts after the colon.
 const SEVERITY_WORDS = [...new Set([...Object.values(severities.severities).flat(), 'DETAIL', 'HINT'])].sort((a, b) => b.length - a.length);
 const LOCALISED_SEVERITY = new RegExp(`(?:^|\\s)(?:${SEVERITY_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}): {2}\\S`, 'u');
+
+// PostgreSQL's client programs label an error in the user's language: psql 12+ translates its own
+// `error: ` through its catalog (`psql: 错误: `, `psql: Fehler: `, `psql: ошибка: `, `pg_dump: erreur : `),
+// which uses the words the server's catalogs use for ERROR, in lower case; before 12, psql printed the
+// server's severity itself after its name (`psql: 致命错误:  `, `psql: FATAL:  `). The words of
+// PostgreSQL's error severities in every translated language (POSTGRES_SEVERITIES), read case-blind.
+const CLIENT_ERROR_WORDS = [...new Set(['ERROR', 'FATAL', 'PANIC', ...Object.entries(POSTGRES_SEVERITIES).filter(([, en]) => en === 'ERROR' || en === 'FATAL' || en === 'PANIC').map(([word]) => word)])]
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
+/** `psql: <error label in any of PostgreSQL's languages>:` at the head of a line (French puts a space before the colon). */
+const PSQL_ERROR_LABEL = new RegExp(`^\\s{0,8}psql: (?:${CLIENT_ERROR_WORDS}) ?:\\s`, 'iu');
+/** The other client programs' label, in any language (`pg_dump: error: `, `pg_restore: erreur : `, `createdb: Fehler: `). */
+const CLIENT_PROGRAM_ERROR_LABEL = new RegExp(`(?:^\\s{0,8}|\\.\\.\\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:${CLIENT_ERROR_WORDS}) ?: `, 'iu');
 
 /**
  * Marks of error output in a line, as programs print it; chat that names an error has none of
@@ -32,6 +47,8 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // PostgreSQL / libpq / psql and CLI tools: `FATAL:  sorry, too many clients`, alembic's
   // `  FAILED: Multiple heads are present`, `error: ...`.
   { gate: (l) => /^\s{0,8}[EFPefp]/.test(l), re: /^\s{0,8}(?:(?:FATAL|ERROR|PANIC|FAILED):\s|psql: error:|error: |fatal: )/ },
+  // psql's own error label, translated (`psql: 错误: 连接到"localhost" (::1)上的服务器，端口5432失败：...`).
+  { gate: (l) => l.includes('psql: '), re: PSQL_ERROR_LABEL },
   // PostgreSQL's own severity inside a line, as libpq formats it (two spaces after the colon),
   // behind whatever a tool or logger put first: `2023-10-23 09:52:01 UTC [2982438] app@db ERROR:  could
   // not serialize access`, `PG::UndefinedColumn: ERROR:  column ...`, `SQLSTATE[42703]: ...: 7 ERROR:  ...`.
@@ -212,7 +229,8 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // initdb was printing: `fixing permissions on existing directory /var/lib/postgresql/data ... initdb:
   // error: could not change permissions of directory "...": Operation not permitted`. The older
   // level-less `initdb: could not ...` is left to the bare-message rule (quoted after "it says", it is chat).
-  { gate: (l) => l.includes(': error: ') || l.includes(': fatal: '), re: /(?:^\s{0,8}|\.\.\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:error|fatal): / },
+  // Their label is translated like psql's (`pg_dump: erreur : `, `pg_restore: ошибка: `).
+  { gate: (l) => l.includes(': '), re: CLIENT_PROGRAM_ERROR_LABEL },
   // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
   // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
   // The server log's STATEMENT line, which PostgreSQL writes only under a message at or above
