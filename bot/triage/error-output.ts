@@ -10,7 +10,7 @@ const SEVERITY_WORDS = [...new Set([...Object.values(severities.severities).flat
 const LOCALISED_SEVERITY = new RegExp(`(?:^|\\s)(?:${SEVERITY_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}): {2}\\S`, 'u');
 
 // PostgreSQL's client programs label an error in the user's language: psql 12+ translates its own
-// `error: ` through its catalog (`psql: 错误: `, `psql: Fehler: `, `psql: ошибка: `, `pg_dump: erreur : `),
+// `error: ` through its catalog (`psql: 错误: `, `psql: Fehler: `, `psql: ошибка: `, French `psql: erreur : `),
 // which uses the words the server's catalogs use for ERROR, in lower case; before 12, psql printed the
 // server's severity itself after its name (`psql: 致命错误:  `, `psql: FATAL:  `). The words of
 // PostgreSQL's error severities in every translated language (POSTGRES_SEVERITIES), read case-blind.
@@ -20,8 +20,6 @@ const CLIENT_ERROR_WORDS = [...new Set(['ERROR', 'FATAL', 'PANIC', ...Object.ent
   .join('|');
 /** `psql: <error label in any of PostgreSQL's languages>:` at the head of a line (French puts a space before the colon). */
 const PSQL_ERROR_LABEL = new RegExp(`^\\s{0,8}psql: (?:${CLIENT_ERROR_WORDS}) ?:\\s`, 'iu');
-/** The other client programs' label, in any language (`pg_dump: error: `, `pg_restore: erreur : `, `createdb: Fehler: `). */
-const CLIENT_PROGRAM_ERROR_LABEL = new RegExp(`(?:^\\s{0,8}|\\.\\.\\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:${CLIENT_ERROR_WORDS}) ?: `, 'iu');
 
 /**
  * Marks of error output in a line, as programs print it; chat that names an error has none of
@@ -229,8 +227,7 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // initdb was printing: `fixing permissions on existing directory /var/lib/postgresql/data ... initdb:
   // error: could not change permissions of directory "...": Operation not permitted`. The older
   // level-less `initdb: could not ...` is left to the bare-message rule (quoted after "it says", it is chat).
-  // Their label is translated like psql's (`pg_dump: erreur : `, `pg_restore: ошибка: `).
-  { gate: (l) => l.includes(': '), re: CLIENT_PROGRAM_ERROR_LABEL },
+  { gate: (l) => l.includes(': error: ') || l.includes(': fatal: '), re: /(?:^\s{0,8}|\.\.\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:error|fatal): / },
   // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
   // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
   // The server log's STATEMENT line, which PostgreSQL writes only under a message at or above
