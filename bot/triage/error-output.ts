@@ -1,5 +1,6 @@
 import severities from '../../knowledge/sqlstates/severities.json' with { type: 'json' };
 import { isJsFrameLine } from './js-stack.js';
+import { POSTGRES_SEVERITIES } from './postgres-translations-data.js';
 import type { ParsedPaste } from './types.js';
 
 // The server's severities in every language Debian ships its translations for (`ERREUR:  `,
@@ -7,6 +8,18 @@ import type { ParsedPaste } from './types.js';
 // lines, all with the two spaces libpq puts after the colon.
 const SEVERITY_WORDS = [...new Set([...Object.values(severities.severities).flat(), 'DETAIL', 'HINT'])].sort((a, b) => b.length - a.length);
 const LOCALISED_SEVERITY = new RegExp(`(?:^|\\s)(?:${SEVERITY_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}): {2}\\S`, 'u');
+
+// PostgreSQL's client programs label an error in the user's language: psql 12+ translates its own
+// `error: ` through its catalog (`psql: 错误: `, `psql: Fehler: `, `psql: ошибка: `, French `psql: erreur : `),
+// which uses the words the server's catalogs use for ERROR, in lower case; before 12, psql printed the
+// server's severity itself after its name (`psql: 致命错误:  `, `psql: FATAL:  `). The words of
+// PostgreSQL's error severities in every translated language (POSTGRES_SEVERITIES), read case-blind.
+const CLIENT_ERROR_WORDS = [...new Set(['ERROR', 'FATAL', 'PANIC', ...Object.entries(POSTGRES_SEVERITIES).filter(([, en]) => en === 'ERROR' || en === 'FATAL' || en === 'PANIC').map(([word]) => word)])]
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
+/** `psql: <error label in any of PostgreSQL's languages>:` at the head of a line (French puts a space before the colon). */
+const PSQL_ERROR_LABEL = new RegExp(`^\\s{0,8}psql: (?:${CLIENT_ERROR_WORDS}) ?:\\s`, 'iu');
 
 /**
  * Marks of error output in a line, as programs print it; chat that names an error has none of
@@ -32,6 +45,8 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // PostgreSQL / libpq / psql and CLI tools: `FATAL:  sorry, too many clients`, alembic's
   // `  FAILED: Multiple heads are present`, `error: ...`.
   { gate: (l) => /^\s{0,8}[EFPefp]/.test(l), re: /^\s{0,8}(?:(?:FATAL|ERROR|PANIC|FAILED):\s|psql: error:|error: |fatal: )/ },
+  // psql's own error label, translated (`psql: 错误: 连接到"localhost" (::1)上的服务器，端口5432失败：...`).
+  { gate: (l) => l.includes('psql: '), re: PSQL_ERROR_LABEL },
   // PostgreSQL's own severity inside a line, as libpq formats it (two spaces after the colon),
   // behind whatever a tool or logger put first: `2023-10-23 09:52:01 UTC [2982438] app@db ERROR:  could
   // not serialize access`, `PG::UndefinedColumn: ERROR:  column ...`, `SQLSTATE[42703]: ...: 7 ERROR:  ...`.

@@ -37,7 +37,13 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.startsWith('| ['), re: /^\|\s(?=\[)/ },
   // gunicorn: "[12] [ERROR] ", level in brackets: "[ERROR] ", "[app.db] "
   { gate: (l) => l.startsWith('['), re: /^\[\d{1,10}\]\s{1,4}/ },
-  { gate: (l) => l.startsWith('['), re: /^\[(?:CRITICAL|FATAL|ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE)\]\s{1,8}/i },
+  // A level in brackets, also as .NET loggers abbreviate and pad it: Serilog's `[ERR] `, `[FTL] `,
+  // `[INF] `, the Microsoft.Extensions.Logging names `[CRIT ] `, `[INFO ] ` of a service's file log
+  // (`2026-08-12 13:38:39.661 [CRIT ] [DarlingWorker] Cannot reach ... 42703: column ... does not exist`).
+  { gate: (l) => l.startsWith('['), re: /^\[ {0,2}(?:CRITICAL|CRIT|FATAL|FTL|ERROR|ERR|EROR|WARN(?:ING)?|WRN|INFO|INF|DEBUG|DBG|DBUG|TRACE|TRCE|VRB|VERBOSE) {0,2}\]\s{1,8}/i },
+  // Serilog's console template, the time and the three-letter level in one bracket:
+  // `[22:25:33 ERR] An exception occurred while iterating over the results of a query ...`.
+  { gate: (l) => l.startsWith('[') && l.charCodeAt(1) >= 48 && l.charCodeAt(1) <= 57, re: /^\[\d{2}:\d{2}:\d{2}(?:[.,]\d{1,7})? {1,2}(?:VRB|DBG|INF|WRN|ERR|FTL)\]\s{1,8}/ },
   // uvicorn / python logging: "ERROR:    ", "ERROR:app.main:", "ERROR app.db: ", "ERROR [app.db] ", "ERROR - "
   { gate: (l) => /^[CEWID]/.test(l), re: /^(?:CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::[\w.]{1,128})?:(?:\s{1,8}|(?=\S))(?=\S)/ },
   { gate: (l) => /^[CFEWID]/.test(l), re: /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[[\w.:-]{1,128}\]\s{1,8}|[\w.]{1,128}:\s{1,8}|-\s{1,8})?/ },
@@ -100,7 +106,8 @@ function unSlack(text: string): string {
   return decodeEntities(withoutTokens);
 }
 
-const ERROR_LEVEL = /\b(?:CRITICAL|FATAL|ERROR|PANIC)\b/;
+// The error levels a stripped prefix may carry, Serilog's and .NET's abbreviations included (`FTL`, `ERR`, `CRIT`).
+const ERROR_LEVEL = /\b(?:CRITICAL|CRIT|FATAL|FTL|ERROR|ERR|EROR|PANIC)\b/;
 const BOX_SIDE = /^\s{0,40}[│┃║]\s?/;
 const BOX_SIDE_END = /\s{0,200}[│┃║]\s{0,4}$/;
 

@@ -54,6 +54,8 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-http-queues-containers-django.jsonl:381': 'round 11, labelled chat: a Chinese article with the exact exception line (`httpx.ConnectTimeout: timed out while connecting`) alone on its line between Chinese sentences; a Chinese report pasting the line it got has the same shape (`报错：` + an exception line is output), so it cannot be told apart',
     'blind-postgres-b.jsonl:201': "round 11, labelled chat: a Japanese troubleshooting page with psql's `FATAL: password authentication failed ...` alone on its line under `エラーメッセージ`; a Japanese report pasting the line it got has the same shape, so it cannot be told apart",
     'blind-postgres-b.jsonl:199': "round 11, labelled chat: a bug report whose code block holds PostgreSQL's bare `too many clients already` alone; a user pasting the one line they got has the same shape, so it cannot be told apart",
+    'blind-alembic-pytest-asgi.jsonl:328': "round 12: alembic's `LEVEL [logger]` lines quoted in Markdown with a stray backtick glued to the level (`> ERROR` [root] Error: Can't locate revision ...`); without the backtick the line is read. No second real paste with backticks in the level found (issues: alembic `INFO  [alembic.runtime.migration] ... ERROR [root] Error: Can't locate revision`; exact strings `INFO`  [alembic`, `> ERROR [root] Error: Can't locate revision`: the quoted lines found have no backtick)",
+    'blind-postgres-a.jsonl:210': "round 12: an authentik structlog record as a log viewer shows it, the level first then a bar and key=value pairs (`warning | domain_url=null event=Task failure exc=OperationalError('deadlock detected\\nDETAIL: ...')`); the only other paste of the shape found is the next line of the same comment (`ERR | event=Task ... raised unexpected: OperationalError(...)`). Queries: issues `authentik event=Task failure exc= logger=authentik.root.celery`, `event=Task failure exc=OperationalError( logger= pid= task_id=`; exact strings `error | event=`, `warning | event=` (only log format strings in code)",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
@@ -423,5 +425,41 @@ describe('output shapes from blind round 9', () => {
       'I think the bug is in runners.py, in run() somewhere',
       'my bot logs ERROR - TeleBot: something every minute, is that normal?',
     ]) expect(engine.diagnose(text).errorOutput, text).toBe(false);
+  });
+});
+
+// Round 12's unasked misses, each class tested on a real paste of another thread.
+describe('output shapes from blind round 12', () => {
+  it("reads psql's error label in the user's language as output (adapted: the line psql printed, from inline code in https://github.com/preyjk/KalahGame/blob/14b06dfe25175fae980501f9f9177fe90bdecfda/docs/DevelopDoc.md)", () => {
+    // psql 12+ translates its own `error: ` (zh_CN `错误: `); the server's FATAL follows a full-width comma.
+    const line = 'psql: 错误: 连接到"localhost" (::1)上的服务器，端口5432失败：致命错误:  用户 "kalah_user" Password 认证失败';
+    const d = engine.diagnose(line);
+    expect(d.match?.id).toBe('postgres.password-auth-failed');
+    expect(worthDiagnosing(d, false)).toBe(true);
+    // The label alone makes these output: no server severity follows it (German and Russian catalogs; lines
+    // found by exact-string search in public repositories whose thread is not traced, so counted as written).
+    for (const text of [
+      'psql: Fehler: Verbindung zum Server auf »10.1.1.174«, Port 5432 fehlgeschlagen: Verbindungsaufbau abgelehnt',
+      'psql: ошибка: подключиться к серверу "127.0.0.1", порту 9792 не удалось: Connection refused',
+    ]) expect(engine.diagnose(text).errorOutput, text).toBe(true);
+    // A sentence quoting it, in the report's own words or in a question, stays chat (written).
+    for (const text of [
+      '运行连接命令: `psql -h localhost -U kalah_user -d kalah_db` 返回 `psql: 错误: 连接到"localhost" (::1)上的服务器，端口5432失败：致命错误:  用户 "kalah_user" Password 认证失败`',
+      'anyone seen psql: 错误: 连接到"localhost" (::1)上的服务器，端口5432失败：致命错误:  用户 "kalah_user" Password 认证失败 ?',
+    ]) expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
+  });
+
+  it("reads a .NET logger's abbreviated level in brackets as an error-level record (https://github.com/brunobritodev/JPProject.IdentityServer4.SSO/issues/69)", () => {
+    // Serilog's console template, the time and the level in one bracket; the line alone, without the exception under it.
+    const serilog = "[22:25:33 ERR] An exception occurred while iterating over the results of a query for context type 'Jp.Database.Context.SsoContext'.";
+    expect(engine.diagnose(serilog).errorOutput).toBe(true);
+    // The same record at information level is not error output.
+    expect(engine.diagnose(serilog.replace('ERR]', 'INF]')).errorOutput).toBe(false);
+    // As posted, with Npgsql's exception under it.
+    const posted = engine.diagnose(`${serilog}\nNpgsql.PostgresException (0x80004005): 42P01: relation "Clients" does not exist`);
+    expect(posted.match?.id).toBe('postgres.undefined-table');
+    expect(worthDiagnosing(posted, false)).toBe(true);
+    // A sentence naming the level stays chat (written).
+    expect(worthDiagnosing(engine.diagnose('we get [ERR] relation "Clients" does not exist from the SSO on every start, any idea?'), false)).toBe(false);
   });
 });
