@@ -117,7 +117,17 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bwhile [a-z ]{3,40}\(\d{1,10},\d{1,5}\)[a-z ]{0,20} in relation "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['table'], needle: ' in relation "' },
   // PostgreSQL 42804 on an INSERT or UPDATE: `column "foo" is of type integer but expression is of type text`.
   { re: /\bcolumn "([^"\n]{1,63})" is of type [^"\n]{1,60}? but expression is of type/, roles: ['column'], needle: 'but expression is of type' },
-  { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'violates' },
+  // The quoted name stays on its line: a quote on a later line (a DETAIL's `table "x"`) does not close it, nor does one after
+  // the DETAIL a record's message joins onto the same line (`"users_groups_users_id DETAIL:  Key (users_id)=(95) is not present
+  // in table "users".`, a name cut before its closing quote): no name holds a line break or the DETAIL's colon.
+  { re: /violates (?:unique|check|exclusion|foreign key|not-null) constraint\s{1,3}"([^"\n:]{1,126})"/, roles: ['constraint'], needle: 'violates' },
+  // A closing quote lost at the end of its line (supabase#2918's dashboard error, copied as `insert or update on table
+  // "user_apps_relation" violates foreign key constraint "user_apps_relation_id_fkey` and then the code fence). The name is
+  // read only where it shows it is whole: it is the name PostgreSQL generates (`<table>_<columns>_fkey`, `<table>_<x>_check`),
+  // beginning with the table the same message names and ending in the kind's suffix, and the line ends with it. A name cut
+  // inside (an excerpt ending at `"dcim_interface_cable_id_1b2`) or a name of the user's own choosing names nothing.
+  { re: /\binsert or update on table "(?:\w{1,63}\.)?(\w{1,63})" violates foreign key constraint\s{1,3}"(\1_\w{1,120}_fkey)[ \t]{0,4}$/m, roles: ['table', 'constraint'], needle: 'insert or update' },
+  { re: /\bnew row for relation "(?:\w{1,63}\.)?(\w{1,63})" violates check constraint\s{1,3}"(\1_\w{1,120}_check)[ \t]{0,4}$/m, roles: ['table', 'constraint'], needle: 'new row for' },
   { re: /unique cons\s{0,2}traint\s{1,3}"([^"]{1,126})"/, roles: ['constraint'], needle: 'unique cons' },
   // MySQL 8.0.19+ names the key after its table: `Duplicate entry '145050544-lunarvim' for key
   // 'repos_topics.uc_repos_topics_repo_id_title'` (before, `for key 'uc_repos_topics_repo_id_title'`); a title may drop the value

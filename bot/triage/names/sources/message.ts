@@ -39,7 +39,9 @@ const UNREGISTERED_TASK = /unregistered task of type (?:KeyError\()?u?'(?:[\w]{1
 
 // Django's FieldError on a lookup: `Cannot resolve keyword 'status' into field. Choices are: created_at, ...`: the
 // keyword is the attribute the query asked the model for (the model is the queryset's, read from the code line).
-const DJANGO_KEYWORD = /\bCannot resolve keyword '(\w{1,80})' into field/;
+// Django 1.x formats the keyword with `%r`, so under Python 2 a unicode name prints as `u'start_date'` (django-oscar#1081:
+// `Cannot resolve keyword u'start_date' into field.`); the prefix is the repr's, not the name's.
+const DJANGO_KEYWORD = /\bCannot resolve keyword u?'(\w{1,80})' into field/;
 
 // SQLAlchemy's attribute lookups by name (orm/base.py, sql/base.py, orm/mapper.py): `Entity namespace for "A.id" has no property
 // "other"` (filter_by() on the last entity joined, which may be a column: `"A.id"`, `"a_1"`), `Mapper 'Mapper[User(users)]' has
@@ -51,9 +53,10 @@ const HAS_NO_PROPERTY = /\b(?:Entity namespace for ["'][^"'\n]{1,200}["']|Mapper
 // `Invalid field name(s) given in select_related: 'primary_ip'. Choices are: ...` (the first named), `Non-relational field given
 // in select_related: 'x'`, `'x' does not resolve to an item that supports prefetching`: the attribute; `Invalid field name(s) for
 // model Team: 'x'.`, `Cannot find 'x' on Team object, 'x' is an invalid parameter to prefetch_related()`, FieldDoesNotExist's
-// `Team has no field named 'x'` (`'app.Team' has no field named 'x'` from a form): the model and its attribute.
+// `Team has no field named 'x'` (`'app.Team' has no field named 'x'` from a form): the model and its attribute. The `%r` ones
+// (`has no field named %r`, `Cannot find %r on`) print Python 2's unicode repr: `ActionCondtion has no field named u'severity'`.
 const DJANGO_FIELD_ONLY = /\b(?:Invalid field name\(s\) given in select_related|Non-relational field given in select_related): '(\w{1,80})'|'(\w{1,200})' does not resolve to an item that supports prefetching/;
-const DJANGO_FIELD_OF_MODEL = /\bInvalid field name\(s\) for model ([A-Z]\w{0,80}): '(\w{1,80})'|\bCannot find '(\w{1,80})' on ([A-Z]\w{0,80}) object, '[\w]{1,200}' is an invalid parameter to prefetch_related|(?:^|[\s:'])(?:[a-z_]\w{0,80}\.)?([A-Z]\w{0,80})'? has no field named '(\w{1,80})'/m;
+const DJANGO_FIELD_OF_MODEL = /\bInvalid field name\(s\) for model ([A-Z]\w{0,80}): '(\w{1,80})'|\bCannot find u?'(\w{1,80})' on ([A-Z]\w{0,80}) object, u?'[\w]{1,200}' is an invalid parameter to prefetch_related|(?:^|[\s:'])(?:[a-z_]\w{0,80}\.)?([A-Z]\w{0,80})'? has no field named u?'(\w{1,80})'/m;
 
 function djangoFieldNames(texts: string[], ctx: NameContext, out: NameFinding[]): void {
   const words = /select_related|prefetch|Invalid field name|has no field named/;
