@@ -173,6 +173,17 @@ const OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = [
   // kubectl describe's events table before Kubernetes 1.5, ages and count first, then the source:
   // `18m  2m  8  {kubelet node-1}  spec.containers{web}  Warning  Failed  Failed to pull image ...`.
   { gate: (l) => l.includes('{kubelet '), re: /^\s{0,12}\d{1,5}[smhd]\s{1,16}\d{1,5}[smhd]\s{1,16}\d{1,6}\s{1,16}\{kubelet [^}\n]{1,253}\}/ },
+  // A Warning row of `kubectl get events` (`oc get event`) since Kubernetes 1.14, and of `kubectl events`:
+  // the last-seen age (with `kubectl events`' `(x3 over 135m)`), the type, the reason, the object as
+  // kind/name, the message; `-A` puts the namespace first:
+  // `9m37s   Warning   Failed   pod/web-5888cf98bf-xzklp   Failed to pull image "x:20.7": rpc error: ...`.
+  // Only Warning rows: a Normal row (`Pulling`, `Scheduled`) is the cluster working.
+  { gate: (l) => l.includes('Warning ') && l.includes('/'), re: /^\s{0,12}(?:[a-z0-9][a-z0-9-]{0,62}\s{2,40})?(?:(?:\d{1,5}[smhd]){1,3}(?: \(x\d{1,7} over (?:\d{1,5}[smhd]){1,3}\))?|<unknown>)\s{2,40}Warning\s{2,40}[A-Z][A-Za-z]{1,60}\s{2,80}[A-Za-z][\w.-]{0,80}\/[\w.:-]{1,253}\s{2,80}\S/ },
+  // Home Assistant's log panel (Settings > System > Logs > an entry) copied as text, over the message:
+  // `Log Details (ERROR)`, `Logger: homeassistant.components.recorder.util`, `Source: ...`,
+  // `First occurred: 12:30:54 AM (14 occurrences)`, `Last logged: 9:32:33 AM`. The header is often left
+  // out of the copy; the occurrence count, which only the panel prints, is not (the time in the user's locale).
+  { gate: (l) => l.includes('Log Details (') || l.includes('First occurred: '), re: /^\s{0,8}(?:Log Details \((?:ERROR|CRITICAL|WARNING)\)|First occurred: [^\n()]{1,80}\(\d{1,9} occurrences?\))\s{0,4}$/ },
   // A container's waiting reason and the kubelet's message, as dashboards and `kubectl get pod -o`
   // templates print them: `ErrImagePull: rpc error: code = Unknown desc = ...`, `ImagePullBackOff: Back-off pulling image "x"`.
   { gate: (l) => /ErrImagePull|BackOff|InvalidImageName|CreateContainer/.test(l), re: /^\s{0,8}(?:ErrImagePull|ImagePullBackOff|CrashLoopBackOff|InvalidImageName|CreateContainerConfigError|CreateContainerError): (?:rpc error: code = |[Bb]ack-off (?:pulling|restarting) |failed to |Error response from daemon)/ },

@@ -56,6 +56,10 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-postgres-b.jsonl:199': "round 11, labelled chat: a bug report whose code block holds PostgreSQL's bare `too many clients already` alone; a user pasting the one line they got has the same shape, so it cannot be told apart",
     'blind-alembic-pytest-asgi.jsonl:328': "round 12: alembic's `LEVEL [logger]` lines quoted in Markdown with a stray backtick glued to the level (`> ERROR` [root] Error: Can't locate revision ...`); without the backtick the line is read. No second real paste with backticks in the level found (issues: alembic `INFO  [alembic.runtime.migration] ... ERROR [root] Error: Can't locate revision`; exact strings `INFO`  [alembic`, `> ERROR [root] Error: Can't locate revision`: the quoted lines found have no backtick)",
     'blind-postgres-a.jsonl:210': "round 12: an authentik structlog record as a log viewer shows it, the level first then a bar and key=value pairs (`warning | domain_url=null event=Task failure exc=OperationalError('deadlock detected\\nDETAIL: ...')`); the only other paste of the shape found is the next line of the same comment (`ERR | event=Task ... raised unexpected: OperationalError(...)`). Queries: issues `authentik event=Task failure exc= logger=authentik.root.celery`, `event=Task failure exc=OperationalError( logger= pid= task_id=`; exact strings `error | event=`, `warning | event=` (only log format strings in code)",
+    'blind-alembic-pytest-asgi.jsonl:345': "round 13, labelled chat: a Mongolian issue whose one sentence (\"this error appears when I try to start the Docker image\") sits over a code block holding uvicorn's `ERROR:    Error loading ASGI app. ...` alone; a user pasting the line they got under a sentence in their language has the same shape (the rule of blind-postgres-b:199 and :201), so it cannot be told apart",
+    'blind-alembic-pytest-asgi.jsonl:351': "round 13, labelled chat: a PR description whose code block holds pydantic's `UserWarning: Valid config keys have changed in V2: ...` alone, between sentences (\"I found the above warning while running a FastAPI app\"); a report pasting the warning it got between sentences has the same shape, so it cannot be told apart",
+    'blind-http-queues-containers-django.jsonl:410': "round 13, labelled chat: an issue whose sentence (\"is displaying the following error when container runs:\") introduces the exact log line `exec /init: exec format error` in inline code alone on its line; that is the shape of a user pasting the line they got (the rule of blind-http:366), so it cannot be told apart",
+    'blind-postgres-a.jsonl:226': "round 13, labelled chat: `异常` (exception) glued before PostgreSQL's bare `value too long for type character varying(256)`, the whole problem description of a Chinese report; one label word before a message is read as a pasted message (`Error: QueuePool limit ...`, `erro: ...`), and a Chinese report labelling the message it got has the same shape (the rule of blind-http:381), so it cannot be told apart",
     'blind-postgres-a.jsonl:179': "round 7: journald lines whose host the poster cut (`Oct 22 09:46:00 ejabberdctl.sh[419265]:`), so the prefix is not read and the `[error]` record under it is not seen; no second real paste of that shape found yet",
   };
 
@@ -89,6 +93,46 @@ describe('real pastes in the accuracy corpora', () => {
     // run count in `npm run eval` like every other line, misses included.
     const parked = afterReview.filter((c) => engine.diagnose(c.text).match?.id !== c.expect).map((c) => c.origin);
     expect(parked).toEqual([]);
+  });
+
+  it("count Home Assistant's log panel as output, its header or not", () => {
+    // The panel of one log entry (Settings > System > Logs) as copied, without the `Log Details (ERROR)`
+    // header (adapted: the panel as posted, the issue template around it left out, from
+    // https://github.com/home-assistant/core/issues/97827).
+    const panel = [
+      'Logger: homeassistant.components.esphome.dashboard',
+      'Source: helpers/update_coordinator.py:262',
+      'Integration: ESPHome (documentation, issues)',
+      'First occurred: 00:39:23 (1 occurrences)',
+      'Last logged: 00:39:23',
+      '',
+      "Error requesting ESPHome Dashboard data: Cannot connect to host 127.0.0.1:63261 ssl:default [Connect call failed ('127.0.0.1', 63261)]",
+    ].join('\n');
+    const d = engine.diagnose(panel);
+    expect(d.match?.id).toBe('aiohttp.connector-error');
+    expect(worthDiagnosing(d, false)).toBe(true);
+    // The occurrence count is the panel's mark: the message under the other lines alone is not output.
+    const withoutCount = panel.split('\n').filter((l) => !l.startsWith('First occurred')).join('\n');
+    expect(engine.diagnose(withoutCount).errorOutput).toBe(false);
+    // Nor is a sentence that names the panel's words.
+    const chat = "HA's log says it first occurred at 00:39:23, any idea why the ESPHome dashboard says Cannot connect to host 127.0.0.1:63261 ssl:default?";
+    expect(worthDiagnosing(engine.diagnose(chat), false)).toBe(false);
+  });
+
+  it('count the Warning rows of kubectl get events as output, not its Normal rows', () => {
+    // `k get events --sort-by .metadata.creationTimestamp | grep ...` as posted, its header and first
+    // three rows (adapted: cut after the first Warning row, from https://github.com/Azure/peerd/issues/34).
+    const rows = [
+      'LAST SEEN   TYPE      REASON                 OBJECT                                                         MESSAGE',
+      '37m         Normal    SuccessfulCreate       daemonset/hcloud-csi-node                                      Created pod: hcloud-csi-node-9dxbr',
+      '37m         Normal    Scheduled              pod/hcloud-csi-node-9dxbr                                      Successfully assigned kube-system/hcloud-csi-node-9dxbr to bjoerklin-io-md-0-k2lx7',
+      '37m         Warning   Failed                 pod/hcloud-csi-node-9dxbr                                      Error: ErrImagePull',
+    ];
+    const d = engine.diagnose(rows.join('\n'));
+    expect(d.match?.id).toBe('kubernetes.image-pull-backoff');
+    expect(worthDiagnosing(d, false)).toBe(true);
+    // The cluster working normally is not error output.
+    expect(engine.diagnose(rows.slice(0, 3).join('\n')).errorOutput).toBe(false);
   });
 
   it('count pasted output with a question under it as a paste', () => {
