@@ -134,6 +134,9 @@ export function createEngine(faults: readonly Fault[]): Engine {
     const context = (): string[] => {
       contextLines ??= [
         ...records.flatMap((r) => r.frames.map((f) => f.file)),
+        // The logger a prefix named (`ERROR [alembic.env] Migration failed ...`): the prefix itself
+        // is stripped from the lines below, and a library's own logger is evidence of that library.
+        ...(input.loggers ?? []),
         ...(parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines),
       ];
       return contextLines;

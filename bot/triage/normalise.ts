@@ -45,11 +45,11 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   // `[22:25:33 ERR] An exception occurred while iterating over the results of a query ...`.
   { gate: (l) => l.startsWith('[') && l.charCodeAt(1) >= 48 && l.charCodeAt(1) <= 57, re: /^\[\d{2}:\d{2}:\d{2}(?:[.,]\d{1,7})? {1,2}(?:VRB|DBG|INF|WRN|ERR|FTL)\]\s{1,8}/ },
   // uvicorn / python logging: "ERROR:    ", "ERROR:app.main:", "ERROR app.db: ", "ERROR [app.db] ", "ERROR - "
-  { gate: (l) => /^[CEWID]/.test(l), re: /^(?:CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::[\w.]{1,128})?:(?:\s{1,8}|(?=\S))(?=\S)/ },
-  { gate: (l) => /^[CFEWID]/.test(l), re: /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[[\w.:-]{1,128}\]\s{1,8}|[\w.]{1,128}:\s{1,8}|-\s{1,8})?/ },
+  { gate: (l) => /^[CEWID]/.test(l), re: /^(?:CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::(?<logger>[\w.]{1,128}))?:(?:\s{1,8}|(?=\S))(?=\S)/ },
+  { gate: (l) => /^[CFEWID]/.test(l), re: /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[(?<logger>[\w.:-]{1,128})\]\s{1,8}|(?<logger2>[\w.]{1,128}):\s{1,8}|-\s{1,8})?/ },
   // "[app.api.users] " or "app.api.users - ERROR - " (logging's default formats)
-  { gate: (l) => l.startsWith('['), re: /^\[[\w.:-]{1,128}\]\s{1,8}/ },
-  { gate: (l) => l.includes(' - '), re: /^[\w.]{1,128}\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
+  { gate: (l) => l.startsWith('['), re: /^\[(?<logger>[\w.:-]{1,128})\]\s{1,8}/ },
+  { gate: (l) => l.includes(' - '), re: /^(?<logger>[\w.]{1,128})\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
 ];
 
 const BINARY_SAMPLE = 8192;
@@ -108,6 +108,9 @@ function unSlack(text: string): string {
 
 // The error levels a stripped prefix may carry, Serilog's and .NET's abbreviations included (`FTL`, `ERR`, `CRIT`).
 const ERROR_LEVEL = /\b(?:CRITICAL|CRIT|FATAL|FTL|ERROR|ERR|EROR|PANIC)\b/;
+const ERROR_OR_LEVEL_WORD = /^(?:critical|fatal|error|warning|warn|info|debug|trace|notice)$/i;
+/** Distinct logger names kept from a paste's prefixes, at most. */
+const MAX_LOGGERS = 32;
 const BOX_SIDE = /^\s{0,40}[│┃║]\s?/;
 const BOX_SIDE_END = /\s{0,200}[│┃║]\s{0,4}$/;
 
@@ -132,10 +135,14 @@ function opensLikeALogRecord(line: string): boolean {
   return /^`\[\d/.test(line) || /^`(?:INFO|WARNING|ERROR|CRITICAL|DEBUG):\s/.test(line);
 }
 
-/** Removes stacked log prefixes; `errorLevel` tells whether one of them was an error level. */
-export function stripLinePrefix(line: string): { line: string; errorLevel: boolean } {
+/**
+ * Removes stacked log prefixes; `errorLevel` tells whether one of them was an error level, and
+ * `logger` names the logger a prefix carried (`ERROR [alembic.env] `, `INFO:httpx:`), if any.
+ */
+export function stripLinePrefix(line: string): { line: string; errorLevel: boolean; logger?: string } {
   let out = line;
   let errorLevel = false;
+  let logger: string | undefined;
   if (out === '' || out.startsWith(' ')) return { line: out, errorLevel };
   out = unwrapInlineCode(out);
   for (let pass = 0; pass < 2; pass++) {
@@ -145,12 +152,15 @@ export function stripLinePrefix(line: string): { line: string; errorLevel: boole
       const m = re.exec(out);
       if (m && m[0].length < out.length) {
         if (ERROR_LEVEL.test(m[0])) errorLevel = true;
+        const name = m.groups?.logger ?? m.groups?.logger2;
+        // A level or a process id in brackets (`[ERROR]`, `[12]`) names no logger.
+        if (logger === undefined && name !== undefined && /[a-z]/.test(name) && !ERROR_OR_LEVEL_WORD.test(name)) logger = name;
         out = out.slice(m[0].length);
       }
     }
     if (out === before) break;
   }
-  return { line: out, errorLevel };
+  return logger === undefined ? { line: out, errorLevel } : { line: out, errorLevel, logger };
 }
 
 /**
@@ -285,6 +295,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   }
   let longLine = false;
   const errorLevel: boolean[] = [];
+  const loggers = new Set<string>();
   const quoted = isQuotedReply(lines);
   if (text.includes('**')) lines = unbold(lines);
   lines = lines.map((raw) => {
@@ -299,8 +310,9 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     line = line.trimEnd();
     const stripped = stripLinePrefix(line);
     errorLevel.push(stripped.errorLevel);
+    if (stripped.logger !== undefined && loggers.size < MAX_LOGGERS) loggers.add(stripped.logger);
     return stripped.line;
   });
   if (longLine) notes.push(`Lines longer than ${MAX_LINE_CHARS} characters were cut.`);
-  return { text: lines.join('\n'), lines, errorLevel, notes, truncated, binary: false, bytes };
+  return { text: lines.join('\n'), lines, errorLevel, loggers: [...loggers], notes, truncated, binary: false, bytes };
 }

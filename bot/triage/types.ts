@@ -72,6 +72,11 @@ export interface NormalisedInput {
   lines: string[];
   /** Per line: a stripped log prefix named an error level (ERROR, FATAL, CRITICAL). */
   errorLevel: boolean[];
+  /**
+   * The logger names the stripped prefixes carried (`ERROR [alembic.env] ` gives `alembic.env`),
+   * distinct and capped: evidence of a library like a frame's path, for a signature's `context`.
+   */
+  loggers?: string[];
   /** What was done to make the input safe to analyse, for the user. */
   notes: string[];
   truncated: boolean;

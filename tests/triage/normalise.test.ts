@@ -18,14 +18,26 @@ describe('normaliseInput', () => {
   });
 
   it.each([
-    ['2025-03-14 09:12:44,871 ERROR [app.api.users] ValueError: x', 'ValueError: x', true],
-    ['ERROR:    Exception in ASGI application', 'Exception in ASGI application', true],
-    ['[2025-03-14 09:12:44 +0000] [12] [ERROR] Worker failed', 'Worker failed', true],
-    ['api-1  | 2025-03-14T09:12:44.871Z INFO started', 'started', false],
-    ['INFO:     127.0.0.1:5000 - "GET / HTTP/1.1" 200 OK', '127.0.0.1:5000 - "GET / HTTP/1.1" 200 OK', false],
-    ['    return user.organization.name', '    return user.organization.name', false],
-  ])('strips the log prefix of %j', (line, rest, errorLevel) => {
-    expect(stripLinePrefix(line)).toEqual({ line: rest, errorLevel });
+    ['2025-03-14 09:12:44,871 ERROR [app.api.users] ValueError: x', 'ValueError: x', true, 'app.api.users'],
+    ['ERROR:    Exception in ASGI application', 'Exception in ASGI application', true, undefined],
+    ['[2025-03-14 09:12:44 +0000] [12] [ERROR] Worker failed', 'Worker failed', true, undefined],
+    ['api-1  | 2025-03-14T09:12:44.871Z INFO started', 'started', false, undefined],
+    ['INFO:     127.0.0.1:5000 - "GET / HTTP/1.1" 200 OK', '127.0.0.1:5000 - "GET / HTTP/1.1" 200 OK', false, undefined],
+    ['    return user.organization.name', '    return user.organization.name', false, undefined],
+    // alembic's env.py template logs under `alembic.env`, its runner under `alembic.runtime.migration`
+    ['ERROR [alembic.env] Migration failed due to programming error: (psycopg2.errors.DuplicateObject) type "x" already exists', 'Migration failed due to programming error: (psycopg2.errors.DuplicateObject) type "x" already exists', true, 'alembic.env'],
+    ['INFO  [alembic.runtime.migration] Will assume transactional DDL.', 'Will assume transactional DDL.', false, 'alembic.runtime.migration'],
+    ['INFO:httpx:HTTP Request: GET http://localhost:11434/api/tags "HTTP/1.1 200 OK"', 'HTTP Request: GET http://localhost:11434/api/tags "HTTP/1.1 200 OK"', false, 'httpx'],
+    ['app.worker - ERROR - boom', 'boom', true, 'app.worker'],
+    ['[ERROR] boom', 'boom', true, undefined],
+  ])('strips the log prefix of %j', (line, rest, errorLevel, logger) => {
+    expect(stripLinePrefix(line)).toStrictEqual(logger === undefined ? { line: rest, errorLevel } : { line: rest, errorLevel, logger });
+  });
+
+  it('keeps the distinct logger names of the prefixes it strips, for signature context', () => {
+    const n = normaliseInput('INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.\nINFO  [alembic.runtime.migration] Will assume transactional DDL.\nERROR [alembic.env] Migration failed\n[12] [ERROR] Worker failed\nplain line');
+    expect(n.loggers).toEqual(['alembic.runtime.migration', 'alembic.env']);
+    expect(n.lines).not.toContain('INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.');
   });
 
   it('flags binary input instead of analysing it', () => {
