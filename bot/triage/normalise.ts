@@ -45,11 +45,11 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   // `[22:25:33 ERR] An exception occurred while iterating over the results of a query ...`.
   { gate: (l) => l.startsWith('[') && l.charCodeAt(1) >= 48 && l.charCodeAt(1) <= 57, re: /^\[\d{2}:\d{2}:\d{2}(?:[.,]\d{1,7})? {1,2}(?:VRB|DBG|INF|WRN|ERR|FTL)\]\s{1,8}/ },
   // uvicorn / python logging: "ERROR:    ", "ERROR:app.main:", "ERROR app.db: ", "ERROR [app.db] ", "ERROR - "
-  { gate: (l) => /^[CEWID]/.test(l), re: /^(?:CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::(?<logger>[\w.]{1,128}))?:(?:\s{1,8}|(?=\S))(?=\S)/ },
-  { gate: (l) => /^[CFEWID]/.test(l), re: /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[(?<logger>[\w.:-]{1,128})\]\s{1,8}|(?<logger2>[\w.]{1,128}):\s{1,8}|-\s{1,8})?/ },
+  { gate: (l) => /^[CEWID]/.test(l), re: /^(?:CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)(?::([\w.]{1,128}))?:(?:\s{1,8}|(?=\S))(?=\S)/ },
+  { gate: (l) => /^[CFEWID]/.test(l), re: /^(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG)\s{1,8}(?:\[([\w.:-]{1,128})\]\s{1,8}|([\w.]{1,128}):\s{1,8}|-\s{1,8})?/ },
   // "[app.api.users] " or "app.api.users - ERROR - " (logging's default formats)
-  { gate: (l) => l.startsWith('['), re: /^\[(?<logger>[\w.:-]{1,128})\]\s{1,8}/ },
-  { gate: (l) => l.includes(' - '), re: /^(?<logger>[\w.]{1,128})\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
+  { gate: (l) => l.startsWith('['), re: /^\[([\w.:-]{1,128})\]\s{1,8}/ },
+  { gate: (l) => l.includes(' - '), re: /^([\w.]{1,128})\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
 ];
 
 const BINARY_SAMPLE = 8192;
@@ -139,7 +139,7 @@ function opensLikeALogRecord(line: string): boolean {
  * Removes stacked log prefixes; `errorLevel` tells whether one of them was an error level, and
  * `logger` names the logger a prefix carried (`ERROR [alembic.env] `, `INFO:httpx:`), if any.
  */
-export function stripLinePrefix(line: string): { line: string; errorLevel: boolean; logger?: string } {
+export function stripLinePrefix(line: string, wantLogger = true): { line: string; errorLevel: boolean; logger?: string } {
   let out = line;
   let errorLevel = false;
   let logger: string | undefined;
@@ -152,9 +152,10 @@ export function stripLinePrefix(line: string): { line: string; errorLevel: boole
       const m = re.exec(out);
       if (m && m[0].length < out.length) {
         if (ERROR_LEVEL.test(m[0])) errorLevel = true;
-        const name = m.groups?.logger ?? m.groups?.logger2;
-        // A level or a process id in brackets (`[ERROR]`, `[12]`) names no logger.
-        if (logger === undefined && name !== undefined && /[a-z]/.test(name) && !ERROR_OR_LEVEL_WORD.test(name)) logger = name;
+        // The logger, where a prefix's regex captures one (group 1, or 2 for `ERROR name: `). A
+        // level or a process id in brackets (`[ERROR]`, `[12]`) names no logger.
+        const name = wantLogger && logger === undefined ? (m[1] ?? m[2]) : undefined;
+        if (name !== undefined && /[a-z]/.test(name) && !ERROR_OR_LEVEL_WORD.test(name)) logger = name;
         out = out.slice(m[0].length);
       }
     }
@@ -308,7 +309,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     if (BOX_SIDE.test(line)) line = line.replace(BOX_SIDE, '').replace(BOX_SIDE_END, '');
     if (/[\u00A0\u2007\u202F]/.test(line)) line = line.replace(/[\u00A0\u2007\u202F]/g, ' ');
     line = line.trimEnd();
-    const stripped = stripLinePrefix(line);
+    const stripped = stripLinePrefix(line, loggers.size < MAX_LOGGERS);
     errorLevel.push(stripped.errorLevel);
     if (stripped.logger !== undefined && loggers.size < MAX_LOGGERS) loggers.add(stripped.logger);
     return stripped.line;
