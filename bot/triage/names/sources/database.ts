@@ -54,7 +54,7 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   // A unique index built over duplicates (a migration adding `unique=True`): `could not create unique index "uix_pr_email_id"` /
   // `DETAIL:  Key (email_id)=(82d5...) is duplicated.`
   { re: /\bcould not create unique index "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['constraint'], needle: 'could not create unique index' },
-  { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is duplicated/, roles: ['column'], needle: 'is duplicated' },
+  { re: /\bKey \(("[^"\n]{1,63}"|[\w"]{1,63})\)=\([^\n]{0,300}?\) is duplicated/, roles: ['column'], needle: 'is duplicated' },
   // Odoo logs the column its ORM could not make required: 8-10 `openerp.models: WARNING: unable to set column ced_ruc of table
   // res_partner not null !`, 11+ `odoo.schema: Table 'res_config_settings': unable to set NOT NULL on column 'partner_names_order'!`.
   { re: /\bunable to set column (\w{1,63}) of table (\w{1,63}) not null/, roles: ['column', 'table'], needle: 'unable to set column' },
@@ -73,7 +73,9 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bcolumn "([^"]{1,63})" (?:does not exist|contains null values)/, roles: ['column'], needle: 'column "' },
   // `relation "abbotsley_271.AREA_BUILD_PHASE_BOUNDARIES" does not exist`, German `Relation »info_user« existiert nicht`
   // A terminal may wrap the line between the name and `does not exist`.
-  { re: /[Rr]elation [«»"]?(?:\w{1,63}\.)?(\w{1,63})[«»"]?\s{1,3}(?:does not exist|existiert nicht)/, roles: ['table'], needle: 'elation' },
+  // PostgreSQL quotes the name as the user wrote it, so a name that needed quoting may hold a space (`relation "Sales Data" does
+  // not exist`): inside the quotes the name runs to the closing quote; unquoted it is one word.
+  { re: /[Rr]elation (?:"(?:\w{1,63}\.)?([^"\n.]{1,63})"|[«»]?(?:\w{1,63}\.)?(\w{1,63})[«»]?)\s{1,3}(?:does not exist|existiert nicht)/, roles: ['table', 'table'], needle: 'elation' },
   // DDL run twice (a migration re-applied): `constraint "releases_sfv_id_fkey" for relation "releases" already exists`,
   // `relation "ix_users_email" already exists`.
   { re: /\bconstraint "([^"]{1,126})" for relation "(?:\w{1,63}\.)?([^"]{1,126})" already exists/, roles: ['constraint', 'table'], needle: 'already exists' },
@@ -135,8 +137,10 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   // the key (`for key 'repos_topics.uc_repos_topi…`) names no key.
   { re: /Duplicate entry (?:'[^'\n]{0,200}' )?for key (?:'(?:(\w{1,63})\.)?(\w{1,126})'|`(?:(\w{1,63})\.)?(\w{1,126})`)/, roles: ['table', 'constraint', 'table', 'constraint'], needle: 'Duplicate entry' },
   // `Key (email)=(a@b.c) already exists.`, `Key (project)=(0) is not present in table "project".`
-  { re: /\bKey \(([\w"]{1,63})(?:, [^)]{1,300})?\)=\([^\n]{0,300}?\) already exists/, roles: ['column'], needle: 'already exists' },
-  { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'], needle: 'is not present' },
+  // DETAIL quotes a column only where it needs quoting (`Key ("userId")=(1)`, `Key ("Golden Balls")=(6)`): the quoted name runs to
+  // its closing quote, spaces and all.
+  { re: /\bKey \(("[^"\n]{1,63}"|[\w"]{1,63})(?:, [^)]{1,300})?\)=\([^\n]{0,300}?\) already exists/, roles: ['column'], needle: 'already exists' },
+  { re: /\bKey \(("[^"\n]{1,63}"|[\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'], needle: 'is not present' },
   // For a foreign key, `table` holds the key and `related_table` is the table it references:
   // inserting into the child names the child first; deleting from the parent names it first.
   { re: /insert or update on table "([^"]{1,126})" violates foreign key/, roles: ['table'], needle: 'insert or update' },
