@@ -131,6 +131,17 @@ function inLogColumn(lines: string[]): string[] {
   return lines.map((l) => (l.startsWith(pad) ? l.slice(column) : l));
 }
 
+// The same log column wraps a long header too, putting the model on the next line at the column, where the first location
+// follows it (pypa/pip#12775, a Langflow log filed in the wrong tracker: `...Chat Output: 3 validation errors for` /
+// `                             Message` / `                             text.str`). pydantic never ends a header at `for`.
+const WRAPPED_HEADER = /(\b\d{1,5} validation errors? for)[ \t]{0,4}\n([ \t]{1,80})([A-Za-z_][\w.[\]]{0,200})[ \t]{0,4}\n(?=\2\S)/;
+
+/** A header a log column wrapped after `for`, joined back onto one line; the locations under it keep their column. */
+function joinWrappedHeader(text: string): string {
+  if (!text.includes(' for\n') && !/ for[ \t]{1,4}\n/.test(text)) return text;
+  return text.replace(WRAPPED_HEADER, '$1 $3\n');
+}
+
 /** A line under a commented header without its marks: `    #   value is not a valid enumeration` -> `  value is ...`. */
 function uncomment(line: string, marks: string): string {
   if (!marks) return line;
@@ -176,6 +187,7 @@ export const pydanticSource: NameSource = {
     if (ctx.text && !ANY_WORD.test(ctx.text)) return;
     const texts = ctx.ordered.map((r) => r.message.slice(0, 4000));
     texts.push(ctx.text);
+    for (let i = 0; i < texts.length; i++) texts[i] = joinWrappedHeader(texts[i] ?? '');
     const listed = ctx.text.includes('{') ? firstListedLoc(ctx.text) : null;
     if (listed) out.push({ role: 'field', value: listed.field, source: 'pydantic', confidence: 0.89, evidence: listed.evidence });
     texts.forEach((text, rank) => {
