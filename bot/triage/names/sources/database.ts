@@ -24,9 +24,9 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   // `Invalid column name 'user_id'`.
   { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'\. Cannot insert duplicate key in object '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['constraint', 'table'], needle: 'Violation of' },
   { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'/, roles: ['constraint'], needle: 'Violation of' },
-  { re: /\bCannot insert the value NULL into column '(\w{1,128})', table '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['column', 'table'], needle: 'Cannot insert the value NULL' },
+  { re: /\bCannot insert the value NULL into column '([^'\n]{1,128})', table '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['column', 'table'], needle: 'Cannot insert the value NULL' },
   { re: /\bInvalid object name '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['table'], needle: 'Invalid object name' },
-  { re: /\bInvalid column name '(\w{1,128})'/, roles: ['column'], needle: 'Invalid column name' },
+  { re: /\bInvalid column name '([^'\n]{1,128})'/, roles: ['column'], needle: 'Invalid column name' },
   // SQL Server's 547 on a foreign key, quoted either way and often wrapped: inserting a child names the referenced table
   // (`The INSERT statement conflicted with the FOREIGN KEY constraint "FK_x". The conflict occurred in database "db", table
   // "dbo.yaf_Board", column 'BoardID'.`, the column being the parent's); deleting a parent names the child and its key column
@@ -50,7 +50,7 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   // MySQL 1052 `Column 'name' in order clause is ambiguous`.
   { re: /\bcolumn reference "(\w{1,63})" is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
   { re: /\bambiguous column name: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['column'], needle: 'ambiguous column name' },
-  { re: /\bColumn '(\w{1,63})' in [a-z ]{1,20} is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
+  { re: /\bColumn '([^'\n]{1,63})' in [a-z ]{1,20} is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
   // A unique index built over duplicates (a migration adding `unique=True`): `could not create unique index "uix_pr_email_id"` /
   // `DETAIL:  Key (email_id)=(82d5...) is duplicated.`
   { re: /\bcould not create unique index "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['constraint'], needle: 'could not create unique index' },
@@ -83,20 +83,22 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bno such table: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['table'], needle: 'no such table' },
   { re: /\bno such column: (?:(\w{1,63})\.)?(\w{1,63})/, roles: ['table', 'column'], needle: 'no such column' },
   { re: /\bNot found column (\w{1,63}) in block/, roles: ['column'], needle: 'Not found column' },
+  // MySQL and SQL Server quote every name they report, so a quoted name runs to its closing quote (`Column 'Golden Balls'
+  // cannot be null`, `Unknown column 'Date of Birth' in 'field list'`).
   // MySQL / MariaDB 1054 in every clause: `Unknown column 'channels.topic_user_id' in 'field list'`,
   // `Unknown column 'RESP_PIT_ID' in 'field list'`, `Unknown column 'u.id' in 'on clause'` (Django's `app_model.field` too).
-  { re: /\bUnknown column '(?:`?(\w{1,63})`?\.)?`?(\w{1,63})`?' in '/, roles: ['table', 'column'], needle: 'Unknown column' },
+  { re: /\bUnknown column '(?:`?(\w{1,63})`?\.)?`?([^'`.\n]{1,63})`?' in '/, roles: ['table', 'column'], needle: 'Unknown column' },
   // SQLite on an INSERT naming a column the table lacks: `table presentationmodel has no column named file_paths`.
   { re: /\btable "?(?:\w{1,63}\.)?(\w{1,63})"? has no column named "?(\w{1,63})/, roles: ['table', 'column'], needle: 'has no column named' },
   // MySQL / MariaDB name the column a value does not fit, in every driver's wrapper (pymysql, MySQLdb, aiomysql):
   // `(1406, "Data too long for column 'name' at row 1")`, `(1048, "Column 'user_id' cannot be null")`,
   // `Incorrect integer value: 'abc' for column 'age' at row 1`, MariaDB's `for column `db`.`t`.`c` at row 1`,
   // `Out of range value for column 'price' at row 1`, `Field 'slug' doesn't have a default value`.
-  { re: /\bData too long for column '(\w{1,63})'/, roles: ['column'], needle: 'Data too long' },
-  { re: /\bColumn '(\w{1,63})' cannot be null/, roles: ['column'], needle: 'cannot be null' },
+  { re: /\bData too long for column '([^'\n]{1,63})'/, roles: ['column'], needle: 'Data too long' },
+  { re: /\bColumn '([^'\n]{1,63})' cannot be null/, roles: ['column'], needle: 'cannot be null' },
   { re: /\bIncorrect \w{1,20} value: '[^'\n]{0,200}' for column (?:`\w{1,63}`\.){0,2}[`']?(\w{1,63})[`']? at row/, roles: ['column'], needle: 'for column' },
-  { re: /\bOut of range value for column '(\w{1,63})'/, roles: ['column'], needle: 'Out of range value' },
-  { re: /\bField '(\w{1,63})' doesn't have a default value/, roles: ['column'], needle: "doesn't have a default" },
+  { re: /\bOut of range value for column '([^'\n]{1,63})'/, roles: ['column'], needle: 'Out of range value' },
+  { re: /\bField '([^'\n]{1,63})' doesn't have a default value/, roles: ['column'], needle: "doesn't have a default" },
   // Django's constraint check on SQLite (migrate, loaddata, tests): `The row in table 'django_notify_settings' with
   // primary key '2' has an invalid foreign key: django_notify_settings.user_id contains a value '6' that does not
   // have a corresponding value in auth_user.id.`
