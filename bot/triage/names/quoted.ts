@@ -14,8 +14,8 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
  * A database message that does not quote its names stops the name at the first space: SQLite's `NOT NULL constraint failed:
  * players.Golden Balls` (okfn/opendataeditor#552) is read `Golden` by every rule that takes a word. The whole name is taken
  * only where the paste proves it: the same words are quoted as one identifier (`"Golden Balls"` in the `[SQL: INSERT INTO
- * players (..., "Golden Balls")]` line) and shown unquoted right after the name that was read (`players.Golden Balls`). A word
- * that merely precedes another word (`Unknown column 'Rewards'` under an unquoted `SELECT ... Rewards Description FROM`) is
+ * players (..., "Golden Balls")]` line) and shown unquoted where such a message puts a name, after the table's dot or the
+ * message's colon (`players.Golden Balls`), and the word itself is quoted alone nowhere. A word that merely precedes another word (`Unknown column 'Rewards'` under an unquoted `SELECT ... Rewards Description FROM`) is
  * left as the message gave it: nothing quotes the longer name.
  */
 export function wholeQuotedNames(findings: NameFinding[], ctx: NameContext): void {
@@ -37,9 +37,13 @@ export function wholeQuotedNames(findings: NameFinding[], ctx: NameContext): voi
   if (!byFirstWord.size) return;
   for (const f of suspects) {
     const wholes = [...(byFirstWord.get(f.value) ?? [])].sort((a, b) => b.length - a.length);
+    // The word quoted on its own somewhere (`relation "user" does not exist`) is a whole name already.
+    if (!wholes.length || new RegExp(`["'\`[]${escapeRegExp(f.value)}["'\`\\]]`).test(text)) continue;
     for (const whole of wholes) {
-      // Unquoted, at a name's start (after a space, a dot, a colon or a bracket), and ending where a name ends.
-      const shown = new RegExp(`(?:^|[\\s.:(,])${escapeRegExp(whole)}(?=$|[\\s,.;)'"])`, 'm');
+      // Unquoted where a database message puts a name it does not quote: after the table's dot (`players.Golden Balls`) or
+      // the message's colon (`constraint failed: Golden Balls`), and ending where a name ends. Prose that merely uses the
+      // words (`the user profile page`) does not count.
+      const shown = new RegExp(`(?:\\w\\.|: ?)${escapeRegExp(whole)}(?=$|[\\s,;)'"])`, 'm');
       if (shown.test(text)) {
         // The evidence stays the text the name was first read as: a fault's capture is matched back to its finding by it.
         f.value = whole;
