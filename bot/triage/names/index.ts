@@ -1,6 +1,7 @@
 import { isLibraryPath } from '../parse.js';
 import type { ErrorRecord, Frame, ParsedPaste } from '../types.js';
 import { resolveTableAliases } from './aliases.js';
+import { wholeQuotedNames } from './quoted.js';
 import { ROLE_NAMES, roleOf, type Role } from './roles.js';
 import { addedObjectSource } from './sources/added.js';
 import { codeSource } from './sources/code.js';
@@ -473,6 +474,7 @@ export function extractNames(parsed: ParsedPaste, primaryIndex: number, signatur
   for (const source of NAME_SOURCES) source.find(ctx, findings);
   cutAtPasteEnd(findings, ctx);
   cutBeforeEllipsis(findings, ctx);
+  wholeQuotedNames(findings, ctx);
   splitLocalsQualname(findings);
   secondaryNotClass(findings, ctx);
   resolveTableAliases(findings, ctx);

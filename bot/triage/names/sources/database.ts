@@ -24,9 +24,9 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   // `Invalid column name 'user_id'`.
   { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'\. Cannot insert duplicate key in object '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['constraint', 'table'], needle: 'Violation of' },
   { re: /\bViolation of (?:UNIQUE KEY|PRIMARY KEY) constraint '([^'\n]{1,128})'/, roles: ['constraint'], needle: 'Violation of' },
-  { re: /\bCannot insert the value NULL into column '(\w{1,128})', table '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['column', 'table'], needle: 'Cannot insert the value NULL' },
+  { re: /\bCannot insert the value NULL into column '([^'\n]{1,128})', table '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['column', 'table'], needle: 'Cannot insert the value NULL' },
   { re: /\bInvalid object name '(?:\w{1,128}\.){0,2}(\w{1,128})'/, roles: ['table'], needle: 'Invalid object name' },
-  { re: /\bInvalid column name '(\w{1,128})'/, roles: ['column'], needle: 'Invalid column name' },
+  { re: /\bInvalid column name '([^'\n]{1,128})'/, roles: ['column'], needle: 'Invalid column name' },
   // SQL Server's 547 on a foreign key, quoted either way and often wrapped: inserting a child names the referenced table
   // (`The INSERT statement conflicted with the FOREIGN KEY constraint "FK_x". The conflict occurred in database "db", table
   // "dbo.yaf_Board", column 'BoardID'.`, the column being the parent's); deleting a parent names the child and its key column
@@ -50,11 +50,11 @@ const OTHER_WORDINGS: { re: RegExp; roles: Role[]; needle: string }[] = [
   // MySQL 1052 `Column 'name' in order clause is ambiguous`.
   { re: /\bcolumn reference "(\w{1,63})" is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
   { re: /\bambiguous column name: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['column'], needle: 'ambiguous column name' },
-  { re: /\bColumn '(\w{1,63})' in [a-z ]{1,20} is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
+  { re: /\bColumn '([^'\n]{1,63})' in [a-z ]{1,20} is ambiguous/, roles: ['column'], needle: 'is ambiguous' },
   // A unique index built over duplicates (a migration adding `unique=True`): `could not create unique index "uix_pr_email_id"` /
   // `DETAIL:  Key (email_id)=(82d5...) is duplicated.`
   { re: /\bcould not create unique index "(?:\w{1,63}\.)?([^"\n]{1,126})"/, roles: ['constraint'], needle: 'could not create unique index' },
-  { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is duplicated/, roles: ['column'], needle: 'is duplicated' },
+  { re: /\bKey \(("[^"\n]{1,63}"|[\w"]{1,63})\)=\([^\n]{0,300}?\) is duplicated/, roles: ['column'], needle: 'is duplicated' },
   // Odoo logs the column its ORM could not make required: 8-10 `openerp.models: WARNING: unable to set column ced_ruc of table
   // res_partner not null !`, 11+ `odoo.schema: Table 'res_config_settings': unable to set NOT NULL on column 'partner_names_order'!`.
   { re: /\bunable to set column (\w{1,63}) of table (\w{1,63}) not null/, roles: ['column', 'table'], needle: 'unable to set column' },
@@ -73,7 +73,9 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bcolumn "([^"]{1,63})" (?:does not exist|contains null values)/, roles: ['column'], needle: 'column "' },
   // `relation "abbotsley_271.AREA_BUILD_PHASE_BOUNDARIES" does not exist`, German `Relation »info_user« existiert nicht`
   // A terminal may wrap the line between the name and `does not exist`.
-  { re: /[Rr]elation [«»"]?(?:\w{1,63}\.)?(\w{1,63})[«»"]?\s{1,3}(?:does not exist|existiert nicht)/, roles: ['table'], needle: 'elation' },
+  // PostgreSQL quotes the name as the user wrote it, so a name that needed quoting may hold a space (`relation "Sales Data" does
+  // not exist`): inside the quotes the name runs to the closing quote; unquoted it is one word.
+  { re: /[Rr]elation (?:"(?:\w{1,63}\.)?([^"\n.]{1,63})"|[«»]?(?:\w{1,63}\.)?(\w{1,63})[«»]?)\s{1,3}(?:does not exist|existiert nicht)/, roles: ['table', 'table'], needle: 'elation' },
   // DDL run twice (a migration re-applied): `constraint "releases_sfv_id_fkey" for relation "releases" already exists`,
   // `relation "ix_users_email" already exists`.
   { re: /\bconstraint "([^"]{1,126})" for relation "(?:\w{1,63}\.)?([^"]{1,126})" already exists/, roles: ['constraint', 'table'], needle: 'already exists' },
@@ -81,20 +83,22 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   { re: /\bno such table: (?:\w{1,63}\.)?(\w{1,63})/, roles: ['table'], needle: 'no such table' },
   { re: /\bno such column: (?:(\w{1,63})\.)?(\w{1,63})/, roles: ['table', 'column'], needle: 'no such column' },
   { re: /\bNot found column (\w{1,63}) in block/, roles: ['column'], needle: 'Not found column' },
+  // MySQL and SQL Server quote every name they report, so a quoted name runs to its closing quote (`Column 'Golden Balls'
+  // cannot be null`, `Unknown column 'Date of Birth' in 'field list'`).
   // MySQL / MariaDB 1054 in every clause: `Unknown column 'channels.topic_user_id' in 'field list'`,
   // `Unknown column 'RESP_PIT_ID' in 'field list'`, `Unknown column 'u.id' in 'on clause'` (Django's `app_model.field` too).
-  { re: /\bUnknown column '(?:`?(\w{1,63})`?\.)?`?(\w{1,63})`?' in '/, roles: ['table', 'column'], needle: 'Unknown column' },
+  { re: /\bUnknown column '(?:`?(\w{1,63})`?\.)?`?([^'`.\n]{1,63})`?' in '/, roles: ['table', 'column'], needle: 'Unknown column' },
   // SQLite on an INSERT naming a column the table lacks: `table presentationmodel has no column named file_paths`.
   { re: /\btable "?(?:\w{1,63}\.)?(\w{1,63})"? has no column named "?(\w{1,63})/, roles: ['table', 'column'], needle: 'has no column named' },
   // MySQL / MariaDB name the column a value does not fit, in every driver's wrapper (pymysql, MySQLdb, aiomysql):
   // `(1406, "Data too long for column 'name' at row 1")`, `(1048, "Column 'user_id' cannot be null")`,
   // `Incorrect integer value: 'abc' for column 'age' at row 1`, MariaDB's `for column `db`.`t`.`c` at row 1`,
   // `Out of range value for column 'price' at row 1`, `Field 'slug' doesn't have a default value`.
-  { re: /\bData too long for column '(\w{1,63})'/, roles: ['column'], needle: 'Data too long' },
-  { re: /\bColumn '(\w{1,63})' cannot be null/, roles: ['column'], needle: 'cannot be null' },
+  { re: /\bData too long for column '([^'\n]{1,63})'/, roles: ['column'], needle: 'Data too long' },
+  { re: /\bColumn '([^'\n]{1,63})' cannot be null/, roles: ['column'], needle: 'cannot be null' },
   { re: /\bIncorrect \w{1,20} value: '[^'\n]{0,200}' for column (?:`\w{1,63}`\.){0,2}[`']?(\w{1,63})[`']? at row/, roles: ['column'], needle: 'for column' },
-  { re: /\bOut of range value for column '(\w{1,63})'/, roles: ['column'], needle: 'Out of range value' },
-  { re: /\bField '(\w{1,63})' doesn't have a default value/, roles: ['column'], needle: "doesn't have a default" },
+  { re: /\bOut of range value for column '([^'\n]{1,63})'/, roles: ['column'], needle: 'Out of range value' },
+  { re: /\bField '([^'\n]{1,63})' doesn't have a default value/, roles: ['column'], needle: "doesn't have a default" },
   // Django's constraint check on SQLite (migrate, loaddata, tests): `The row in table 'django_notify_settings' with
   // primary key '2' has an invalid foreign key: django_notify_settings.user_id contains a value '6' that does not
   // have a corresponding value in auth_user.id.`
@@ -135,8 +139,10 @@ const RULES: { re: RegExp; roles: Role[]; needle?: string }[] = [
   // the key (`for key 'repos_topics.uc_repos_topi…`) names no key.
   { re: /Duplicate entry (?:'[^'\n]{0,200}' )?for key (?:'(?:(\w{1,63})\.)?(\w{1,126})'|`(?:(\w{1,63})\.)?(\w{1,126})`)/, roles: ['table', 'constraint', 'table', 'constraint'], needle: 'Duplicate entry' },
   // `Key (email)=(a@b.c) already exists.`, `Key (project)=(0) is not present in table "project".`
-  { re: /\bKey \(([\w"]{1,63})(?:, [^)]{1,300})?\)=\([^\n]{0,300}?\) already exists/, roles: ['column'], needle: 'already exists' },
-  { re: /\bKey \(([\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'], needle: 'is not present' },
+  // DETAIL quotes a column only where it needs quoting (`Key ("userId")=(1)`, `Key ("Golden Balls")=(6)`): the quoted name runs to
+  // its closing quote, spaces and all.
+  { re: /\bKey \(("[^"\n]{1,63}"|[\w"]{1,63})(?:, [^)]{1,300})?\)=\([^\n]{0,300}?\) already exists/, roles: ['column'], needle: 'already exists' },
+  { re: /\bKey \(("[^"\n]{1,63}"|[\w"]{1,63})\)=\([^\n]{0,300}?\) is not present in table "([^"]{1,126})"/, roles: ['column', 'related_table'], needle: 'is not present' },
   // For a foreign key, `table` holds the key and `related_table` is the table it references:
   // inserting into the child names the child first; deleting from the parent names it first.
   { re: /insert or update on table "([^"]{1,126})" violates foreign key/, roles: ['table'], needle: 'insert or update' },

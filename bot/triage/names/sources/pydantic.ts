@@ -25,8 +25,17 @@ const BUILTINS = new Set(['int', 'str', 'float', 'bool', 'bytes', 'Any', 'None',
 // fastapi-pagination's page classes (`LimitOffsetPage[UserOut]`, `CursorPage[ItemOut]`) wrap the user's schema as `Page` does.
 const WRAPPERS = new Set(['ParsingModel', 'List', 'list', 'Optional', 'Dict', 'dict', 'Union', 'Sequence', 'Tuple', 'tuple', 'Set', 'set', 'Annotated', 'RootModel', 'Page', 'LimitOffsetPage', 'CursorPage', 'TypeAdapter']);
 // v2 `results.0.remote_fields`, v1 `response -> msg`, a loc line under the header.
-const LOC_LINE = /^([A-Za-z_0-9][\w.]{0,200}|\w{1,80}(?: -> \w{1,80}){1,10})$/;
-const UNION_TAG = /^(?:str|int|float|bool|bytes|none|decimal|date|datetime|time|timedelta|uuid|dict|list|tuple|set|frozenset)$|^[a-z][a-z-]{1,40}\[/;
+// Pydantic 2 tags the member of a union that failed after the field, with the member validator's name (pydantic-core's
+// `src/validators/*.rs`: `EXPECTED_TYPE` and each `get_name()`): `text.str`, `text.int`, `text.is-instance[AsyncIterator]`,
+// `value.function-after[check(), str]`, `ids.list[int]`, `name.constrained-str`, `x.nullable[int]`, `mode.literal['a','b']`.
+// A plain builtin word (`str`, `date`) is a tag only at the end of a location: a nested field may be called `date`. The names
+// with a bracket or a hyphen are never a field's, and everything after one belongs to the member (`ids.list[int].0`).
+const BRACKET_TAGS = 'function-(?:after|before|wrap|plain)|is-(?:instance|subclass)|json-or-python|lax-or-strict|tagged-union|union|nullable|default|chain|custom-error|generator|dataclass-args|call|list|dict|tuple|set|frozenset|literal|(?:str-|int-|float-)?enum';
+const HYPHEN_TAGS = 'constrained-(?:str|int|float|bytes)|typed-dict|model-fields|definition-ref|multi-host-url';
+const UNION_TAG = new RegExp(`^(?:str|int|float|bool|bytes|none|decimal|date|datetime|time|timedelta|uuid|dict|list|tuple|set|frozenset|${HYPHEN_TAGS})$|^(?:${BRACKET_TAGS})\\[`);
+// Where a member tag with a bracket or a hyphen begins in a location: the field is before it.
+const MEMBER_TAG_AT = new RegExp(`\\.(?:(?:${BRACKET_TAGS})\\[|(?:${HYPHEN_TAGS})(?:$|\\.))`);
+const LOC_LINE = new RegExp(`^([A-Za-z_0-9][\\w.]{0,200}(?:\\.(?:${BRACKET_TAGS})\\[[^\\n]{0,200}|\\.(?:${HYPHEN_TAGS})(?:\\.[\\w.]{0,100})?)?|\\w{1,80}(?: -> \\w{1,80}){1,10})$`);
 const LOC_TUPLE = /'loc': \(((?:'\w{1,80}'|\d{1,6})(?:, (?:'\w{1,80}'|\d{1,6})){0,8}),?\)/g;
 const LOC_JSON = /"loc":\s{0,20}\[([^\]]{1,400})\]/g;
 // `check that <class 'app.models.User'> is a valid Pydantic field type`
@@ -77,6 +86,8 @@ function firstListedLoc(text: string): { field: string; evidence: string } | nul
 }
 
 function lastPart(loc: string): string | undefined {
+  const tagAt = loc.length <= 600 ? loc.search(MEMBER_TAG_AT) : -1;
+  if (tagAt > 0) loc = loc.slice(0, tagAt);
   const parts = loc.split(/\.| -> |,\s*/).map((p) => p.replace(/["'\s]/g, '')).filter((p) => p && !/^\d+$/.test(p) && p !== '__root__');
   // FastAPI puts where the value came from first (`["body", "query"]`): only there is it a location, not a field.
   if (parts.length && LOC_PREFIXES.has(parts[0] ?? '')) parts.shift();
@@ -99,6 +110,36 @@ function ownLocation(loc: string, next: string): string | undefined {
   const word = loc.trim();
   if (!LOC_PREFIXES.has(word) || word === '__root__') return undefined;
   return (word === 'response' || word === 'body') && !next.includes('[type=') ? undefined : word;
+}
+
+/**
+ * The errors under a header printed inside a log's message column: a Rich console handler (Langflow, Prefect) or a logger's
+ * continuation indent puts every line under the header at the column where the message starts (`                 text.str` /
+ * `                   Input should be a valid string [type=string_type,`). The first line is then an indented location whose
+ * error, indented further, follows with pydantic's type tag: the lines are read with that column taken off. Any other
+ * indented first line (an error's own indentation under a location cut away) is left as it is.
+ */
+function inLogColumn(lines: string[]): string[] {
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const line = lines[first] ?? '';
+  const column = /^[ \t]{1,80}/.exec(line)?.[0].length ?? 0;
+  if (!column || !LOC_LINE.test(line.slice(column))) return lines;
+  const next = lines[first + 1] ?? '';
+  const deeper = (/^[ \t]{0,120}/.exec(next)?.[0].length ?? 0) > column;
+  if (!deeper || !/\[type=|\(type=/.test(`${next} ${lines[first + 2] ?? ''}`)) return lines;
+  const pad = line.slice(0, column);
+  return lines.map((l) => (l.startsWith(pad) ? l.slice(column) : l));
+}
+
+// The same log column wraps a long header too, putting the model on the next line at the column, where the first location
+// follows it (pypa/pip#12775, a Langflow log filed in the wrong tracker: `...Chat Output: 3 validation errors for` /
+// `                             Message` / `                             text.str`). pydantic never ends a header at `for`.
+const WRAPPED_HEADER = /(\b\d{1,5} validation errors? for)[ \t]{0,4}\n([ \t]{1,80})([A-Za-z_][\w.[\]]{0,200})[ \t]{0,4}\n(?=\2\S)/;
+
+/** A header a log column wrapped after `for`, joined back onto one line; the locations under it keep their column. */
+function joinWrappedHeader(text: string): string {
+  if (!text.includes(' for\n') && !/ for[ \t]{1,4}\n/.test(text)) return text;
+  return text.replace(WRAPPED_HEADER, '$1 $3\n');
 }
 
 /** A line under a commented header without its marks: `    #   value is not a valid enumeration` -> `  value is ...`. */
@@ -146,6 +187,7 @@ export const pydanticSource: NameSource = {
     if (ctx.text && !ANY_WORD.test(ctx.text)) return;
     const texts = ctx.ordered.map((r) => r.message.slice(0, 4000));
     texts.push(ctx.text);
+    for (let i = 0; i < texts.length; i++) texts[i] = joinWrappedHeader(texts[i] ?? '');
     const listed = ctx.text.includes('{') ? firstListedLoc(ctx.text) : null;
     if (listed) out.push({ role: 'field', value: listed.field, source: 'pydantic', confidence: 0.89, evidence: listed.evidence });
     texts.forEach((text, rank) => {
@@ -190,7 +232,7 @@ export const pydanticSource: NameSource = {
         const lineStart = text.lastIndexOf('\n', header.index ?? 0) + 1;
         const prefix = text.slice(lineStart, header.index ?? 0);
         const marks = prefix && COMMENT_PREFIX.test(prefix) ? prefix : '';
-        const after = text.slice((header.index ?? 0) + header[0].length, (header.index ?? 0) + header[0].length + 3000).split('\n').map((l) => uncomment(l, marks));
+        const after = inLogColumn(text.slice((header.index ?? 0) + header[0].length, (header.index ?? 0) + header[0].length + 3000).split('\n').map((l) => uncomment(l, marks)));
         for (let i = 0; i < after.length; i++) {
           const line = after[i] ?? '';
           if (/^\s/.test(line) || line === '') continue;
