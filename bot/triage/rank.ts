@@ -72,8 +72,18 @@ function holds(when: WhenSpec, facts: Facts, cause?: string): boolean {
 
 export interface Filler {
   fill(text: string): string;
+  /**
+   * The same for code: a name with a space (`Golden Balls`, a column SQLite names unquoted) is
+   * put only where the code quotes it (`mapped_column("Golden Balls")`); bare, as an attribute
+   * (`Golden Balls: str`), it would not be code, so the placeholder stays there.
+   */
+  fillCode(text: string): string;
   used(): Placeholder[];
 }
+
+/** A name with a space cannot stand bare in code (a pod or image name with hyphens can). */
+const SPACE = /\s/;
+const QUOTES = new Set(['"', "'", '`']);
 
 /**
  * Substitutes `{{name}}` with names from the paste, remembering where each came from, or an
@@ -82,16 +92,19 @@ export interface Filler {
 export function createFiller(fault: Fault, captures: Record<string, string>, lang: Lang, names: readonly ResolvedName[] = []): Filler {
   const used = new Map<string, Placeholder>();
   const byRole = new Map(names.map((n) => [n.role as string, n]));
-  return {
-    fill(text: string): string {
+  const fill = (text: string, code: boolean): string => {
       if (!text.includes('{{')) return text;
-      return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (_m, name: string) => {
+      return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (m, name: string, at: number) => {
         const role = roleOf(name);
         const value = captures[name] ?? (role ? captures[role] : undefined);
         const decl = fault.placeholders[name] ?? KNOWN_PLACEHOLDERS[name];
         const meaning = decl ? decl[lang] : name;
+        const quoted = QUOTES.has(text[at - 1] ?? '') && text[at + m.length] === text[at - 1];
+        // Only a name (a role: a column, a table) is held to this; a placeholder that is code itself
+        // (`text({{statement}})` with `'SELECT 1'`) goes in as captured.
+        const fitsCode = !code || quoted || !role || value === undefined || !SPACE.test(value);
         // The poster's stand-in for a name they hid (`relation "XXX"`) is no name: the placeholder stays.
-        if (value && !isHiddenName(value)) {
+        if (value && !isHiddenName(value) && fitsCode) {
           if (!used.has(name)) {
             const found = role ? byRole.get(role) : undefined;
             const fromRole = found && found.value === value;
@@ -100,10 +113,13 @@ export function createFiller(fault: Fault, captures: Record<string, string>, lan
           return value;
         }
         const fallback = decl?.fallback ?? `<${name}>`;
-        used.set(name, { name, value: fallback, fallback: true, meaning, role, source: null, confidence: 0, guess: false });
+        if (!used.has(name)) used.set(name, { name, value: fallback, fallback: true, meaning, role, source: null, confidence: 0, guess: false });
         return fallback;
       });
-    },
+  };
+  return {
+    fill: (text) => fill(text, false),
+    fillCode: (text) => fill(text, true),
     used: () => [...used.values()],
   };
 }
@@ -192,7 +208,7 @@ export function rankFixes(fault: Fault, causes: readonly CompiledCause[], facts:
       why: filler.fill(fix.why[lang]),
       tradeoff: `${queries}${sep}${LABELS.scope[lang]}: ${scope}${sep}${LABELS.risk[lang]}: ${risk}${sep}${LABELS.effort[lang]}: ${effort}`,
       tradeoffs: { queries, scope, risk, effort },
-      snippet: filler.fill(main.snippet).trimEnd(),
+      snippet: filler.fillCode(main.snippet).trimEnd(),
       lang: fix.lang,
       docs: fix.docs,
       // With several spellings shown, each carries its own label instead of one caveat.
@@ -202,7 +218,7 @@ export function rankFixes(fault: Fault, causes: readonly CompiledCause[], facts:
       form: main.id,
       requires: main.requires ?? null,
       ...verificationOf(fault, fix, main, lang),
-      otherForms: others.map((f) => ({ id: f.id, requires: f.requires ?? null, label: describeRequires(f.requires), snippet: filler.fill(f.snippet).trimEnd(), ...verificationOf(fault, fix, f, lang) })),
+      otherForms: others.map((f) => ({ id: f.id, requires: f.requires ?? null, label: describeRequires(f.requires), snippet: filler.fillCode(f.snippet).trimEnd(), ...verificationOf(fault, fix, f, lang) })),
       formLabel: others.length ? describeRequires(main.requires) : null,
       variants: addresses,
     };

@@ -114,6 +114,17 @@ describe('a database name that holds a space', () => {
     expect(role(paste, 'column')).toMatchObject({ value: 'Full Name', guess: false });
   });
 
+  it('puts such a name in code only where the code quotes it: bare, as an attribute, the placeholder stays', () => {
+    const d = engine.diagnose(fixture('names/sqlite-spaced-not-null.txt'));
+    expect(d.match?.id).toBeTruthy();
+    const snippets = d.fixes.flatMap((f) => [f.snippet, ...f.otherForms.map((o) => o.snippet)]).filter(Boolean).join('\n');
+    expect(snippets.length).toBeGreaterThan(0);
+    // The name is found (the reply lists it); no snippet has it bare, only inside quotes.
+    expect(d.placeholders.find((p) => p.value === "Date of Birth")).toMatchObject({ fallback: false });
+    expect(snippets).not.toMatch(/^\s*Date of Birth\s*[:=]/m);
+    expect(snippets).not.toMatch(/(?<!["'`])Date of Birth(?!["'`])/);
+  });
+
   it('an unquoted name is one word: a longer name is taken only where the paste quotes it as one identifier', () => {
     // https://github.com/continuent/tungsten-replicator/issues/7 (the description's log lines as posted, cut after the first
     // frame): the generated SELECT did not quote `Rewards Description`, so MySQL read the column `Rewards`, as its message says.
