@@ -26,8 +26,9 @@ const ENTITIES: Record<string, string> = {
 const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   // docker compose: "api-1  | ", "web_1     | "
   { gate: (l) => l.includes('|'), re: /^[\w.-]{1,64}\s{0,16}\|\s?/ },
-  // ISO / logging timestamps: "2025-03-14 09:12:44,871 ", "2025-03-14T09:12:44.871Z ", "[2025-03-14 09:12:44 +0000] "
-  { gate: (l) => /^\[?\d/.test(l), re: /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC))?\]?\s{1,8}/ },
+  // ISO / logging timestamps: "2025-03-14 09:12:44,871 ", "2025-03-14T09:12:44.871Z ", "[2025-03-14 09:12:44 +0000] ", and
+  // the Home Assistant Supervisor's two-digit year ("22-12-12 11:22:20 ERROR (SyncWorker_5) [supervisor.docker.interface] ")
+  { gate: (l) => /^\[?\d/.test(l), re: /^\[?(?:\d{2}){1,2}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC))?\]?\s{1,8}/ },
   // syslog / journald: "Mar 14 09:12:44 host app[123]: "
   { gate: (l) => /^[A-Z][a-z]{2} /.test(l), re: /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} [\w.-]{1,64} [\w./-]{1,64}(?:\[\d{1,10}\])?:\s/ },
   // Celery's worker log: "[2013-11-12 09:55:09,065: ERROR/MainProcess] ", "[...: WARNING/ForkPoolWorker-2] "
