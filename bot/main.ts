@@ -138,9 +138,11 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     stopJobs.push(() => warming.abort());
     if (options.warmUp !== false) {
       const pastes = readWarmUpPastes([...engine.index.faults.values()]);
-      if (pastes.length === 0) log.warn('faultline.warm_up_skipped', { reason: 'no example pastes (run npm run build to write dist/warm-up-pastes.json)' });
-      else
+      if (pastes.length === 0) {
+        log.warn('faultline.warm_up_skipped', { reason: 'no example pastes (run npm run build to write dist/warm-up-pastes.json)' });
+      } else {
         void warmUp(engine, pastes, { signal: warming.signal }).then((r) => log.info('faultline.warmed_up', { calls: r.calls, ms: Math.round(r.ms), busyMs: Math.round(r.busyMs), stopped: r.stopped }));
+      }
     }
 
     let stopping: Promise<void> | null = null;

@@ -2,12 +2,13 @@ import severities from '../../knowledge/sqlstates/severities.json' with { type: 
 import { isJsFrameLine } from './js-stack.js';
 import { POSTGRES_SEVERITIES } from './postgres-translations-data.js';
 import type { ParsedPaste } from './types.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 // The server's severities in every language Debian ships its translations for (`ERREUR:  `,
 // `FEHLER:  `, `ОШИБКА:  `; knowledge/sqlstates/severities.json), and libpq's DETAIL / HINT
 // lines, all with the two spaces libpq puts after the colon.
 const SEVERITY_WORDS = [...new Set([...Object.values(severities.severities).flat(), 'DETAIL', 'HINT'])].sort((a, b) => b.length - a.length);
-const LOCALISED_SEVERITY = new RegExp(`(?:^|\\s)(?:${SEVERITY_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}): {2}\\S`, 'u');
+const LOCALISED_SEVERITY = new RegExp(`(?:^|\\s)(?:${SEVERITY_WORDS.map(escapeRegExp).join('|')}): {2}\\S`, 'u');
 
 // PostgreSQL's client programs label an error in the user's language: psql 12+ translates its own
 // `error: ` through its catalog (`psql: 错误: `, `psql: Fehler: `, `psql: ошибка: `, French `psql: erreur : `),
@@ -16,7 +17,7 @@ const LOCALISED_SEVERITY = new RegExp(`(?:^|\\s)(?:${SEVERITY_WORDS.map((w) => w
 // PostgreSQL's error severities in every translated language (POSTGRES_SEVERITIES), read case-blind.
 const CLIENT_ERROR_WORDS = [...new Set(['ERROR', 'FATAL', 'PANIC', ...Object.entries(POSTGRES_SEVERITIES).filter(([, en]) => en === 'ERROR' || en === 'FATAL' || en === 'PANIC').map(([word]) => word)])]
   .sort((a, b) => b.length - a.length)
-  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .map(escapeRegExp)
   .join('|');
 /** `psql: <error label in any of PostgreSQL's languages>:` at the head of a line (French puts a space before the colon). */
 const PSQL_ERROR_LABEL = new RegExp(`^\\s{0,8}psql: (?:${CLIENT_ERROR_WORDS}) ?:\\s`, 'iu');
@@ -239,12 +240,12 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // error: could not change permissions of directory "...": Operation not permitted`. The older
   // level-less `initdb: could not ...` is left to the bare-message rule (quoted after "it says", it is chat).
   { gate: (l) => l.includes(': error: ') || l.includes(': fatal: '), re: /(?:^\s{0,8}|\.\.\. )(?:initdb|pg_ctl|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_upgrade|pg_rewind|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|pgbench): (?:error|fatal): / },
-  // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
-  // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
   // The server log's STATEMENT line, which PostgreSQL writes only under a message at or above
   // log_min_error_statement (ERROR by default), also in inline code and behind what log_line_prefix
   // leaves once normalise has taken the time off: `gotosocial@gotosocial STATEMENT:  INSERT INTO ...`.
   { gate: (l) => l.includes('STATEMENT:  '), re: /^\s{0,8}`?(?:[A-Z]{2,5} |[\w.-]{1,63}@[\w.-]{1,63} )?STATEMENT: {2}\S/ },
+  // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
+  // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
   { gate: (l) => l.includes('"exc_type"'), re: /"exc_type"\s{0,4}:\s{0,4}"[A-Za-z_][\w.]{0,200}"/ },
   // An HTTP error body as a program prints it: a JSON `{"error": "..."}` at the head of a line, also
   // inside the bytes repr `print(response.content)` shows (`b'{"error":"QueuePool limit ..."}\n'`);

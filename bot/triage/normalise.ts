@@ -312,7 +312,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     line = line.trimEnd();
     const stripped = stripLinePrefix(line, loggers.size < MAX_LOGGERS);
     errorLevel.push(stripped.errorLevel);
-    if (stripped.logger !== undefined && loggers.size < MAX_LOGGERS) loggers.add(stripped.logger);
+    if (stripped.logger !== undefined) loggers.add(stripped.logger);
     return stripped.line;
   });
   if (longLine) notes.push(`Lines longer than ${MAX_LINE_CHARS} characters were cut.`);

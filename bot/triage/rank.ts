@@ -93,29 +93,31 @@ export function createFiller(fault: Fault, captures: Record<string, string>, lan
   const used = new Map<string, Placeholder>();
   const byRole = new Map(names.map((n) => [n.role as string, n]));
   const fill = (text: string, code: boolean): string => {
-      if (!text.includes('{{')) return text;
-      return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (m, name: string, at: number) => {
-        const role = roleOf(name);
-        const value = captures[name] ?? (role ? captures[role] : undefined);
-        const decl = fault.placeholders[name] ?? KNOWN_PLACEHOLDERS[name];
-        const meaning = decl ? decl[lang] : name;
-        const quoted = QUOTES.has(text[at - 1] ?? '') && text[at + m.length] === text[at - 1];
-        // Only a name (a role: a column, a table) is held to this; a placeholder that is code itself
-        // (`text({{statement}})` with `'SELECT 1'`) goes in as captured.
-        const fitsCode = !code || quoted || !role || value === undefined || !SPACE.test(value);
-        // The poster's stand-in for a name they hid (`relation "XXX"`) is no name: the placeholder stays.
-        if (value && !isHiddenName(value) && fitsCode) {
-          if (!used.has(name)) {
-            const found = role ? byRole.get(role) : undefined;
-            const fromRole = found && found.value === value;
-            used.set(name, { name, value, fallback: false, meaning, role, source: fromRole ? found.source : 'signature', confidence: fromRole ? found.confidence : 0.99, guess: fromRole ? found.guess : false });
-          }
-          return value;
+    if (!text.includes('{{')) return text;
+    return text.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (m, name: string, at: number) => {
+      const role = roleOf(name);
+      const value = captures[name] ?? (role ? captures[role] : undefined);
+      const decl = fault.placeholders[name] ?? KNOWN_PLACEHOLDERS[name];
+      const meaning = decl ? decl[lang] : name;
+      const quoted = QUOTES.has(text[at - 1] ?? '') && text[at + m.length] === text[at - 1];
+      // Only a name (a role: a column, a table) is held to this; a placeholder that is code itself
+      // (`text({{statement}})` with `'SELECT 1'`) goes in as captured.
+      const fitsCode = !code || quoted || !role || value === undefined || !SPACE.test(value);
+      // The poster's stand-in for a name they hid (`relation "XXX"`) is no name: the placeholder stays.
+      if (value && !isHiddenName(value) && fitsCode) {
+        // A name found in the paste is what the reply lists, also when a snippet kept the
+        // placeholder bare (`Golden Balls: str` is no code).
+        if (used.get(name)?.fallback !== false) {
+          const found = role ? byRole.get(role) : undefined;
+          const fromRole = found && found.value === value;
+          used.set(name, { name, value, fallback: false, meaning, role, source: fromRole ? found.source : 'signature', confidence: fromRole ? found.confidence : 0.99, guess: fromRole ? found.guess : false });
         }
-        const fallback = decl?.fallback ?? `<${name}>`;
-        if (!used.has(name)) used.set(name, { name, value: fallback, fallback: true, meaning, role, source: null, confidence: 0, guess: false });
-        return fallback;
-      });
+        return value;
+      }
+      const fallback = decl?.fallback ?? `<${name}>`;
+      if (!used.has(name)) used.set(name, { name, value: fallback, fallback: true, meaning, role, source: null, confidence: 0, guess: false });
+      return fallback;
+    });
   };
   return {
     fill: (text) => fill(text, false),

@@ -1,5 +1,6 @@
 import { POSTGRES_SEVERITIES, POSTGRES_TRANSLATIONS_JSON } from './postgres-translations-data.js';
 import type { NormalisedInput } from './types.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 /**
  * A PostgreSQL server whose lc_messages is not English sends its messages in that language
@@ -28,8 +29,7 @@ interface Wording {
   order: number[];
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const ASCII_SEVERITY = new RegExp(`(?:^|[\\s>\\[|])(?:${Object.keys(POSTGRES_SEVERITIES).filter((w) => /^[\x20-\x7e]+$/.test(w)).map(escape).join('|')}):`);
+const ASCII_SEVERITY = new RegExp(`(?:^|[\\s>\\[|])(?:${Object.keys(POSTGRES_SEVERITIES).filter((w) => /^[\x20-\x7e]+$/.test(w)).map(escapeRegExp).join('|')}):`);
 const NON_ASCII = /[^\x00-\x7f]/;
 const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/g;
 const weight = (s: string): number => s.length + 2 * (s.match(CJK)?.length ?? 0);
@@ -60,7 +60,7 @@ function literalSource(text: string): string {
     }
     const prev = chars[i - 1] ?? '';
     if (i > 0 && prev !== ' ' && prev !== '\t' && (CJK_LETTER.test(prev) || CJK_LETTER.test(c))) out += '[ \\t]{0,4}';
-    out += escape(c);
+    out += escapeRegExp(c);
   }
   return out;
 }
@@ -69,7 +69,7 @@ function placeholder(conv: string, next: string): string {
   if (conv !== 's' && conv !== 'c') return '(-?[0-9A-Fa-f]{1,20})';
   const close = next.trimStart()[0];
   // An argument in quotes ends at the closing quote.
-  if (close && /["'»«”“„」』\u201d\u2019]/.test(close)) return `([^\\n${escape(close)}]{1,200})`;
+  if (close && /["'»«”“„」』\u201d\u2019]/.test(close)) return `([^\\n${escapeRegExp(close)}]{1,200})`;
   return '([^\\n]{1,200}?)';
 }
 

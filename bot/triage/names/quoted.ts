@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../escape-regexp.js';
 import type { Role } from './roles.js';
 import type { NameContext, NameFinding } from './types.js';
 
@@ -8,7 +9,6 @@ const QUOTED = /"([^"\n]{1,63})"|`([^`\n]{1,63})`|\[([^[\]\n]{1,63})\]/g;
 // A name of words joined by single spaces (`Golden Balls`, `Date of Birth`): what a table made from a spreadsheet's headers holds.
 const SPACED = /^\w{1,63}(?: \w{1,63}){1,5}$/;
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A database message that does not quote its names stops the name at the first space: SQLite's `NOT NULL constraint failed:

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../escape-regexp.js';
 import { POSTGRES_MESSAGES } from '../postgres-messages.js';
 import type { Role } from '../roles.js';
 import type { NameContext, NameFinding, NameSource } from '../types.js';
@@ -36,8 +37,7 @@ interface CompiledWording {
 }
 
 function literal(piece: string): string {
-  return piece
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return escapeRegExp(piece)
     .replace(/\s+/g, String.raw`\s{1,4}`)
     .replace(/'/g, "['’]")
     .replace(/"/g, '["“”]');
