@@ -45,7 +45,7 @@ export function labProblems(fault: Fault, options: LabCheckOptions = {}): string
   (lab?.scenarios ?? []).forEach((s, i) => {
     if (seen.has(s.id)) problems.push(`lab.scenarios[${i}].id: '${s.id}' appears twice`);
     seen.add(s.id);
-    if (!causes.includes(s.cause)) problems.push(`lab.scenarios[${i}].cause: '${s.cause}' is not a cause of this fault (causes: ${causes.join(', ')})`);
+    if (s.cause !== null && !causes.includes(s.cause)) problems.push(`lab.scenarios[${i}].cause: '${s.cause}' is not a cause of this fault (causes: ${causes.join(', ')})`);
     s.fixes.forEach((key, j) => {
       run.add(key);
       const { problem } = lookupFix(fault, key);

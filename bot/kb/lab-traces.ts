@@ -9,8 +9,10 @@ export interface LabTrace {
   faultId: string;
   scenario: string;
   world: string;
-  /** The cause the fault file's scenario names, or null when the fault or scenario is gone. */
+  /** The cause the fault file's scenario names; null when the output cannot tell the variant. */
   cause: string | null;
+  /** The fault or its scenario is gone from the fault file: the trace must be re-recorded or deleted. */
+  orphan: boolean;
   text: string;
 }
 
@@ -32,8 +34,8 @@ export function readLabTraces(knowledgeDir: string, faults: Fault[]): LabTrace[]
         if (!m) continue;
         const faultId = `${library}.${slug}`;
         const scenario = m[1] as string;
-        const cause = byId.get(faultId)?.lab?.scenarios.find((s) => s.id === scenario)?.cause ?? null;
-        out.push({ origin: `lab/traces/${library}/${slug}/${name}`, faultId, scenario, world: m[2] as string, cause, text: readFileSync(join(dir, name), 'utf8') });
+        const found = byId.get(faultId)?.lab?.scenarios.find((s) => s.id === scenario);
+        out.push({ origin: `lab/traces/${library}/${slug}/${name}`, faultId, scenario, world: m[2] as string, cause: found?.cause ?? null, orphan: !found, text: readFileSync(join(dir, name), 'utf8') });
       }
     }
   }

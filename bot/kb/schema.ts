@@ -105,9 +105,10 @@ const lab = z.strictObject({
   // The fault exhausts a limit of the shared server (max_connections): its runs go one at a time.
   exclusive: z.boolean().optional(),
   // Each scenario runs `python3 knowledge/lab/programs/<library>/<slug>.py <id>` and must fail
-  // with this fault, diagnosed as `cause`; each listed fix (`fix-id` or `fix-id/form-id`) runs
-  // `... <id> --fix <fix>` and must exit 0.
-  scenarios: z.array(z.strictObject({ id: kebab, cause: kebab, fixes: z.array(z.string().regex(/^[a-z0-9-]+(?:\/[a-z0-9-]+)?$/)).default([]) })).default([]),
+  // with this fault, diagnosed as `cause`; `cause: null` when the output itself cannot tell the
+  // variant (no host, no port), and then Faultline must name none. Each listed fix (`fix-id` or
+  // `fix-id/form-id`) runs `... <id> --fix <fix>` and must exit 0.
+  scenarios: z.array(z.strictObject({ id: kebab, cause: kebab.nullable(), fixes: z.array(z.string().regex(/^[a-z0-9-]+(?:\/[a-z0-9-]+)?$/)).default([]) })).default([]),
   unreproducible: text.optional(),
   results: z.record(z.enum(['bookworm', 'trixie']), labWorldResult).optional(),
 }).refine((l) => l.scenarios.length > 0 || l.unreproducible !== undefined, 'needs scenarios, or unreproducible saying why');

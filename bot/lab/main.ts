@@ -77,7 +77,7 @@ interface Job {
   fault: LabFault;
   world: WorldName;
   scenario: string;
-  cause: string;
+  cause: string | null;
   fix: string | null;
 }
 

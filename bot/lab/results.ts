@@ -98,7 +98,7 @@ function failedRun(run: RunOutcome, timeout: number): string | null {
  * A scenario is reproduced when the program failed and Faultline diagnoses its output as this
  * fault and the scenario's cause (the variant).
  */
-export function scenarioStatus(run: RunOutcome, diagnosis: Diagnosis | null, faultId: string, cause: string, timeout: number): LabStatus {
+export function scenarioStatus(run: RunOutcome, diagnosis: Diagnosis | null, faultId: string, cause: string | null, timeout: number): LabStatus {
   const killed = failedRun(run, timeout);
   if (killed) return { status: 'not-reproduced', detail: killed };
   if (run.code === NOT_APPLICABLE_EXIT) return withMeasured({ status: 'not-applicable', detail: notApplicableReason(run.output) }, run.output);
@@ -106,7 +106,7 @@ export function scenarioStatus(run: RunOutcome, diagnosis: Diagnosis | null, fau
   const match = diagnosis?.match ?? null;
   if (!match) return { status: 'not-reproduced', detail: `Faultline did not diagnose the output (exit ${run.code}): ${errorLine(run.output)}` };
   if (match.id !== faultId) return { status: 'not-reproduced', detail: `diagnosed as ${match.id} (${match.variant}), not ${faultId}: ${errorLine(run.output)}` };
-  if (match.variant !== cause) return { status: 'not-reproduced', detail: `diagnosed as cause ${match.variant}, not ${cause}` };
+  if (match.variant !== cause) return { status: 'not-reproduced', detail: cause === null ? `diagnosed as cause ${match.variant}, which the output cannot tell` : `diagnosed as cause ${match.variant}, not ${cause}` };
   return withMeasured({ status: 'reproduced' }, run.output);
 }
 

@@ -97,6 +97,39 @@ def wrong_host_dns_psycopg3(fix):
     return main()
 
 
+def nonblocking_connect(fix):
+    # psycopg2's asynchronous connection, polled the way psycogreen's gevent wait callback and
+    # aiopg poll it: libpq's PQconnectPoll reports a refused connect without its host and port.
+    import select
+
+    import psycopg2
+    import psycopg2.extensions
+
+    if fix is not None:
+        raise labkit.UnknownFix(fix)
+    dsn = url_with(labkit.pg_dsn(), port=closed_loopback_port())
+    conn = psycopg2.connect(dsn, async_=1)
+    while True:
+        state = conn.poll()
+        if state == psycopg2.extensions.POLL_OK:
+            break
+        if state == psycopg2.extensions.POLL_READ:
+            select.select([conn.fileno()], [], [])
+        elif state == psycopg2.extensions.POLL_WRITE:
+            select.select([], [conn.fileno()], [])
+
+
+def nonblocking_connect_psycopg3(fix):
+    # psycopg 3 always connects through libpq's nonblocking API (PQconnectStart/PQconnectPoll).
+    import psycopg
+
+    if fix is not None:
+        raise labkit.UnknownFix(fix)
+    if not port_is_free(5432):
+        raise labkit.NotApplicable("something listens on 127.0.0.1:5432 here")
+    psycopg.connect(url_with(labkit.pg_dsn(), port=5432)).close()
+
+
 def unix_socket(fix):
     # No host in the URL: libpq looks for /var/run/postgresql/.s.PGSQL.5432.
     import os
@@ -122,4 +155,6 @@ labkit.run({
     "wrong-host-dns": wrong_host_dns,
     "wrong-host-dns-psycopg3": wrong_host_dns_psycopg3,
     "unix-socket": unix_socket,
+    "nonblocking-connect": nonblocking_connect,
+    "nonblocking-connect-psycopg3": nonblocking_connect_psycopg3,
 })
