@@ -48,6 +48,8 @@ export interface Fault {
   codes: string[];
   /** PostgreSQL SQLSTATEs this fault is (`42P01`), matched like codes (knowledge/README.md, "SQLSTATEs"). */
   sqlstates: string[];
+  /** Messages of those SQLSTATEs that are another mistake: the SQLSTATE alone does not decide them. */
+  sqlstateUnless: RegExp[];
   phrases: string[];
   priority: number;
   causes: CompiledCause[];
@@ -265,6 +267,7 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
       signatures,
       codes: spec.match.codes,
       sqlstates: spec.match.sqlstates,
+      sqlstateUnless: spec.match.sqlstate_unless.flatMap((source, i) => compile(`match.sqlstate_unless[${i}]`, source) ?? []),
       phrases: spec.match.phrases,
       priority: spec.match.priority,
       causes,

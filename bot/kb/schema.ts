@@ -125,6 +125,10 @@ export const faultFileSchema = z.strictObject({
     // PostgreSQL SQLSTATEs ('42P01'): matched deterministically where the paste carries one, as a
     // code, a driver's exception class (asyncpg's UndefinedTableError, psycopg's errors.*) or pgcode.
     sqlstates: z.array(z.string().regex(/^[0-9A-Z]{5}$/, 'must be a five-character SQLSTATE such as 42P01')).default([]),
+    // The server raises some SQLSTATEs for more than one mistake (42P01: a missing relation, and
+    // a query naming a table its FROM clause lacks). A message matching one of these is another
+    // mistake: the SQLSTATE alone does not decide this fault for it.
+    sqlstate_unless: z.array(z.string().min(1)).default([]),
     phrases: z.array(z.string().min(8).max(120)).min(1),
     priority: z.number().int().min(-10).max(10).default(0),
   }).refine((m) => m.signatures.length + m.codes.length + m.sqlstates.length > 0, 'needs at least one signature, code or SQLSTATE'),

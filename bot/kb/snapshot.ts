@@ -39,8 +39,9 @@ const DETAIL_KEYS = ['stack', 'summary', 'fixOnce', 'causes', 'fixes', 'placehol
 type DetailKey = (typeof DETAIL_KEYS)[number];
 
 /** A compiled fault as JSON: regexes as source and flags, no examples, no details. */
-type StoredFault = Omit<Fault, 'file' | 'signatures' | 'examples' | 'counterexamples' | DetailKey> & {
+type StoredFault = Omit<Fault, 'file' | 'signatures' | 'sqlstateUnless' | 'examples' | 'counterexamples' | DetailKey> & {
   signatures: (Omit<CompiledSignature, 'message' | 'context'> & { message: JsonRegExp | null; context: JsonRegExp | null })[];
+  sqlstateUnless: JsonRegExp[];
 };
 
 type StoredDetails = Omit<Pick<Fault, DetailKey>, 'causes'> & {
@@ -65,7 +66,7 @@ const fromJson = (re: JsonRegExp): RegExp => new RegExp(re.source, re.flags);
 function storeFault(f: Fault): { fault: StoredFault; details: StoredDetails } {
   const { examples: _examples, counterexamples: _counterexamples, file: _file, stack, summary, fixOnce, causes, fixes, placeholders, lab, regexSources, ...rest } = f;
   return {
-    fault: { ...rest, signatures: f.signatures.map((s) => ({ ...s, message: s.message && toJson(s.message), context: s.context && toJson(s.context) })) },
+    fault: { ...rest, signatures: f.signatures.map((s) => ({ ...s, message: s.message && toJson(s.message), context: s.context && toJson(s.context) })), sqlstateUnless: f.sqlstateUnless.map(toJson) },
     details: {
       stack,
       summary,
@@ -113,6 +114,7 @@ function restoreFault(f: StoredFault, file: string, read: (start: number, end: n
     ...f,
     file,
     signatures: f.signatures.map(restoreSignature),
+    sqlstateUnless: f.sqlstateUnless.map(fromJson),
     examples: [],
     counterexamples: [],
   } as unknown as Fault;

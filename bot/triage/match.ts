@@ -38,6 +38,8 @@ const FUZZY_CANDIDATES = 12;
 const FUZZY_MAX_SCORE = 0.3;
 /** A token in more phrases than this says nothing (like "error"); it is not used to find candidates. */
 const MAX_POSTING = 400;
+/** A server message is one line; `sqlstate_unless` looks no further than this into a line. */
+const MAX_UNLESS_CHARS = 2000;
 
 interface Phrase {
   faultId: string;
@@ -159,6 +161,7 @@ export class FaultIndex {
       const ids = this.bySqlstate.get(state) ?? [];
       for (const id of ids) {
         if (best.has(id)) continue;
+        if (this.saysOtherMistake(id, record, context)) continue;
         offer(id, ids.length === 1 ? CONFIDENCE.uniqueCode : CONFIDENCE.sharedCodeTotal / ids.length, 'code', {}, record.message.length);
       }
     }
@@ -213,6 +216,18 @@ export class FaultIndex {
    * outside its stack: `PrismaClientKnownRequestError: Foreign key constraint failed` is not
    * SQLite's, however alike the words. An intact type the fault does list never counts against it.
    */
+  /**
+   * The record, or a line of the paste, is one of the SQLSTATE's messages for another mistake
+   * (`sqlstate_unless`). The paste's lines count because a structured error puts the code and the
+   * message on lines of their own (node-postgres: `"code": "42P01",` above `"message": ...`).
+   */
+  private saysOtherMistake(faultId: string, record: ErrorRecord, context: () => readonly string[]): boolean {
+    const unless = this.faults.get(faultId)?.sqlstateUnless ?? [];
+    if (unless.length === 0) return false;
+    const said = (line: string): boolean => unless.some((re) => re.test(line.slice(0, MAX_UNLESS_CHARS)));
+    return said(record.message) || context().some(said);
+  }
+
   private inStack(type: string, faultId: string): boolean {
     if (!type) return true;
     const short = type.slice(type.lastIndexOf('.') + 1);

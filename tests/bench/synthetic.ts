@@ -34,6 +34,7 @@ export function syntheticFaults(count: number, seed = 42): Fault[] {
         signatures: [{ type, message: `${a} ${b} ${verb.split(' ')[0]}` }, { message: `${b} ${verb} for item${i}\\b` }],
         codes: [`s${i.toString(36)}`],
         sqlstates: [],
+        sqlstate_unless: [],
         phrases: [`${a} ${b} ${verb} for item${i}`, `${type} ${verb}`],
         priority: 0,
       },
