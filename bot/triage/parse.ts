@@ -9,6 +9,9 @@ const MAX_RECORDS = 200;
 const MAX_CONTINUATION_LINES = 60;
 
 const TRACEBACK_START = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
+// IPython's and Jupyter's traceback header names the exception before its frames:
+// `SynchronousOnlyOperation                  Traceback (most recent call last)`.
+const IPYTHON_HEADER = /^([A-Za-z_][\w.]{0,200}?) {2,80}Traceback \(most recent call last\)\s{0,8}$/;
 const CAUSE_SEPARATOR = /^\s{0,8}The above exception was the direct cause of the following exception:\s*$/;
 const CONTEXT_SEPARATOR = /^\s{0,8}During handling of the above exception, another exception occurred:\s*$/;
 // `  File "/app/x.py", line 12, in handler`
@@ -195,6 +198,8 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   // pytest's `____ test_list_orders ____` header names the test whose frames follow.
   let currentTest = '';
   let ipythonFile = '<ipython>';
+  // The class the last IPython header named, for a traceback cut before its exception line.
+  let ipythonHeader: { type: string; lineIndex: number } | null = null;
   let pendingLink: ErrorRecord['link'] = null;
   let pendingFailing: string | null = null;
   let quotedScans = 0;
@@ -281,6 +286,13 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       frames = [];
       markFrame(i);
       continue;
+    }
+    if (!indented && line.endsWith(')') && line.includes('  Traceback (most recent call last)')) {
+      const header = IPYTHON_HEADER.exec(line);
+      if (header?.[1] && isLeadType(header[1], knownTypes)) {
+        ipythonHeader = { type: header[1], lineIndex: i };
+        continue;
+      }
     }
     if (line.includes('above exception')) {
       if (CAUSE_SEPARATOR.test(line)) { pendingLink = 'cause'; continue; }
@@ -525,7 +537,10 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       last.frames = frames.slice(-MAX_FRAMES_PER_RECORD);
       frames = [];
     } else {
-      const lead = firstTraceLine > 0 ? exceptionNamedInLead(lines, firstTraceLine, knownTypes) : null;
+      // IPython's header right above these frames names their exception; else the lead prose may.
+      const h = ipythonHeader;
+      const header = h && h.lineIndex < framesFrom && records.every((r) => r.lineIndex < h.lineIndex) ? { ...h, message: '' } : null;
+      const lead = header ?? (firstTraceLine > 0 ? exceptionNamedInLead(lines, firstTraceLine, knownTypes) : null);
       if (lead) {
         const sameClass = raised !== null && shortTypeOf(raised.type) === shortTypeOf(lead.type);
         push(emptyRecord('exception', lead.type, '', lead.lineIndex), lead.message || (sameClass ? raised.message : ''));

@@ -21,6 +21,20 @@ describe('parsePaste', () => {
     expect(wrapper?.frames[1]?.library).toBe(true);
   });
 
+  it("reads the exception IPython's header names when the paste stops before its exception line", () => {
+    // ray-project/ray#12603 as the fault example has it, cut where an excerpt or a poster cuts a long
+    // notebook traceback: above its last line. The header is IPython's own `<class>  Traceback (...)`.
+    const paste = faultExample('redis/connection-reset.yaml', 'Windows, reset while redis-py wrote a command, IPython traceback (adapted, quote markers removed, trimmed to the first chained exception)');
+    const cut = paste.slice(0, paste.lastIndexOf('ConnectionResetError: [WinError'));
+    const p = parse(cut, ['ConnectionResetError']);
+    expect(p.records.map((r) => [r.type, r.message])).toEqual([['ConnectionResetError', '']]);
+    expect(p.records[0]?.frames.map((f) => f.code)).toEqual(['sendall(self._sock, item)', 'return sock.sendall(*args, **kwargs)']);
+    // Whole, the exception line is read as before, and the header adds nothing.
+    expect(parse(paste, ['ConnectionResetError']).records.map((r) => r.type)).toEqual(['ConnectionResetError']);
+    // A log level before a Python traceback header is no class (blind-postgres-a:54's QGIS log shape).
+    expect(parse('WARNING    Traceback (most recent call last)\n<ipython-input-1-2d6f026194dd> in <module>\n----> 1 run()\n').records.map((r) => r.type)).not.toContain('WARNING');
+  });
+
   it('marks "during handling" chains as context', () => {
     const p = parse(fixture('during-handling.txt'));
     expect(p.records.map((r) => [r.shortType, r.message, r.link])).toEqual([
