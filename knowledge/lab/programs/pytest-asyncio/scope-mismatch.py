@@ -59,6 +59,8 @@ async def test_create_user(engine):
 def pytest_project(files):
     """Writes the project into the working folder, runs pytest, and exits with pytest's code."""
     for name, text in files.items():
+        if os.path.dirname(name):
+            os.makedirs(os.path.dirname(name), exist_ok=True)
         with open(name, "w") as fh:
             fh.write(textwrap.dedent(text).lstrip())
     proc = subprocess.run(
@@ -121,7 +123,62 @@ def custom_event_loop_fixture(fix):
     pytest_project(files)
 
 
+PACKAGE_FIXTURE = '''
+import pytest_asyncio
+
+
+@pytest_asyncio.fixture(%s, scope="package", autouse=True)
+async def setup_and_teardown():
+    yield
+'''
+
+SKIPPED_MODULE = '''
+import pytest
+
+pytestmark = pytest.mark.skip("needs a server")
+
+
+def test_replica_set():
+    pass
+'''
+
+FUNCTION_LOOP_MODULE = '''
+import pytest
+
+
+%s
+async def test_insert():
+    pass
+'''
+
+
+def package_loop_not_visible(fix):
+    """pytest-asyncio 0.22-0.26: a package-scoped autouse async fixture in the package's conftest.py
+    with loop_scope="package" (pytest-dev/pytest-asyncio#1052). The package's loop fixture,
+    named "<package nodeid>::<event_loop>", is attached to the first module collected in the
+    package (here one whose tests are all skipped); a test elsewhere in the package that does not
+    itself run in the package loop (a function-loop async test, a sync or unittest test) cannot
+    see it when it is the first to set the fixture up."""
+    needs((0, 24), "loop_scope is new in 0.24")
+    loop_scope, mark = 'loop_scope="package"', "@pytest.mark.asyncio"
+    if fix == "session-loop-scope":
+        loop_scope = 'loop_scope="session"'
+    elif fix == "mark-package-loop":
+        mark = '@pytest.mark.asyncio(loop_scope="package")'
+    elif fix is not None:
+        raise labkit.UnknownFix(fix)
+    pytest_project({
+        "pytest.ini": INI,
+        "test/__init__.py": "",
+        "test/asynchronous/__init__.py": "",
+        "test/asynchronous/conftest.py": PACKAGE_FIXTURE % loop_scope,
+        "test/asynchronous/test_a_replica.py": SKIPPED_MODULE,
+        "test/asynchronous/test_b_insert.py": FUNCTION_LOOP_MODULE % mark,
+    })
+
+
 labkit.run({
     "wide-fixture-narrow-loop": wide_fixture_narrow_loop,
     "custom-event-loop-fixture": custom_event_loop_fixture,
+    "package-loop-not-visible": package_loop_not_visible,
 })
