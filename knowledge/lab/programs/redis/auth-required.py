@@ -31,4 +31,18 @@ def wrong_password(fix):
         r.set("greeting", "hi")
 
 
-labkit.run({"no-password": no_password, "wrong-password": wrong_password})
+def password_to_passwordless_server(fix):
+    # The reverse: a Compose or local Redis without requirepass, and a URL that still carries one.
+    import redis
+
+    with RedisServer() as server:
+        if fix is None:
+            r = redis.Redis.from_url(f"redis://:{PASSWORD}@127.0.0.1:{server.port}/0")
+        elif fix == "password-in-url":
+            r = redis.Redis.from_url(f"redis://127.0.0.1:{server.port}/0")  # the server's own (no) credentials
+        else:
+            raise labkit.UnknownFix(fix)
+        r.set("greeting", "hi")
+
+
+labkit.run({"no-password": no_password, "wrong-password": wrong_password, "password-to-passwordless-server": password_to_passwordless_server})
