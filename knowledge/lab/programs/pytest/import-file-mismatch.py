@@ -23,8 +23,23 @@ def duplicate_basenames(fix):
     web_stack.fail_unless_clean(proc)
 
 
+def duplicate_conftest_packages(fix):
+    """api/tests/conftest.py and jobs/tests/conftest.py, each `tests` a package, their parents not:
+    both conftests are `tests.conftest`, and pytest raises ImportPathMismatchError for the second
+    as it is (the conftest import is not reworded as `import file mismatch`)."""
+    kit.expect_fix(fix, "parent-packages")
+    files = {"pytest.ini": "[pytest]\n"}
+    for app in ("api", "jobs"):
+        files.update({f"{app}/tests/__init__.py": "", f"{app}/tests/conftest.py": "", f"{app}/tests/test_{app}.py": TEST % {"name": app}})
+    if fix == "parent-packages":
+        files.update({"api/__init__.py": "", "jobs/__init__.py": ""})
+    proc = web_stack.pytest_session(files, "-p", "no:asyncio")
+    web_stack.fail_unless_clean(proc)
+
+
 SCENARIOS = {
     "duplicate-basenames": duplicate_basenames,
+    "duplicate-conftest-packages": duplicate_conftest_packages,
 }
 
 labkit.run(SCENARIOS)
