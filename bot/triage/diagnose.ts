@@ -230,7 +230,7 @@ export function createEngine(faults: readonly Fault[]): Engine {
       looksLikeError: errorLike,
       // Output by its own marks; or, once a catalogued fault matched, by a shape that corroborates it
       // (a JSON error body, asyncio's context lines) or as the bare message itself, also alone in a code block.
-      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && (showsMatchedOutput(parsed) || (primary?.kind === 'line' && !primary.quoted && (isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] }) || (typeof raw === 'string' && isFencedMessage(raw, parsed.lines[primary.lineIndex] ?? '')))))),
+      errorOutput: looksLikeErrorOutput(parsed, input.errorLevel) || (matched !== null && (showsMatchedOutput(parsed) || (primary?.kind === 'line' && !primary.quoted && !primary.stateReport && (isBareErrorMessage(parsed.lines[primary.lineIndex] ?? '', { position: matched.position, exact: matched.method !== 'fuzzy', phrases: fault?.phrases ?? [] }) || (typeof raw === 'string' && isFencedMessage(raw, parsed.lines[primary.lineIndex] ?? '')))))),
     };
     if (options.fingerprint !== false) diagnosis.fingerprint = computeFingerprint(parsed, primaryIndex);
     if (!matched || !fault) return diagnosis;

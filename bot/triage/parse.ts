@@ -1,4 +1,4 @@
-import { insertToolLines } from './tool-lines.js';
+import { insertAlembicHeads, insertToolLines } from './tool-lines.js';
 import { isSqlstateClass, sqlstatesOf } from './sqlstate.js';
 import type { ErrorRecord, Frame, NormalisedInput, ParsedPaste } from './types.js';
 import { readTaskException } from './task-repr.js';
@@ -600,6 +600,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     if (firstTraceLine < 0) records.push(...classesNamedInProse(records, knownTypes));
   }
   else insertToolLines(records, lines, (at, text) => { const r = emptyRecord('line', '', '', at); finishMessage(r, text); return r; });
+  insertAlembicHeads(records, lines, (at, text) => { const r = emptyRecord('line', '', '', at); finishMessage(r, text); r.stateReport = true; return r; });
   if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
 }

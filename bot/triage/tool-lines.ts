@@ -26,3 +26,37 @@ export function insertToolLines(records: ErrorRecord[], lines: readonly string[]
     added++;
   }
 }
+
+/**
+ * Alembic's revision lines carrying the head marker (alembic/script/base.py, Script._head_only and
+ * __str__): `alembic heads` prints `3937bac5b5a1 (head)` (with branch labels `ae1027a6acf (shoppingcart)
+ * (head)`), `alembic current` the same per applied head with ` (current)`, `alembic history` and its
+ * `--verbose` form `bcf1da0dec28 -> 3937bac5b5a1 (head), add snapshots` and `Rev: 3937bac5b5a1 (head)`.
+ * Two distinct revisions so marked are a script directory with several heads, the state `upgrade
+ * head` refuses; one marked line alone is the healthy state and says nothing.
+ */
+const ALEMBIC_HEAD_LINE = /^\s{0,8}(?:Rev: )?(?:(?:<base>|[\w.-]{1,64}(?:, [\w.-]{1,64}){0,8})(?: \([\w., -]{1,200}\))? -> )?([\w.-]{1,64})(?: \([\w.@, -]{1,200}\))? \(head\)(?: \((?:current|branchpoint|mergepoint)\)){0,3}(?:, [^\n]{0,300})?$/;
+const MAX_HEAD_LINES = 20;
+const MAX_SCANNED_LINES = 5000;
+
+/**
+ * The head-marked lines of alembic's output, when they name two revisions or more, as one record
+ * read from the first of them: the lines as printed, one per line, so a signature sees them together.
+ */
+export function insertAlembicHeads(records: ErrorRecord[], lines: readonly string[], make: (lineIndex: number, message: string) => ErrorRecord): void {
+  const found: string[] = [];
+  const revisions = new Set<string>();
+  let first = -1;
+  for (let i = 0; i < lines.length && i < MAX_SCANNED_LINES && found.length < MAX_HEAD_LINES; i++) {
+    const line = lines[i] ?? '';
+    if (line.length > MAX_LINE || !line.includes('(head)')) continue;
+    const m = ALEMBIC_HEAD_LINE.exec(line.trimEnd());
+    if (!m?.[1]) continue;
+    if (first < 0) first = i;
+    found.push(line.trim());
+    revisions.add(m[1]);
+  }
+  if (revisions.size < 2) return;
+  const at = records.findIndex((r) => r.lineIndex > first);
+  records.splice(at < 0 ? records.length : at, 0, make(first, found.join('\n')));
+}

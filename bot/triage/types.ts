@@ -53,6 +53,12 @@ export interface ErrorRecord {
    * error, not the error output itself.
    */
   quoted?: boolean;
+  /**
+   * True when the record is a tool's report of a state rather than an error it printed (`alembic
+   * heads` listing two heads): it is diagnosed when asked, but it is not error output, so it earns
+   * no unasked reply.
+   */
+  stateReport?: boolean;
 }
 
 export interface ParsedPaste {

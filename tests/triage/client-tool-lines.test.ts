@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseInput } from '../../bot/triage/normalise.js';
 import { parsePaste } from '../../bot/triage/parse.js';
+import { worthDiagnosing } from '../../bot/listeners/thread-reply.js';
 import { shippedEngine } from '../helpers.js';
 
 // PostgreSQL's client programs (pg_dump, pg_restore, pg_ctl, ... since PostgreSQL 12) print `<program>: error: ...`.
@@ -40,5 +41,32 @@ describe('a shell script\'s Permission denied on a path', () => {
   it('is no answer without a container or a mount in the paste (written near-miss)', () => {
     expect(shippedEngine().diagnose('./install.sh: line 12: /usr/local/bin/tool: Permission denied').match).toBeNull();
     expect(shippedEngine().diagnose('/home/me/deploy.sh: line 12: /usr/local/bin/tool: Permission denied').match).toBeNull();
+  });
+});
+
+// Alembic's own output marks each head revision `(head)` (alembic/script/base.py); two distinct
+// revisions so marked are one record of those lines, so the multiple-heads signature reads them together.
+describe('alembic output marking revisions as heads', () => {
+  const records = (paste: string) => parsePaste(normaliseInput(paste), shippedEngine().index.knownTypes).records;
+
+  it('is one record when two revisions are heads', () => {
+    // adapted (cut before the sentence quoting the error) from https://github.com/Morelitea/initiative/pull/1149
+    const paste = '`dev` has two alembic heads:\n\n```\n$ alembic heads\n20260813_0175 (head)\n20260813_0176 (head)\n```';
+    expect(records(paste).filter((r) => r.message === '20260813_0175 (head)\n20260813_0176 (head)')).toHaveLength(1);
+  });
+
+  it('is answered when asked, but is a state report, not error output, so it earns no unasked reply', () => {
+    const paste = '`dev` has two alembic heads:\n\n```\n$ alembic heads\n20260813_0175 (head)\n20260813_0176 (head)\n```';
+    const d = shippedEngine().diagnose(paste);
+    expect(d.match?.id).toBe('alembic.multiple-heads');
+    expect(worthDiagnosing(d, true)).toBe(true);
+    expect(worthDiagnosing(d, false)).toBe(false);
+  });
+
+  it('is no record when every marked line names the same revision', () => {
+    // the same PR after its fix: one head, shown by `alembic heads` and again by `alembic history`
+    const paste = '$ alembic heads\n20260813_0176 (head)\n\n$ alembic history | head -2\n20260813_0175 -> 20260813_0176 (head), app service embed origin\n20260812_0174 -> 20260813_0175, guild app placement';
+    expect(records(paste).some((r) => r.message.includes('\n') && r.message.includes('(head)'))).toBe(false);
+    expect(shippedEngine().diagnose(paste).match).toBeNull();
   });
 });

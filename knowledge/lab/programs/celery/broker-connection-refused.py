@@ -83,4 +83,25 @@ def send_task_timeout(fix):
             s.close()
 
 
-labkit.run({"send-task": send_task, "send-task-timeout": send_task_timeout})
+def send_task_no_route(fix):
+    from celery import Celery
+
+    if fix is not None:
+        return send_task(fix)
+    # A broker address this host has no route to: the kernel answers the connect at once with an
+    # "unreachable" errno, as it does for a host behind a missing route or an ICMP-unreachable
+    # firewall. A multicast address is one no Linux host routes TCP to (ENETUNREACH), with no packet
+    # leaving the machine.
+    app = Celery("proj", broker="redis://224.0.0.1:6379/0")
+    app.conf.broker_connection_timeout = 1
+    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+    @app.task(name="proj.tasks.send_invoice")
+    def send_invoice(order_id):
+        return order_id
+
+    send_invoice.delay(17)
+
+
+labkit.run({"send-task": send_task, "send-task-timeout": send_task_timeout,
+            "send-task-no-route": send_task_no_route})

@@ -149,8 +149,45 @@ def unix_socket(fix):
         conn.execute(text("SELECT 1"))
 
 
+def password_at_sign(fix):
+    # A role whose password ends in "@", written raw into the URL: SQLAlchemy ends the password at
+    # the first "@" and takes "@127.0.0.1" as the host, which libpq reads as an abstract Unix socket.
+    import os
+    import secrets
+    from urllib.parse import quote_plus, urlsplit
+
+    from kits.pg_admin import admin_sql
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import URL
+
+    if fix not in (None, "url-encode-password"):
+        raise labkit.UnknownFix(fix)
+    parts = urlsplit(labkit.pg_dsn())
+    database = parts.path.lstrip("/")
+    role = f"lab_at_{secrets.token_hex(4)}"
+    password = f"pw{secrets.token_hex(4)}@"
+    admin_sql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    try:
+        if fix is None:
+            engines = [create_engine(f"postgresql+psycopg2://{role}:{password}@{parts.hostname}:{parts.port}/{database}")]
+        else:
+            os.environ["DB_PASSWORD"] = password
+            engines = [
+                create_engine(URL.create("postgresql+psycopg2", username=role, password=os.environ["DB_PASSWORD"],
+                                         host=parts.hostname, port=parts.port, database=database)),
+                create_engine(f"postgresql+psycopg2://{role}:{quote_plus(os.environ['DB_PASSWORD'])}@{parts.hostname}:{parts.port}/{database}"),
+            ]
+        for engine in engines:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+    finally:
+        admin_sql(f"DROP ROLE IF EXISTS {role}")
+
+
 labkit.run({
     "server-down": server_down,
+    "password-at-sign": password_at_sign,
     "wrong-port": wrong_port,
     "wrong-host-dns": wrong_host_dns,
     "wrong-host-dns-psycopg3": wrong_host_dns_psycopg3,
