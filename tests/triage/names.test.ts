@@ -352,7 +352,7 @@ describe('roles in fault files', () => {
   it('a placeholder that is neither a role, an alias, a capture nor declared is refused when the file is compiled', () => {
     const base = loadKnowledge().faults.find((f) => f.id === 'sqlalchemy.stale-data');
     if (!base) throw new Error('stale-data fault missing');
-    const spec = { library: 'sqlalchemy', stack: ['python'], title: base.title, summary: base.summary, match: { signatures: [{ type: 'StaleDataError' }], codes: [], sqlstates: [], phrases: ['expected to update'], priority: 0 }, causes: base.causes.map((c) => ({ ...c, clues: [] })), fixes: [{ ...base.fixes[0]!, snippet: '{{parent}}.{{relationship}} {{modle}}' }], placeholders: {}, examples: base.examples, counterexamples: [] };
+    const spec = { library: 'sqlalchemy', stack: ['python'], title: base.title, summary: base.summary, match: { signatures: [{ type: 'StaleDataError' }], codes: [], sqlstates: [], sqlstate_unless: [], phrases: ['expected to update'], priority: 0 }, causes: base.causes.map((c) => ({ ...c, clues: [] })), fixes: [{ ...base.fixes[0]!, snippet: '{{parent}}.{{relationship}} {{modle}}' }], placeholders: {}, examples: base.examples, counterexamples: [] };
     const { problems } = compileFault('sqlalchemy.x', 'x.yaml', spec as never);
     expect(problems.map((p) => p.message).join('\n')).toMatch(/\{\{modle\}\} is not known/);
     expect(problems.map((p) => p.message).join('\n')).not.toMatch(/\{\{parent\}\}|\{\{relationship\}\}/);
