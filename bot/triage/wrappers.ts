@@ -46,6 +46,10 @@ const PASTE_PREFIXES: { name: string; re: RegExp }[] = [
   { name: 'journald', re: new RegExp(String.raw`^${SYSLOG_TIME} [\w.-]{1,64} [\w.@/-]{1,64}\[\d{1,10}\]:(?: |$)`) },
   // `docker logs --timestamps`, GitHub Actions' raw log: `2024-03-14T09:12:44.238986028Z `
   { name: 'rfc3339', re: new RegExp(String.raw`^${RFC3339}(?: |$)`) },
+  // BuildKit (`docker build`, `docker compose build`): a step's output under its elapsed seconds,
+  // `#19 0.577 ` with --progress=plain, and bare `1.688 ` in the failing step's lines buildx repeats
+  // under ` > [6/6] RUN ...:` when the build fails.
+  { name: 'buildkit', re: /^(?:#\d{1,5} )?\d{1,6}\.\d{3}(?: |$)/ },
 ];
 
 // AWS Lambda's Python runtime in CloudWatch: `[ERROR]\t2024-03-14T09:12:44.512Z\t<request id>\t<message>`.

@@ -74,6 +74,31 @@ describe('paste-wide line prefixes', () => {
     ]);
   });
 
+  it("BuildKit's elapsed seconds, bare in buildx's failed-step excerpt (https://github.com/netboxlabs/netbox-custom-objects/issues/347, trimmed)", () => {
+    const paste = [
+      ' > [6/6] RUN DEBUG="true" SECRET_KEY="dummydummydummydummydummydummydummydummydummydummy"     /opt/netbox/venv/bin/python /opt/netbox/netbox/manage.py collectstatic --no-input:',
+      '1.688   File "/opt/netbox/venv/lib/python3.12/site-packages/psycopg/connection.py", line 129, in connect',
+      '1.688     raise type(last_ex)("\\n".join(lines)).with_traceback(None)',
+      '1.688 django.db.utils.OperationalError: connection failed: connection to server at "127.0.0.1", port 5432 failed: Connection refused',
+      '1.688   Is the server running on that host and accepting TCP/IP connections?',
+    ].join('\n');
+    const ex = exceptionOf(paste);
+    expect(ex?.type).toBe('django.db.utils.OperationalError');
+    // The hint under the message is read as its continuation once the seconds are gone.
+    expect(ex?.message).toMatch(/Connection refused\n\s*Is the server running on that host/);
+    expect(ex?.frames.map((f) => f.func)).toEqual(['connect']);
+  });
+
+  it("BuildKit's `#<step> <seconds>` with --progress=plain (https://github.com/saleor/saleor/issues/7856, trimmed)", () => {
+    const paste = [
+      ' > [stage-1 9/9] RUN SECRET_KEY=dummy STATIC_URL=/static/ python3 manage.py collectstatic --no-input:',
+      '#19 0.577 Traceback (most recent call last):',
+      '#19 0.577   File "manage.py", line 10, in <module>',
+      '#19 0.577     execute_from_command_line(sys.argv)',
+    ].join('\n');
+    expect(linesOf(paste).slice(1)).toEqual(['Traceback (most recent call last):', '  File "manage.py", line 10, in <module>', '    execute_from_command_line(sys.argv)']);
+  });
+
   it('leaves a line whose words only look like a prefix (a timestamp, then `exec ./x.sh:`) as normalise reads it', () => {
     // https://github.com/astuto/astuto/issues/475 is a corpus line; this is the same shape written.
     expect(linesOf('2025-10-02T16:00:04.513630336Z exec ./docker-entrypoint-prod.sh: exec format error')).toEqual(['exec ./docker-entrypoint-prod.sh: exec format error']);
