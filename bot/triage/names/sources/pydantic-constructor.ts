@@ -14,8 +14,12 @@ const IPYTHON_HEADER = /^\s{0,8}(?:[\w.]{1,200}\.)?ValidationError\s{2,200}Trace
 
 function isValidationError(ctx: NameContext): boolean {
   const record = ctx.primary;
+  const header = ctx.text.includes('ValidationError') && IPYTHON_HEADER.test(ctx.text);
+  // A bare `ValidationError` record with no message is the one IPython's header names (parse.ts reads it
+  // when the paste stops before the exception line): the header is the evidence, as when no record was read.
+  if (record?.type === 'ValidationError' && record.message === '' && header) return true;
   if (record?.type.endsWith('ValidationError')) return /pydantic/.test(record.type) || ctx.ordered.some((r) => r.frames.some((f) => /pydantic/.test(f.file)));
-  return ctx.text.includes('ValidationError') && IPYTHON_HEADER.test(ctx.text);
+  return header;
 }
 
 /** The schema a cut pydantic ValidationError was raised for, read off the user's line that constructed it. */
