@@ -48,8 +48,9 @@ const PASTE_PREFIXES: { name: string; re: RegExp }[] = [
   { name: 'rfc3339', re: new RegExp(String.raw`^${RFC3339}(?: |$)`) },
   // BuildKit (`docker build`, `docker compose build`): a step's output under its elapsed seconds,
   // `#19 0.577 ` with --progress=plain, and bare `1.688 ` in the failing step's lines buildx repeats
-  // under ` > [6/6] RUN ...:` when the build fails.
-  { name: 'buildkit', re: /^(?:#\d{1,5} )?\d{1,6}\.\d{3}(?: |$)/ },
+  // under ` > [6/6] RUN ...:` when the build fails. Quoted in a Markdown reply (`> 1.688 ...`), the
+  // quote marker goes with it: normalise.ts reads quotes line by line, after this prefix is gone.
+  { name: 'buildkit', re: /^(?:> ?)?(?:#\d{1,5} )?\d{1,6}\.\d{3}(?: |$)/ },
 ];
 
 // AWS Lambda's Python runtime in CloudWatch: `[ERROR]\t2024-03-14T09:12:44.512Z\t<request id>\t<message>`.
