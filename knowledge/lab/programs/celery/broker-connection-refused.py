@@ -3,20 +3,26 @@ import labkit
 from kits.redis_server import RedisServer, closed_port
 
 
+def delay_invoice(broker, **transport_options):
+    """`send_invoice.delay(17)` to the broker at that URL, its connect retried once, for a second."""
+    from celery import Celery
+
+    app = Celery("proj", broker=broker)
+    app.conf.broker_connection_timeout = 1
+    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, **transport_options}
+
+    @app.task(name="proj.tasks.send_invoice")
+    def task(order_id):
+        return order_id
+
+    return task.delay(17)
+
+
 def send_task(fix):
     from celery import Celery
 
     if fix is None:
-        port = closed_port(30)  # the broker is down, not started yet, or at another address
-        app = Celery("proj", broker=f"redis://127.0.0.1:{port}/0")
-        app.conf.broker_connection_timeout = 1
-        app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-
-        @app.task(name="proj.tasks.send_invoice")
-        def send_invoice(order_id):
-            return order_id
-
-        send_invoice.delay(17)
+        delay_invoice(f"redis://127.0.0.1:{closed_port(30)}/0")  # the broker is down, not started yet, or elsewhere
     elif fix == "start-broker-and-point-at-it":
         with RedisServer() as server:
             app = Celery("proj", broker=f"redis://127.0.0.1:{server.port}/0")
@@ -56,22 +62,11 @@ def silent_port():
 
 
 def send_task_timeout(fix):
-    from celery import Celery
-
     if fix is not None:
         return send_task(fix)
     held, port = silent_port()
-    app = Celery("proj", broker=f"redis://127.0.0.1:{port}/0")
-    app.conf.broker_connection_timeout = 1
-    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                                         "socket_connect_timeout": 1}
-
-    @app.task(name="proj.tasks.send_invoice")
-    def send_invoice(order_id):
-        return order_id
-
     try:
-        send_invoice.delay(17)
+        delay_invoice(f"redis://127.0.0.1:{port}/0", socket_connect_timeout=1)
     except TypeError as exc:
         if "disconnect()" in str(exc):
             raise labkit.NotApplicable(
@@ -84,23 +79,13 @@ def send_task_timeout(fix):
 
 
 def send_task_no_route(fix):
-    from celery import Celery
-
     if fix is not None:
         return send_task(fix)
     # A broker address this host has no route to: the kernel answers the connect at once with an
     # "unreachable" errno, as it does for a host behind a missing route or an ICMP-unreachable
     # firewall. A multicast address is one no Linux host routes TCP to (ENETUNREACH), with no packet
     # leaving the machine.
-    app = Celery("proj", broker="redis://224.0.0.1:6379/0")
-    app.conf.broker_connection_timeout = 1
-    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-
-    @app.task(name="proj.tasks.send_invoice")
-    def send_invoice(order_id):
-        return order_id
-
-    send_invoice.delay(17)
+    delay_invoice("redis://224.0.0.1:6379/0")
 
 
 labkit.run({"send-task": send_task, "send-task-timeout": send_task_timeout,
