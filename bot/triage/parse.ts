@@ -251,6 +251,10 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       if (pytest) {
         const e = PYTEST_E_LINE.exec(raw);
         if (!e) break;
+        // An `E` line that is itself a dotted exception line starts the next error, as below
+        // (a log line printed by the test, then the exception it logged).
+        const ex = EXCEPTION_LINE.exec(e[1] ?? '');
+        if (ex && ex[2] !== undefined && isPlausibleType(ex[1] ?? '', knownTypes, false) && (ex[1] ?? '').includes('.')) break;
         parts.push(e[1] ?? '');
         continue;
       }

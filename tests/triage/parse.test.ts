@@ -35,6 +35,22 @@ describe('parsePaste', () => {
     expect(parse('WARNING    Traceback (most recent call last)\n<ipython-input-1-2d6f026194dd> in <module>\n----> 1 run()\n').records.map((r) => r.type)).not.toContain('WARNING');
   });
 
+  it("reads an `E` line that is itself a dotted exception line as the next error, not as more of the line above", () => {
+    // pytest's `E   ` prefix (the wrapper sweep's pytest-e form) over two lines of a real gunicorn log: its last log line and the
+    // exception under it (https://github.com/benoitc/gunicorn/issues/2103, trimmed: the frames between them left out).
+    const paste = [
+      "E   [2019-09-04 09:21:14 -0400] [29779] [INFO] Reason: Worker failed to boot.",
+      "E   gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>",
+    ].join('\n');
+    const records = parse(paste, ['HaltServer']).records;
+    expect(records.map((r) => r.type)).toEqual(['', 'gunicorn.errors.HaltServer']);
+    expect(records[0]?.message).not.toContain('HaltServer');
+    // A message's own continuation lines stay with it.
+    const wrapped = parse('E   sqlalchemy.exc.IntegrityError: (psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint "users_email_key"\nE   DETAIL:  Key (email)=(a@b.c) already exists.').records;
+    expect(wrapped.map((r) => r.type)).toEqual(['sqlalchemy.exc.IntegrityError']);
+    expect(wrapped[0]?.message).toContain('DETAIL:');
+  });
+
   it('marks "during handling" chains as context', () => {
     const p = parse(fixture('during-handling.txt'));
     expect(p.records.map((r) => [r.shortType, r.message, r.link])).toEqual([
