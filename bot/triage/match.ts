@@ -212,11 +212,6 @@ export class FaultIndex {
   }
 
   /**
-   * False when the record's exception is not one the fault knows and comes from a package
-   * outside its stack: `PrismaClientKnownRequestError: Foreign key constraint failed` is not
-   * SQLite's, however alike the words. An intact type the fault does list never counts against it.
-   */
-  /**
    * The record, or a line of the paste, is one of the SQLSTATE's messages for another mistake
    * (`sqlstate_unless`). The paste's lines count because a structured error puts the code and the
    * message on lines of their own (node-postgres: `"code": "42P01",` above `"message": ...`).
@@ -228,6 +223,11 @@ export class FaultIndex {
     return said(record.message) || context().some(said);
   }
 
+  /**
+   * False when the record's exception is not one the fault knows and comes from a package
+   * outside its stack: `PrismaClientKnownRequestError: Foreign key constraint failed` is not
+   * SQLite's, however alike the words. An intact type the fault does list never counts against it.
+   */
   private inStack(type: string, faultId: string): boolean {
     if (!type) return true;
     const short = type.slice(type.lastIndexOf('.') + 1);

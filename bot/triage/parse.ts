@@ -242,6 +242,12 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
     return false;
   };
 
+  /** A dotted exception line with a message (`asyncpg.exceptions.X: ...`) is a new error, not more of one. */
+  const startsNextError = (text: string): boolean => {
+    const ex = EXCEPTION_LINE.exec(text);
+    return ex !== null && ex[2] !== undefined && isPlausibleType(ex[1] ?? '', knownTypes, false) && (ex[1] ?? '').includes('.');
+  };
+
   /** Collects the lines after an exception line that continue its message. */
   const readContinuation = (start: number, pytest: boolean): { text: string; next: number } => {
     const parts: string[] = [];
@@ -253,8 +259,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         if (!e) break;
         // An `E` line that is itself a dotted exception line starts the next error, as below
         // (a log line printed by the test, then the exception it logged).
-        const ex = EXCEPTION_LINE.exec(e[1] ?? '');
-        if (ex && ex[2] !== undefined && isPlausibleType(ex[1] ?? '', knownTypes, false) && (ex[1] ?? '').includes('.')) break;
+        if (startsNextError(e[1] ?? '')) break;
         parts.push(e[1] ?? '');
         continue;
       }
@@ -267,8 +272,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       if (TRACEBACK_START.test(raw) || CAUSE_SEPARATOR.test(raw) || CONTEXT_SEPARATOR.test(raw) || PY_FRAME.test(raw)) break;
       // A new log record at error level starts a new error, not more of this message.
       if (errorLevel[i]) break;
-      const ex = EXCEPTION_LINE.exec(raw);
-      if (ex && ex[2] !== undefined && isPlausibleType(ex[1] ?? '', knownTypes, false) && (ex[1] ?? '').includes('.')) break;
+      if (startsNextError(raw)) break;
       parts.push(raw);
     }
     return { text: parts.join('\n'), next: i };
