@@ -27,8 +27,11 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   // docker compose: "api-1  | ", "web_1     | "
   { gate: (l) => l.includes('|'), re: /^[\w.-]{1,64}\s{0,16}\|\s?/ },
   // ISO / logging timestamps: "2025-03-14 09:12:44,871 ", "2025-03-14T09:12:44.871Z ", "[2025-03-14 09:12:44 +0000] ", and
-  // the Home Assistant Supervisor's two-digit year ("22-12-12 11:22:20 ERROR (SyncWorker_5) [supervisor.docker.interface] ")
-  { gate: (l) => /^\[?\d/.test(l), re: /^\[?(?:\d{2}){1,2}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC))?\]?\s{1,8}/ },
+  // the Home Assistant Supervisor's two-digit year ("22-12-12 11:22:20 ERROR (SyncWorker_5) [supervisor.docker.interface] ").
+  // PostgreSQL's `%m`/`%t` print log_timezone's abbreviation (`CET`, `BST`, `MSK`, `WIB`) or, for a zone without one, the
+  // offset (`+03`); a bare abbreviation is read as one only before the server's `[pid]` or a `LEVEL:`, and never when it is
+  // itself a level word (`2025-03-14 09:12:44 ERROR app: ...`).
+  { gate: (l) => /^\[?\d/.test(l), re: /^\[?(?:\d{2}){1,2}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}(?::?\d{2})?|UTC|(?!(?:ERROR|FATAL|PANIC|INFO|WARN|DEBUG|LOG|NOTICE|HINT|QUERY|TRACE|CRIT|ERR|WRN|INF|DBG|FTL|VRB|EROR|DBUG|TRCE)\b)[A-Z]{2,5}(?= \[\d| [A-Z]{3,9}: )))?\]?\s{1,8}/ },
   // syslog / journald: "Mar 14 09:12:44 host app[123]: "
   { gate: (l) => /^[A-Z][a-z]{2} /.test(l), re: /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} [\w.-]{1,64} [\w./-]{1,64}(?:\[\d{1,10}\])?:\s/ },
   // Celery's worker log: "[2013-11-12 09:55:09,065: ERROR/MainProcess] ", "[...: WARNING/ForkPoolWorker-2] "

@@ -1,4 +1,4 @@
-import { insertAlembicHeads, insertToolLines } from './tool-lines.js';
+import { insertAlembicHeads, insertToolLines, PG_CLIENT_ERROR } from './tool-lines.js';
 import { isSqlstateClass, sqlstatesOf } from './sqlstate.js';
 import type { ErrorRecord, Frame, NormalisedInput, ParsedPaste } from './types.js';
 import { readTaskException } from './task-repr.js';
@@ -9,6 +9,8 @@ const MAX_RECORDS = 200;
 const MAX_CONTINUATION_LINES = 60;
 
 const TRACEBACK_START = /^\s{0,8}Traceback \(most recent call last\):\s*$/;
+/** A PostgreSQL server log line that starts another message (not this one's DETAIL, HINT or STATEMENT). */
+const SERVER_NEXT_MESSAGE = /^(?:LOG|FATAL|ERROR|PANIC|WARNING):\s/;
 // IPython's and Jupyter's traceback header names the exception before its frames:
 // `SynchronousOnlyOperation                  Traceback (most recent call last)`.
 const IPYTHON_HEADER = /^([A-Za-z_][\w.]{0,200}?) {2,80}Traceback \(most recent call last\)\s{0,8}$/;
@@ -270,8 +272,10 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         break;
       }
       if (TRACEBACK_START.test(raw) || CAUSE_SEPARATOR.test(raw) || CONTEXT_SEPARATOR.test(raw) || PY_FRAME.test(raw)) break;
-      // A new log record at error level starts a new error, not more of this message.
-      if (errorLevel[i]) break;
+      // A new log record at error level starts a new error, not more of this message; so do a
+      // server log's next message (its DETAIL, HINT and STATEMENT lines belong to this one) and a
+      // PostgreSQL client program's error line.
+      if (errorLevel[i] || SERVER_NEXT_MESSAGE.test(raw) || PG_CLIENT_ERROR.test(raw)) break;
       if (startsNextError(raw)) break;
       parts.push(raw);
     }

@@ -8,7 +8,7 @@ import type { ErrorRecord } from './types.js';
  *   (`chown: changing ownership of '/x': Permission denied`, `/sbin/run.sh: line 72: /x: Permission denied`).
  * Interleaved with a log whose lines carry levels, or under a later exception, such a line was no record at all.
  */
-const PG_CLIENT_ERROR = /^(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_ctl|pg_upgrade|initdb|createdb|dropdb|vacuumdb|reindexdb): error: /;
+export const PG_CLIENT_ERROR = /^(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_ctl|pg_upgrade|initdb|createdb|dropdb|vacuumdb|reindexdb): error: /;
 const SHELL_DENIED = /^(?:(?:chown|chmod|mkdir|touch|cp|mv|rm|ln|find|tee|install): |\/[\w./-]{1,200}: line \d{1,6}: )[^\n]{1,400}: (?:Permission denied|Operation not permitted)$/;
 const MAX_TOOL_LINES = 10;
 const MAX_LINE = 1000;

@@ -30,6 +30,11 @@ describe('normaliseInput', () => {
     ['INFO:httpx:HTTP Request: GET http://localhost:11434/api/tags "HTTP/1.1 200 OK"', 'HTTP Request: GET http://localhost:11434/api/tags "HTTP/1.1 200 OK"', false, 'httpx'],
     ['app.worker - ERROR - boom', 'boom', true, 'app.worker'],
     ['[ERROR] boom', 'boom', true, undefined],
+    // PostgreSQL's log with log_timezone's abbreviation (https://github.com/cetic/helm-zabbix/issues/46)
+    ['2022-03-04 14:14:45.835 GMT [108] FATAL:  password authentication failed for user "zabbix"', 'FATAL:  password authentication failed for user "zabbix"', false, undefined],
+    ['2022-03-04 14:14:37.317 GMT [93] LOG:  database system was shut down at 2022-03-04 14:01:27 GMT', 'LOG:  database system was shut down at 2022-03-04 14:01:27 GMT', false, undefined],
+    // ... but a level word after the time is the level, not a zone
+    ['2025-03-14 09:12:44 ERROR app.db: boom', 'boom', true, 'app.db'],
   ])('strips the log prefix of %j', (line, rest, errorLevel, logger) => {
     expect(stripLinePrefix(line)).toStrictEqual(logger === undefined ? { line: rest, errorLevel } : { line: rest, errorLevel, logger });
   });
