@@ -52,6 +52,8 @@ export interface Fault {
   sqlstateUnless: RegExp[];
   phrases: string[];
   priority: number;
+  /** A client's symptom of a connection the server ended: the server's own line in the paste wins (knowledge/README.md). */
+  symptom: boolean;
   causes: CompiledCause[];
   fixes: FixSpec[];
   placeholders: FaultFile['placeholders'];
@@ -270,6 +272,7 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
       sqlstateUnless: spec.match.sqlstate_unless.flatMap((source, i) => compile(`match.sqlstate_unless[${i}]`, source) ?? []),
       phrases: spec.match.phrases,
       priority: spec.match.priority,
+      symptom: spec.match.symptom,
       causes,
       fixes: spec.fixes,
       placeholders: spec.placeholders,

@@ -131,6 +131,10 @@ export const faultFileSchema = z.strictObject({
     sqlstate_unless: z.array(z.string().min(1)).default([]),
     phrases: z.array(z.string().min(8).max(120)).min(1),
     priority: z.number().int().min(-10).max(10).default(0),
+    // A client's view of a connection the server ended (a reset, asyncpg's `connection was closed in
+    // the middle of operation`): a PostgreSQL server message on its own line in the same paste (the
+    // server's log) that another fault answers says why, and is answered instead.
+    symptom: z.boolean().default(false),
   }).refine((m) => m.signatures.length + m.codes.length + m.sqlstates.length > 0, 'needs at least one signature, code or SQLSTATE'),
   causes: z.array(cause).min(1),
   fixes: z.array(fix).min(1),

@@ -54,18 +54,33 @@ export function isForeignStack(parsed: ParsedPaste): boolean {
 
 /**
  * Orders candidates. Among those sure enough to reply, an error the paste prints beats one it
- * quotes in a sentence, the crash beats a warning printed before it, then a fault's declared
+ * quotes in a sentence, the server's log line beats a client's symptom of the connection it
+ * ended, the crash beats a warning printed before it, then a fault's declared
  * priority, then within one message the fault named at its head beats one matched inside a
  * quoted cause ("... Original exception was: <IntegrityError>").
  * Otherwise: more confident, then the
  * more specific fault (priority), then the crash over a warning, then the later error.
  */
+/**
+ * True when `a` is a PostgreSQL server message printed on a line of its own (a server log, psql)
+ * and `b` a client's symptom of a connection the server ended (`match.symptom`): the server's line
+ * says why (gino's `connection was closed in the middle of operation` above the server's
+ * `password authentication failed`).
+ */
+function serverReason(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<string, Fault>): boolean {
+  const fa = faults.get(a.faultId);
+  return fa !== undefined && fa.sqlstates.length > 0 && !fa.symptom && faults.get(b.faultId)?.symptom === true && records[a.recordIndex]?.kind === 'line';
+}
+
 function better(a: Candidate, b: Candidate, records: ErrorRecord[], faults: Map<string, Fault>): boolean {
   if (a.confidence >= REPLY_THRESHOLD && b.confidence >= REPLY_THRESHOLD) {
     // The paste's own output over an error it quotes in a sentence.
     const qa = records[a.recordIndex]?.quoted === true;
     const qb = records[b.recordIndex]?.quoted === true;
     if (qa !== qb) return qb;
+    // The server's own line (its log) says why the client's connection ended.
+    const sa = serverReason(a, b, records, faults);
+    if (sa !== serverReason(b, a, records, faults)) return sa;
     const ka = KIND_RANK[records[a.recordIndex]?.kind ?? 'line'];
     const kb = KIND_RANK[records[b.recordIndex]?.kind ?? 'line'];
     if (ka !== kb) return ka > kb;

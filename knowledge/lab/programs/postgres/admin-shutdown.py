@@ -88,4 +88,54 @@ def restart_during_query(fix):
         cluster.remove()
 
 
-labkit.run({"terminated-during-query": terminated_during_query, "restart-during-query": restart_during_query})
+def asyncpg_client_and_server_log(fix):
+    # asyncpg sees only its side: the socket closed under a running query ("connection was closed in
+    # the middle of operation"). The server's log, interleaved as `docker compose up` shows it, says why.
+    import asyncio
+
+    import asyncpg
+
+    cluster = PrivateCluster("asyncpg-terminated").init()
+    try:
+        cluster.start()
+
+        def killer():
+            time.sleep(0.7)
+            sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT count(*) FROM generate_series%' AND pid <> pg_backend_pid()"
+            logging.getLogger("maintenance").info(sql)
+            cluster.psql(sql)
+
+        async def attempt():
+            conn = await asyncpg.connect(host=cluster.socket_dir, port=cluster.port, user="lab", password="lab", database="postgres")
+            try:
+                return await conn.fetchval("SELECT count(*) FROM generate_series(1, 3) s, pg_sleep(1.5)")
+            finally:
+                await conn.close()
+
+        async def report():
+            threading.Thread(target=killer).start()
+            if fix is None:
+                return await attempt()
+            if fix == "retry-on-disconnect":
+                for n in range(3):
+                    try:
+                        return await attempt()
+                    except (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.AdminShutdownError):
+                        if n == 2:
+                            raise
+                        await asyncio.sleep(0.5 * (n + 1))
+            raise labkit.UnknownFix(fix)
+
+        try:
+            assert asyncio.run(report()) == 3
+        finally:
+            with open(os.path.join(cluster.root, "log")) as log:
+                for line in log:
+                    if "FATAL:" in line:
+                        print("db-1  | " + line.rstrip(), flush=True)
+    finally:
+        cluster.remove()
+
+
+labkit.run({"terminated-during-query": terminated_during_query, "restart-during-query": restart_during_query,
+            "asyncpg-client-and-server-log": asyncpg_client_and_server_log})
