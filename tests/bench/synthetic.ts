@@ -37,6 +37,7 @@ export function syntheticFaults(count: number, seed = 42): Fault[] {
         sqlstate_unless: [],
         phrases: [`${a} ${b} ${verb} for item${i}`, `${type} ${verb}`],
         priority: 0,
+        symptom: false,
       },
       causes: [{ id: 'default', title: { en: 'cause', ja: '原因' }, explanation: { en: message, ja: message }, clues: [{ frame: `${a}\\.py`, weight: 1 }] }],
       fixes: [{ id: 'fix', title: { en: 'fix it', ja: '直す' }, score: 50, prefer: [], why: { en: 'because', ja: 'なぜなら' }, tradeoffs: { queries: { en: 'none', ja: 'なし' }, scope: 'code', risk: 'low', effort: 'low' }, snippet: '{{model}}.fix()', lang: 'python', docs: ['https://example.com/docs'], forms: [] }],
