@@ -210,6 +210,9 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   let framesFrom = -1;
   let firstTraceLine = -1;
   let lastFrameLine = -1;
+  // The indentation of the last `File "..."` line read: Python writes a traceback's exception line
+  // two columns left of its frames.
+  let lastFrameIndent = 2;
   const markFrame = (i: number): void => {
     lastFrameLine = i;
     if (frames.length === 0) framesFrom = i;
@@ -326,6 +329,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
       }
       if (code) sourceLines.push(code);
       markFrame(i);
+      lastFrameIndent = indent;
       frames.push({ file, line: Number(m[2]), func: (m[3] ?? '').trim(), code, library: isLibraryPath(file) });
       continue;
     }
@@ -400,6 +404,18 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         const cont = readContinuation(i + 1, false);
         push(emptyRecord('exception', head.type, '', i), [head.message, cont.text].filter(Boolean).join('\n'));
         i = cont.next - 1;
+        continue;
+      }
+    }
+    // A traceback shifted right as a whole by fewer columns than wrappers.ts dedents (aerich#259's
+    // frames at 3 and source lines at 5; a Linear issue archived with its log one column in): the
+    // exception line without a message (` asyncio.exceptions.TimeoutError`) is indented too, still
+    // left of the frames and right below the last one, where Python prints it.
+    if (indented && !colon && inTraceback && lastFrameLine === i - 1 && frames.length > 0) {
+      const indent = line.length - line.trimStart().length;
+      const ex = indent < lastFrameIndent && indent <= 8 ? EXCEPTION_LINE.exec(line.trim()) : null;
+      if (ex?.[1] && ex[2] === undefined && isPlausibleType(ex[1], knownTypes, true)) {
+        push(emptyRecord('exception', ex[1], '', i), '');
         continue;
       }
     }

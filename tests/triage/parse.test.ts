@@ -310,3 +310,26 @@ describe('a traceback cut in its raising frame, no literal message (gaps8-db)', 
     expect(raised('    raise SomethingElseError(')).toEqual([]);
   });
 });
+
+describe('a traceback shifted right as a whole by fewer than four columns (gaps21-db)', () => {
+  // A Linear issue archived with its log one column in (frames at 3, source lines at 5, exception
+  // lines at 1), as the archive holds it, `\_` escapes and all:
+  // https://github.com/susansomerset/astral/blob/d072e3dc5a8a4b9c71cf37b8aacfc201904b7544/docs/features/dispatcher/ast-1825-somerset-select-job-page-interrupted-1-errors-30-processed-select-job-page-903ff01b-8669-4f0a-bfe8-cc088707621f.md
+  // (the dispatch timeout's traceback, cut to its last two frames and the next log line).
+  const shifted = ' Traceback (most recent call last):\n   File "/root/.nix-profile/lib/python3.12/asyncio/tasks.py", line 464, in wait\n     return await \\_wait(fs, timeout, return_when, loop)\n            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   File "/root/.nix-profile/lib/python3.12/asyncio/tasks.py", line 550, in \\_wait\n     await waiter\n asyncio.exceptions.CancelledError\n\nThe above exception was the direct cause of the following exception:\n';
+
+  it('reads the bare exception line left of the frames, right below the last one, as their exception', () => {
+    const p = parse(shifted);
+    expect(p.records.map((r) => [r.type, r.message])).toEqual([['asyncio.exceptions.CancelledError', '']]);
+    expect(p.records[0]?.frames.map((f) => [f.line, f.code])).toEqual([[464, 'return await \\_wait(fs, timeout, return_when, loop)'], [550, 'await waiter']]);
+  });
+
+  it('reads no class-like line that is not where Python prints the exception line', () => {
+    // At the frames' own indentation or right of them it is a frame's line, not the exception's.
+    expect(parse(shifted.replace(' asyncio.exceptions.CancelledError', '   asyncio.exceptions.CancelledError')).records.map((r) => r.type)).not.toContain('asyncio.exceptions.CancelledError');
+    // After a blank line, the traceback is over: a poster's word below it is not its exception.
+    expect(parse(shifted.replace(' asyncio.exceptions.CancelledError', '\n Cancelled')).records.map((r) => r.type).filter(Boolean)).toEqual([]);
+    // A sentence is no exception line.
+    expect(parse(shifted.replace(' asyncio.exceptions.CancelledError', ' then it hangs')).records.map((r) => r.type).filter(Boolean)).toEqual([]);
+  });
+});
