@@ -33,6 +33,8 @@ export interface CompiledSignature {
   code: string | null;
   /** Must match a frame path or a line of the paste for the signature to count. */
   context: RegExp | null;
+  /** Must match no frame path and no line of the paste for the signature to count. */
+  contextUnless: RegExp | null;
 }
 
 export interface Fault {
@@ -189,7 +191,8 @@ export function compileFault(id: string, file: string, spec: FaultFile): { fault
     }
     const type = s.type ?? null;
     const context = s.context !== undefined ? compile(`match.signatures[${index}].context`, s.context) : null;
-    return { faultId: id, index, type, typeShort: type ? type.slice(type.lastIndexOf('.') + 1) : null, message, anchor, code: s.code ?? null, context };
+    const contextUnless = s.context_unless !== undefined ? compile(`match.signatures[${index}].context_unless`, s.context_unless) : null;
+    return { faultId: id, index, type, typeShort: type ? type.slice(type.lastIndexOf('.') + 1) : null, message, anchor, code: s.code ?? null, context, contextUnless };
   });
 
   const causeIds = new Set<string>();

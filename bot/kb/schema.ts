@@ -14,6 +14,7 @@ const signature = z
     message: regexSource.optional(),
     code: z.string().min(2).optional(),
     context: regexSource.optional(),
+    context_unless: regexSource.optional(),
   })
   .refine((s) => s.type !== undefined || s.message !== undefined || s.code !== undefined, 'needs type, message or code');
 

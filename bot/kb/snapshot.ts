@@ -40,7 +40,7 @@ type DetailKey = (typeof DETAIL_KEYS)[number];
 
 /** A compiled fault as JSON: regexes as source and flags, no examples, no details. */
 type StoredFault = Omit<Fault, 'file' | 'signatures' | 'sqlstateUnless' | 'examples' | 'counterexamples' | DetailKey> & {
-  signatures: (Omit<CompiledSignature, 'message' | 'context'> & { message: JsonRegExp | null; context: JsonRegExp | null })[];
+  signatures: (Omit<CompiledSignature, 'message' | 'context' | 'contextUnless'> & { message: JsonRegExp | null; context: JsonRegExp | null; contextUnless: JsonRegExp | null })[];
   sqlstateUnless: JsonRegExp[];
 };
 
@@ -66,7 +66,7 @@ const fromJson = (re: JsonRegExp): RegExp => new RegExp(re.source, re.flags);
 function storeFault(f: Fault): { fault: StoredFault; details: StoredDetails } {
   const { examples: _examples, counterexamples: _counterexamples, file: _file, stack, summary, fixOnce, causes, fixes, placeholders, lab, regexSources, ...rest } = f;
   return {
-    fault: { ...rest, signatures: f.signatures.map((s) => ({ ...s, message: s.message && toJson(s.message), context: s.context && toJson(s.context) })), sqlstateUnless: f.sqlstateUnless.map(toJson) },
+    fault: { ...rest, signatures: f.signatures.map((s) => ({ ...s, message: s.message && toJson(s.message), context: s.context && toJson(s.context), contextUnless: s.contextUnless && toJson(s.contextUnless) })), sqlstateUnless: f.sqlstateUnless.map(toJson) },
     details: {
       stack,
       summary,
@@ -90,7 +90,7 @@ function restoreDetails(d: StoredDetails): Pick<Fault, DetailKey> {
  */
 function restoreSignature(s: StoredFault['signatures'][number]): CompiledSignature {
   const sig = { ...s } as unknown as CompiledSignature;
-  for (const key of ['message', 'context'] as const) {
+  for (const key of ['message', 'context', 'contextUnless'] as const) {
     const json = s[key];
     if (!json) continue;
     let re: RegExp | undefined;

@@ -122,6 +122,9 @@ export class FaultIndex {
       if (sig.code && !record.codes.includes(sig.code)) return;
       // `socket.gaierror` is PostgreSQL's only when the paste shows a PostgreSQL driver.
       if (sig.context && !context().some((line) => (sig.context as RegExp).test(line))) return;
+      // Alembic's `Detected removed table` is the models missing from target_metadata, unless the
+      // same run also found tables or columns to add (a rename, a model changed on purpose).
+      if (sig.contextUnless && context().some((line) => (sig.contextUnless as RegExp).test(line))) return;
       let captures: Record<string, string> = {};
       let position = 0;
       if (sig.message) {
