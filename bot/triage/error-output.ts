@@ -244,6 +244,9 @@ const MATCHED_OUTPUT_MARKS: { gate: (line: string) => boolean; re: RegExp }[] = 
   // log_min_error_statement (ERROR by default), also in inline code and behind what log_line_prefix
   // leaves once normalise has taken the time off: `gotosocial@gotosocial STATEMENT:  INSERT INTO ...`.
   { gate: (l) => l.includes('STATEMENT:  '), re: /^\s{0,8}`?(?:[A-Z]{2,5} |[\w.-]{1,63}@[\w.-]{1,63} )?STATEMENT: {2}\S/ },
+  // Flyway's error summary under a failed migration, one `Name : value` field a line: `SQL State  : 23505`,
+  // `Error Code : 0`, `Message    : ERROR: duplicate key ...` (FlywaySqlScriptException, any JDBC database).
+  { gate: (l) => l.includes('SQL State'), re: /^\s{0,8}SQL State {1,4}: (?:[0-9A-Z]{5}|null)\s{0,4}$/ },
   // structlog's `dict_tracebacks` in a JSON log record: `"exception": [{"exc_type": "ConnectionInterrupted",
   // "exc_value": "...", "frames": [...]}]`, on one line or pretty-printed.
   { gate: (l) => l.includes('"exc_type"'), re: /"exc_type"\s{0,4}:\s{0,4}"[A-Za-z_][\w.]{0,200}"/ },

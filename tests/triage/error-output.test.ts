@@ -50,7 +50,6 @@ describe('real pastes in the accuracy corpora', () => {
     'blind-drivers-sqlalchemy.jsonl:358': "round 18 first run: Phoenix's UI line `Error fetching GraphQL query ...: [{\"message\":\"QueuePool limit ...` (SQLAlchemy's message inside a GraphQL error JSON) is diagnosed right but not read as output",
     'blind-http-queues-containers-django.jsonl:490': "round 18 first run: Home Assistant's log-viewer card (`Logger: homeassistant / Source: (unknown) / Error doing job: Unclosed client session (task: None)`) is diagnosed right but not read as output",
     'blind-http-queues-containers-django.jsonl:492': "gaps21 (after round 18), diagnosed once Redis < 2.8's `ERR Operation against a key holding the wrong kind of value` is read: the reply sits in webdis' JSON (`{\"GET\":[false,\"ERR ...\"]}`) under the poster's `curl` line and `And I do`; a message inside a JSON string is not read as output (drivers:358 is the same shape)",
-    'blind-postgres-b.jsonl:250': "round 18 first run: Flyway's error summary (`SQL State  : 28P01 / Error Code : 0 / Message    : FATAL: ...`) is diagnosed right but not read as output",
     'blind-postgres-b.jsonl:254': "round 18 first run, labelled chat: an issue title that is lib/pq's exact line (`pq: remaining connection slots ...`) over one sentence is answered unasked; that is the shape of a user pasting the line and remarking under it",
     'blind-http-queues-containers-django.jsonl:334': 'round 7: `kubectl get pods -A` rows with their header trimmed; no second real paste of a header-less listing found yet',
     'blind-alembic-pytest-asgi.jsonl:131': "gaps18 (after round 14), diagnosed once pytest-asyncio's loop-fixture ScopeMismatch words are read without the class: the words sit in the issue title's sentence (`1.1.0: Session fixture with ... yields `You tried to access ...``) under pytest's session header, whose only result is `test_foo.py::test_foo ERROR`; the record is a quote inside a sentence, so the reply waits to be asked (an unasked reply to a quote in prose is the near-miss the gate exists for)",
@@ -293,6 +292,8 @@ describe('output shapes that corroborate a catalogued match', () => {
     // asyncio's exception-handler context lines under aiohttp's warnings.
     ['https://github.com/aio-libs/aiohttp/issues/3242', 'Unclosed client session\nclient_session: <aiohttp.client.ClientSession object at 0x03972C70>'],
     ['https://github.com/apecloud/ApeRAG/issues/277', "connections: ['[(<aiohttp.client_proto.ResponseHandler object at 0x7fc157bce320>, 3447611.66)]']\nconnector: <aiohttp.connector.TCPConnector object at 0x7fc157b71720>"],
+    // Flyway's error summary of a failed migration, its first three fields (adapted: trimmed).
+    ['https://github.com/CeON/fairchive/issues/3345', 'SQL State  : 23505\nError Code : 0\nMessage    : ERROR: duplicate key value violates unique constraint "dataverserole_pkey"'],
     // pytest's fixture lookup block, pytest's own `>` marker kept.
     ['https://github.com/pytest-dev/pytest-twisted/issues/151', ">       available fixtures: LineMatcher, _config_for_test, _pytest, _sys_snapshot, cache, capfd, capfdbinary, caplog, capsys, monkeypatch, pytestconfig, pytester, recwarn, tmp_path, tmpdir\n>       use 'pytest --fixtures [testpath]' for help on them."],
     // GNU and busybox chmod in a postgres container (busybox behind a Compose prefix).
@@ -329,6 +330,7 @@ describe('output shapes that corroborate a catalogued match', () => {
 
       'the statement: INSERT INTO accounts fails with a duplicate key, any idea?',
       'postgres logs STATEMENT:  INSERT INTO accounts right after the error, why?',
+      'Flyway shows SQL State  : 23505 for the duplicate key, any idea?',
     ]) {
       expect(reads(text), text).toBe(false);
       expect(worthDiagnosing(engine.diagnose(text), false), text).toBe(false);
