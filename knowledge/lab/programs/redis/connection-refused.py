@@ -40,6 +40,24 @@ def sync_fix(fix, slot):
         # The server comes up 0.5 s after the first command. redis-py retries a connect only for
         # the errors it is told: the refused socket is ConnectionRefusedError (an OSError), which
         # its default Retry does not include (the lab: no retry without it on 4.3 and 6.1).
+        # First the same Retry without retry_on_error, against a closed port: the figure says how
+        # many connects it made (1: no retry for a refusal).
+        attempts = []
+        connect = redis.connection.Connection._connect
+
+        def counted(self):
+            attempts.append(1)
+            return connect(self)
+
+        redis.connection.Connection._connect = counted
+        try:
+            redis.Redis.from_url(f"redis://127.0.0.1:{closed_port(slot + 2)}/0",
+                                 retry=Retry(ExponentialBackoff(cap=2, base=0.1), 10)).ping()
+        except redis.ConnectionError:
+            labkit.measure(connects_default_retry=len(attempts))
+        finally:
+            redis.connection.Connection._connect = connect
+
         server = RedisServer(port=stable_port(slot + 1))
         thread = start_later(server, 0.5)
         try:
