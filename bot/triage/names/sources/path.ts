@@ -129,6 +129,9 @@ export const pathSource: NameSource = {
         // is the user's code: the installed frames below it are the libraries it called (tortoise's `execute_select`), not an
         // app deployed as a package.
         if (installed && record.frames.some((f) => /^<(?:ipython-input-|stdin>|console>)|[\\/]ipykernel_\d{1,10}[\\/]/.test(f.file))) continue;
+        // Nor is an installed frame the app's when the user's own file is in the trace, only at module level
+        // (`/app/worker.py, in <module>` calling `redis/client.py, in get`): the installed frames are the library it called.
+        if (installed && record.frames.some((f) => !f.library && !/^<|\.pyx$/.test(f.file) && !isPlumbingFrame(f, record.frames))) continue;
         let handedOn: { func: string; file: string; evidence: string } | null = null;
         for (let i = record.frames.length - 1; i >= 0; i--) {
           const f = record.frames[i];
