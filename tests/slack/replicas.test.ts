@@ -93,11 +93,14 @@ describe.skipIf(!adminUrl && !isCi())('two bot processes sharing one PostgreSQL'
     if (!adminUrl) throw new Error(HOW_TO_GET_POSTGRES);
     slack = await startStandInSlack({ botToken: BOT_TOKEN });
     db = await createTestDatabase(adminUrl);
-    // Last hour's occurrences, so the digest both schedulers run at start-up has something to post.
+    // Twelve occurrences in last hour and twelve in this one, so the digest both schedulers run at start-up has
+    // something to post even when the replicas start after the hour turns (the period then due is this one).
     const seed = await openPostgresStore({ url: db.url, userKey: USER_KEY });
-    const lastHour = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
     await seed.occurrences.recordMany(
-      Array.from({ length: 12 }, (_, i) => ({ source: 'message' as const, at: lastHour + i * 60_000, workspace: TEAM, channel: CHANNEL, user: `U${i % 3}`, faultId: 'sqlalchemy.missing-greenlet', method: 'code' as const, fingerprint: 'v1:seed', text: 'sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called' })),
+      [thisHour - HOUR, thisHour].flatMap((hour) =>
+        Array.from({ length: 12 }, (_, i) => ({ source: 'message' as const, at: hour + i, workspace: TEAM, channel: CHANNEL, user: `U${i % 3}`, faultId: 'sqlalchemy.missing-greenlet', method: 'code' as const, fingerprint: 'v1:seed', text: 'sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called' })),
+      ),
     );
     await seed.close();
     const env = {
