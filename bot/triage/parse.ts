@@ -574,6 +574,19 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
         push(emptyRecord('exception', lead.type, '', lead.lineIndex), lead.message || (sameClass ? raised.message : ''));
       } else if (raised) {
         push(emptyRecord('exception', raised.type, '', lastFrameLine), raised.message);
+      } else if (pendingLink && last?.kind === 'exception' && firstTraceLine > 0 && records.every((r) => r.lineIndex > firstTraceLine)) {
+        // A chain cut after "During handling of the above exception ..." (or "... direct cause
+        // ..."): the exception above was handled, and the one that ended the program is not in the
+        // paste. Code that logs an error before raising it (FastAPI's form check logs "Form data
+        // requires ..." then raises it) leaves that error above the traceback: those lines are read
+        // as messages too, as they would be had the paste shown no exception at all. Only when
+        // nothing above the first frame was read already (pytest's E lines, a logged error).
+        const lead = lineGroups(lines, 0, firstTraceLine).slice(0, MAX_LEAD_LINES).map((g) => {
+          const r = emptyRecord('line', '', '', g.lineIndex);
+          finishMessage(r, g.parts.join('\n'));
+          return r;
+        });
+        records.unshift(...lead);
       }
     }
   }
@@ -581,29 +594,7 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   // Nothing recognisable: a retyped message, a lone background link, a sentence quoting the
   // error. Each error-looking line becomes a bare record so signatures and fuzzy can see it.
   if (records.length === 0) {
-    const groups: { lineIndex: number; parts: string[]; chars: number }[] = [];
-    let last: (typeof groups)[number] | null = null;
-    let lastLine = -1;
-    lines.forEach((l, idx) => {
-      // libpq's DETAIL/HINT and SQLAlchemy's trailers continue the line above, not a new error.
-      if (last && /^(?:DETAIL|HINT|CONTEXT): |^\[(?:SQL|parameters): |^\(Background on this (?:error|warning) at: /.test(l)) {
-        last.parts.push(l.trim());
-        lastLine = idx;
-        return;
-      }
-      // So does the rest of a wrapped message (alembic's 72 columns, a hand-wrapped report).
-      if (last && lastLine === idx - 1 && last.chars < MAX_WRAPPED_CHARS && isSoftWrap(lines[idx - 1] ?? '', l)) {
-        last.parts.push(l.trim());
-        last.chars += l.length;
-        lastLine = idx;
-        return;
-      }
-      if (groups.length < 50 && l.trim().length >= 8) {
-        last = { lineIndex: idx, parts: [l.trim()], chars: l.length };
-        groups.push(last);
-        lastLine = idx;
-      }
-    });
+    const groups = lineGroups(lines, 0, lines.length);
     for (const g of groups) {
       const r = emptyRecord('line', '', '', g.lineIndex);
       finishMessage(r, g.parts.join('\n'));
@@ -633,6 +624,35 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
 }
 
+/** The lines from `from` to `to`, as messages: each line, with what continues it (libpq's DETAIL, a wrapped message). */
+function lineGroups(lines: readonly string[], from: number, to: number): { lineIndex: number; parts: string[]; chars: number }[] {
+  const groups: { lineIndex: number; parts: string[]; chars: number }[] = [];
+  let last: (typeof groups)[number] | null = null;
+  let lastLine = -1;
+  for (let idx = from; idx < to; idx++) {
+    const l = lines[idx] ?? '';
+    // libpq's DETAIL/HINT and SQLAlchemy's trailers continue the line above, not a new error.
+    if (last && /^(?:DETAIL|HINT|CONTEXT): |^\[(?:SQL|parameters): |^\(Background on this (?:error|warning) at: /.test(l)) {
+      last.parts.push(l.trim());
+      lastLine = idx;
+      continue;
+    }
+    // So does the rest of a wrapped message (alembic's 72 columns, a hand-wrapped report).
+    if (last && lastLine === idx - 1 && last.chars < MAX_WRAPPED_CHARS && isSoftWrap(lines[idx - 1] ?? '', l)) {
+      last.parts.push(l.trim());
+      last.chars += l.length;
+      lastLine = idx;
+      continue;
+    }
+    if (groups.length < 50 && l.trim().length >= 8) {
+      last = { lineIndex: idx, parts: [l.trim()], chars: l.length };
+      groups.push(last);
+      lastLine = idx;
+    }
+  }
+  return groups;
+}
+
 const BARE_TEST_PATH = /^[\w./\\-]{1,1000}\.py(?:::[\w.[\]:-]{1,300})?$/;
 
 /**
@@ -649,6 +669,7 @@ function isBareTestPath(line: string): boolean {
 // NumericValueOutOfRange.`, `DetachedInstanceErrorが出ました`. Not a dotted path's tail, not a word's part.
 const PROSE_TYPE = /(?<![\w.])((?:[a-z_]\w{0,60}\.){0,8}[A-Z][a-z]{1,30}[A-Z]\w{1,80})(?!\w)/g;
 const PROSE_TYPES_PER_LINE = 3;
+const BARE_CLASS_LINE = /^[`*]{0,3}((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{2,80})[`*]{0,3}$/;
 // The sentence says the error happens to the writer ("we will get X", "X happens when", "Xが出ました",
 // "users are experiencing X errors"; not the noun, "in my experience X ...")...
 const PROSE_SUFFERED = /\b(?:get|gets|getting|got|see|seeing|saw|receiv(?:e|es|ed|ing)|throws?|throwing|threw|raises?|raised|raising|hit|hitting|encounter(?:s|ed|ing)?|(?<!\b(?:my|our|your|their|user|in) )experienc(?:e|es|ed|ing)|ran into|run into|running into|occurs?|occurred|occurring|happens?|happened|happening)\b|が(?:出|発生)|エラーにな|発生し/i;
@@ -669,6 +690,22 @@ function classesNamedInProse(lineRecords: readonly ErrorRecord[], knownTypes: Re
   const seen = new Set<string>();
   for (const r of lineRecords) {
     if (r.quoted || r.type || r.message.length > 2000) continue;
+    // The class alone on its line, with its module (`sqlalchemy.exc.MissingGreenlet` under "an
+    // error that says:", the sentence going on below it): an exception's name as Python prints
+    // it when its message is empty.
+    const head = r.message.slice(0, 300).split('\n', 1)[0] ?? '';
+    const bare = BARE_CLASS_LINE.exec(head);
+    if (bare?.[1]) {
+      const short = shortTypeOf(bare[1]);
+      if (!seen.has(short) && !GENERIC_TYPES.test(short) && knownTypes.has(short)) {
+        seen.add(short);
+        const named = emptyRecord('line', bare[1], '', r.lineIndex);
+        named.quoted = true;
+        finishMessage(named, '');
+        out.push(named);
+      }
+      continue;
+    }
     if (!PROSE_SUFFERED.test(r.message) || PROSE_SETTLED.test(r.message) || PROSE_CODE.test(r.message)) continue;
     let n = 0;
     for (const m of r.message.matchAll(PROSE_TYPE)) {
