@@ -152,6 +152,8 @@ export function createEngine(faults: readonly Fault[]): Engine {
         // The logger a prefix named (`ERROR [alembic.env] Migration failed ...`): the prefix itself
         // is stripped from the lines below, and a library's own logger is evidence of that library.
         ...(input.loggers ?? []),
+        // So is the pipeline a stripped prefix named (`docker compose logs` for `web_1  | `).
+        ...(input.wrappers ?? []),
         ...(parsed.lines.length > 600 ? [...parsed.lines.slice(0, 300), ...parsed.lines.slice(-300)] : parsed.lines),
       ];
       return contextLines;

@@ -1,6 +1,6 @@
 import { expandEscapedTracebacks } from './escaped-traceback.js';
 import type { NormalisedInput } from './types.js';
-import { unwrapPaste } from './wrappers.js';
+import { unwrapPaste, wrapperWords } from './wrappers.js';
 
 /** Bytes analysed at most. A longer paste keeps its head and its tail, where a crash ends up. */
 export const MAX_INPUT_BYTES = 256 * 1024;
@@ -55,6 +55,11 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.startsWith('['), re: /^\[([\w.:-]{1,128})\]\s{1,8}/ },
   { gate: (l) => l.includes(' - '), re: /^([\w.]{1,128})\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
 ];
+
+// `docker compose logs`' service prefix with its replica number: `web_1     | `, `api-1  | `.
+const COMPOSE_SERVICE = /^[\w.-]{1,64}[-_]\d{1,3} {0,16}\|(?: |$)/;
+/** The head of a paste looked at for one (a compose log is prefixed from its first lines). */
+const COMPOSE_SCAN_CHARS = 64 * 1024;
 
 const BINARY_SAMPLE = 8192;
 
@@ -290,7 +295,11 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   // rsyslog writes a logged message's control characters as octal escapes, a multi-line traceback
   // becoming one line: `...#012Traceback (most recent call last):#012  File ...`, `#011` a tab.
   if (text.includes('#012') || text.includes('#011')) text = text.replace(/#012/g, '\n').replace(/#011/g, '    ');
-  text = expandEscapedTracebacks(unwrapPaste(text));
+  const pasteWrappers: string[] = [];
+  // A compose service's prefix with its replica number (`worker_1  | `, `api-1  | `), on any of the
+  // first lines, before the paste-wide pass takes it off: the replica number tells it from a table.
+  const composed = text.includes('|') && text.slice(0, COMPOSE_SCAN_CHARS).split('\n').some((l) => COMPOSE_SERVICE.test(l));
+  text = expandEscapedTracebacks(unwrapPaste(text, pasteWrappers));
 
   let lines = text.split('\n');
   if (lines.length > MAX_LINES) {
@@ -319,5 +328,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     return stripped.line;
   });
   if (longLine) notes.push(`Lines longer than ${MAX_LINE_CHARS} characters were cut.`);
-  return { text: lines.join('\n'), lines, errorLevel, loggers: [...loggers], notes, truncated, binary: false, bytes };
+  const wrappers = new Set(pasteWrappers.map(wrapperWords).filter((w): w is string => w !== null));
+  if (composed) wrappers.add('docker compose logs');
+  return { text: lines.join('\n'), lines, errorLevel, loggers: [...loggers], wrappers: [...wrappers], notes, truncated, binary: false, bytes };
 }

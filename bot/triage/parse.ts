@@ -188,7 +188,7 @@ const MAX_WRAPPED_CHARS = 1200;
 const MAX_QUOTED_SCANS = 200;
 
 /** Reads every error the paste reports. Never throws; bounded in records, frames and lengths. */
-export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<NormalisedInput, 'errorLevel'>>, knownTypes: ReadonlySet<string> = new Set()): ParsedPaste {
+export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<NormalisedInput, 'errorLevel' | 'wrappers'>>, knownTypes: ReadonlySet<string> = new Set()): ParsedPaste {
   const lines = ungroup(input.lines);
   const errorLevel = input.errorLevel && input.errorLevel.length === lines.length ? input.errorLevel : [];
   const records: ErrorRecord[] = [];
@@ -620,8 +620,9 @@ export function parsePaste(input: Pick<NormalisedInput, 'lines'> & Partial<Pick<
   }
   else insertToolLines(records, lines, (at, text) => { const r = emptyRecord('line', '', '', at); finishMessage(r, text); return r; });
   insertAlembicHeads(records, lines, (at, text) => { const r = emptyRecord('line', '', '', at); finishMessage(r, text); r.stateReport = true; return r; });
-  if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines };
-  return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines };
+  const wrappers = input.wrappers ?? [];
+  if (records.length <= MAX_RECORDS) return { records, sourceLines: sourceLines.slice(-500), failingLines, lines, wrappers };
+  return { ...capRecords(records), sourceLines: sourceLines.slice(-500), failingLines, lines, wrappers };
 }
 
 /** The lines from `from` to `to`, as messages: each line, with what continues it (libpq's DETAIL, a wrapped message). */

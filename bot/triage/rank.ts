@@ -31,7 +31,8 @@ export function chooseCauses(fault: Fault, parsed: ParsedPaste, primary: ErrorRe
     frame: () => parsed.records.flatMap((r) => r.frames).map((f) => `${f.file.replace(/\\/g, '/')}:${f.func}`),
     code: () => [...parsed.sourceLines, ...parsed.records.flatMap((r) => r.frames.map((f) => f.code)).filter(Boolean)],
     message: () => (primary ? [primary.message] : parsed.records.map((r) => r.message)),
-    text: () => (parsed.lines.length > MAX_TEXT_LINES_FOR_CLUES ? parsed.lines.slice(-MAX_TEXT_LINES_FOR_CLUES) : parsed.lines),
+    // The paste's lines, and the log pipelines its stripped prefixes named (`docker compose logs`).
+    text: () => [...(parsed.lines.length > MAX_TEXT_LINES_FOR_CLUES ? parsed.lines.slice(-MAX_TEXT_LINES_FOR_CLUES) : parsed.lines), ...(parsed.wrappers ?? [])],
   };
   const pools: Partial<Record<keyof typeof build, string[]>> = {};
   const pool = (kind: keyof typeof build): string[] => (pools[kind] ??= build[kind]());

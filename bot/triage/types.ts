@@ -71,6 +71,8 @@ export interface ParsedPaste {
   lines: string[];
   /** Records found beyond the cap and left out of `records` (the oldest), for counting only. */
   omitted?: ErrorRecord[];
+  /** The input's `wrappers`, as lines `text` clues read beside the paste's own (see NormalisedInput). */
+  wrappers?: string[];
 }
 
 export interface NormalisedInput {
@@ -83,6 +85,12 @@ export interface NormalisedInput {
    * distinct and capped: evidence of a library like a frame's path, for a signature's `context`.
    */
   loggers?: string[];
+  /**
+   * The log pipelines whose per-line prefixes were taken off (`docker compose logs`'s `web_1  | `,
+   * `kubectl logs --prefix`), named once each as a line of words (`docker compose logs`): the prefix
+   * was evidence of where the paste ran, and clues and contexts read these lines with the paste's.
+   */
+  wrappers?: string[];
   /** What was done to make the input safe to analyse, for the user. */
   notes: string[];
   truncated: boolean;

@@ -194,14 +194,14 @@ function isBlank(line: string): boolean {
 const HEAD_LINES = 10;
 
 /** The prefix the first prefixed line among the paste's first non-blank lines carries, and that line's index. */
-function firstPrefixed(lines: readonly string[]): { re: RegExp; at: number } | null {
+function firstPrefixed(lines: readonly string[]): { re: RegExp; name: string; at: number } | null {
   let seen = 0;
   for (let i = 0; i < lines.length && seen < HEAD_LINES; i++) {
     const l = lines[i] as string;
     if (isBlank(l)) continue;
     seen++;
     const prefix = PASTE_PREFIXES.find((p) => p.re.test(l));
-    if (prefix) return { re: prefix.re, at: i };
+    if (prefix) return { re: prefix.re, name: prefix.name, at: i };
   }
   return null;
 }
@@ -211,39 +211,54 @@ function firstPrefixed(lines: readonly string[]): { re: RegExp; at: number } | n
  * lines and carried by most non-blank lines from there to the last line that carries it (the log
  * a poster copied under a sentence). Lines without it stay as they are.
  */
-function stripPastePrefixes(lines: string[]): string[] {
+function stripPastePrefixes(lines: string[], names: string[]): string[] {
   let out = lines;
   const scan = Math.min(out.length, MAX_SCAN_LINES);
   for (let layer = 0; layer < MAX_PREFIX_LAYERS; layer++) {
-    const found = firstPrefixed(out);
-    if (!found) return out;
+    const prefix = firstPrefixed(out);
+    if (!prefix) return out;
     let nonBlank = 0;
     let carrying = 0;
     let span = 0;
-    for (let i = found.at; i < scan; i++) {
+    for (let i = prefix.at; i < scan; i++) {
       const l = out[i] as string;
       if (isBlank(l)) continue;
       nonBlank++;
-      if (found.re.test(l)) {
+      if (prefix.re.test(l)) {
         carrying++;
         span = nonBlank;
       }
     }
     if ((carrying < 2 && nonBlank > 1) || carrying < span * PREFIX_SHARE) return out;
+    names.push(prefix.name);
     out = out.map((l, i) => {
-      if (i < found.at || i >= scan) return l;
-      const m = found.re.exec(l);
+      if (i < prefix.at || i >= scan) return l;
+      const m = prefix.re.exec(l);
       return m ? l.slice(m[0].length) : l;
     });
   }
   return out;
 }
 
+/** What a paste-wide prefix says of where the paste ran, as words a clue can read; none for a bare timestamp. */
+// (`compose` is named by normalise.ts, from the service's replica number: a bare `name | ` may be a table.)
+const WRAPPER_WORDS: Readonly<Record<string, string>> = {
+  kubectl: 'kubectl logs',
+  heroku: 'heroku logs',
+  buildkit: 'docker build',
+};
+
+/** The words for a paste-wide prefix's name, or null when it says nothing of where the paste ran. */
+export function wrapperWords(name: string): string | null {
+  return WRAPPER_WORDS[name] ?? null;
+}
+
 /**
  * The paste without the wrappers a log pipeline put around it; the same string when it has none.
- * Runs once per paste, before escaped tracebacks are expanded and lines are read.
+ * Runs once per paste, before escaped tracebacks are expanded and lines are read. The names of
+ * the paste-wide prefixes taken off are pushed to `found` (`compose`, `kubectl`, ...).
  */
-export function unwrapPaste(text: string): string {
+export function unwrapPaste(text: string, found: string[] = []): string {
   let lines: string[] | null = null;
   if (text.includes('{') && text.includes('"')) {
     const all = text.split('\n');
@@ -261,7 +276,7 @@ export function unwrapPaste(text: string): string {
     lines = (lines ?? text.split('\n')).map((l) => (l.startsWith('[') ? l.replace(LAMBDA_PREFIX, '[$1] ') : l));
   }
   const head = lines ?? text.slice(0, 4000).split('\n');
-  if (firstPrefixed(head) !== null) lines = stripPastePrefixes(lines ?? text.split('\n'));
+  if (firstPrefixed(head) !== null) lines = stripPastePrefixes(lines ?? text.split('\n'), found);
   // Frames flush left are re-indented in a paste that says it is a traceback, or that shows two of
   // them (an excerpt cut below its header); one `File "x", line 3` alone may be a sentence.
   if (lines !== null || text.includes('File "')) {
