@@ -38,8 +38,9 @@ export interface Engine {
 
 /** Is this text an error at all? Plain chat must never get a diagnosis. */
 export function looksLikeError(parsed: ParsedPaste, errorLevel: readonly boolean[] = []): boolean {
-  // A line a logger or server marked FATAL / ERROR is an error whatever its words.
-  return parsed.records.some((r) => r.kind !== 'line' || r.codes.length > 0 || r.sqlstates.length > 0 || errorLevel[r.lineIndex] === true || /\b(?:error|exception|fail(?:s|ed|ing|ure)?|fatal|refused|violates|timed out|traceback|cannot|can't|could not|not found|no such|crash(?:es|ed)?)\b/i.test(r.message));
+  // A line a logger or server marked FATAL / ERROR is an error whatever its words; so is an
+  // exception class a sentence says the writer got (a typed record read from prose).
+  return parsed.records.some((r) => r.kind !== 'line' || r.type !== '' || r.codes.length > 0 || r.sqlstates.length > 0 || errorLevel[r.lineIndex] === true || /\b(?:error|exception|fail(?:s|ed|ing|ure)?|fatal|refused|violates|timed out|traceback|cannot|can't|could not|not found|no such|crash(?:es|ed)?)\b/i.test(r.message));
 }
 
 const FOREIGN_FUZZY_CAP = 0.6;

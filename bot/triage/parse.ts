@@ -673,7 +673,7 @@ const PROSE_TYPES_PER_LINE = 3;
 const BARE_CLASS_LINE = /^[`*]{0,3}((?:[a-z_]\w{0,60}\.){1,8}[A-Z]\w{2,80})[`*]{0,3}$/;
 // The sentence says the error happens to the writer ("we will get X", "X happens when", "Xが出ました",
 // "users are experiencing X errors"; not the noun, "in my experience X ...")...
-const PROSE_SUFFERED = /\b(?:get|gets|getting|got|see|seeing|saw|receiv(?:e|es|ed|ing)|throws?|throwing|threw|raises?|raised|raising|hit|hitting|encounter(?:s|ed|ing)?|(?<!\b(?:my|our|your|their|user|in) )experienc(?:e|es|ed|ing)|ran into|run into|running into|occurs?|occurred|occurring|happens?|happened|happening)\b|が(?:出|発生)|エラーにな|発生し/i;
+const PROSE_SUFFERED = /\b(?:get|gets|getting|got|see|seeing|saw|receiv(?:e|es|ed|ing)|throws?|throwing|threw|raises?|raised|raising|hit|hitting|encounter(?:s|ed|ing)?|(?<!\b(?:my|our|your|their|user|in) )experienc(?:e|es|ed|ing)|ran into|run into|running into|occurs?|occurred|occurring|happens?|happened|happening|results? in|resulting in|leads? to|leading to)\b|が(?:出|発生)|エラーにな|発生し/i;
 // ...and is prose, not source code that names the class (`except MultipleResultsFound:`)...
 const PROSE_CODE = /^\s{0,40}(?:except|raise|import|from|def|class|try|return|with|if|elif|else)\b.{0,300}$|:\s*$/m;
 // ...and does not say it was fixed, nor give a changelog's or a review's account of it.

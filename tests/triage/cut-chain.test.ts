@@ -74,3 +74,22 @@ describe('an exception class alone on its line in prose', () => {
     expect(parse('the log said\nMissingGreenlet\nagain').records.filter((r) => r.type)).toEqual([]);
   });
 });
+
+describe('a sentence saying a call results in an exception class', () => {
+  const parse = (text: string) => parsePaste(normaliseInput(text), new Set(['ArgumentError', 'InvalidRequestError']));
+
+  it('reads the class as what the writer got, like "raises" or "I get"', () => {
+    const p = parse('Removing the `__tablename__` attrs from the child tables results in `sqlalchemy.exc.ArgumentError` exceptions.');
+    expect(p.records.filter((r) => r.type).map((r) => [r.type, r.quoted])).toEqual([['sqlalchemy.exc.ArgumentError', true]]);
+  });
+
+  it('not when the sentence says it was fixed', () => {
+    expect(parse('This fix results in no more `sqlalchemy.exc.ArgumentError` on child tables.').records.filter((r) => r.type)).toEqual([]);
+  });
+
+  it('makes the paste error-like (diagnosed when asked), but never output the bot replies to unasked', () => {
+    const d = engine.diagnose('Adding the object to a second session results in `sqlalchemy.exc.InvalidRequestError` because it is already attached to session 1 (this is 2).');
+    expect(d.looksLikeError).toBe(true);
+    expect(d.errorOutput).toBe(false);
+  });
+});
