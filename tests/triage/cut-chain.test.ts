@@ -61,30 +61,28 @@ describe('a chained traceback cut after its separator', () => {
   });
 });
 
-describe('an exception class alone on its line in prose', () => {
-  const parse = (text: string) => parsePaste(normaliseInput(text), new Set(['MissingGreenlet', 'TimeoutError']));
+/** The classes prose names, as [type, quoted] pairs. */
+const classesRead = (text: string): [string, boolean | undefined][] =>
+  parsePaste(normaliseInput(text), new Set(['MissingGreenlet', 'TimeoutError', 'ArgumentError', 'InvalidRequestError'])).records.filter((r) => r.type).map((r) => [r.type, r.quoted]);
 
+describe('an exception class alone on its line in prose', () => {
   it('is read as a message-less record of that class', () => {
-    const p = parse('Running the nightly export we hit an error that only says:\nsqlalchemy.exc.MissingGreenlet\nand nothing else in the log.');
-    expect(p.records.filter((r) => r.type).map((r) => [r.type, r.quoted])).toEqual([['sqlalchemy.exc.MissingGreenlet', true]]);
+    expect(classesRead('Running the nightly export we hit an error that only says:\nsqlalchemy.exc.MissingGreenlet\nand nothing else in the log.')).toEqual([['sqlalchemy.exc.MissingGreenlet', true]]);
   });
 
   it('is not read when the class is not one the catalogue names, or has no module', () => {
-    expect(parse('Read the docs for\nsqlalchemy.orm.Session\nfirst.').records.filter((r) => r.type)).toEqual([]);
-    expect(parse('the log said\nMissingGreenlet\nagain').records.filter((r) => r.type)).toEqual([]);
+    expect(classesRead('Read the docs for\nsqlalchemy.orm.Session\nfirst.')).toEqual([]);
+    expect(classesRead('the log said\nMissingGreenlet\nagain')).toEqual([]);
   });
 });
 
 describe('a sentence saying a call results in an exception class', () => {
-  const parse = (text: string) => parsePaste(normaliseInput(text), new Set(['ArgumentError', 'InvalidRequestError']));
-
   it('reads the class as what the writer got, like "raises" or "I get"', () => {
-    const p = parse('Removing the `__tablename__` attrs from the child tables results in `sqlalchemy.exc.ArgumentError` exceptions.');
-    expect(p.records.filter((r) => r.type).map((r) => [r.type, r.quoted])).toEqual([['sqlalchemy.exc.ArgumentError', true]]);
+    expect(classesRead('Removing the `__tablename__` attrs from the child tables results in `sqlalchemy.exc.ArgumentError` exceptions.')).toEqual([['sqlalchemy.exc.ArgumentError', true]]);
   });
 
   it('not when the sentence says it was fixed', () => {
-    expect(parse('This fix results in no more `sqlalchemy.exc.ArgumentError` on child tables.').records.filter((r) => r.type)).toEqual([]);
+    expect(classesRead('This fix results in no more `sqlalchemy.exc.ArgumentError` on child tables.')).toEqual([]);
   });
 
   it('makes the paste error-like (diagnosed when asked), but never output the bot replies to unasked', () => {
