@@ -1,6 +1,6 @@
 import { expandEscapedTracebacks } from './escaped-traceback.js';
 import type { NormalisedInput } from './types.js';
-import { unwrapPaste, wrapperWords } from './wrappers.js';
+import { unwrapPaste } from './wrappers.js';
 
 /** Bytes analysed at most. A longer paste keeps its head and its tail, where a crash ends up. */
 export const MAX_INPUT_BYTES = 256 * 1024;
@@ -56,8 +56,8 @@ const LINE_PREFIXES: { gate: (line: string) => boolean; re: RegExp }[] = [
   { gate: (l) => l.includes(' - '), re: /^([\w.]{1,128})\s-\s(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\s-\s/ },
 ];
 
-// `docker compose logs`' service prefix with its replica number: `web_1     | `, `api-1  | `.
-const COMPOSE_SERVICE = /^[\w.-]{1,64}[-_]\d{1,3} {0,16}\|(?: |$)/;
+// `docker compose logs`' service prefix with its replica number, on any line: `web_1     | `, `api-1  | `.
+const COMPOSE_SERVICE = /^[\w.-]{1,64}[-_]\d{1,3} {0,16}\|(?: |$)/m;
 /** The head of a paste looked at for one (a compose log is prefixed from its first lines). */
 const COMPOSE_SCAN_CHARS = 64 * 1024;
 
@@ -298,7 +298,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
   const pasteWrappers: string[] = [];
   // A compose service's prefix with its replica number (`worker_1  | `, `api-1  | `), on any of the
   // first lines, before the paste-wide pass takes it off: the replica number tells it from a table.
-  const composed = text.includes('|') && text.slice(0, COMPOSE_SCAN_CHARS).split('\n').some((l) => COMPOSE_SERVICE.test(l));
+  const composed = text.includes('|') && COMPOSE_SERVICE.test(text.slice(0, COMPOSE_SCAN_CHARS));
   text = expandEscapedTracebacks(unwrapPaste(text, pasteWrappers));
 
   let lines = text.split('\n');
@@ -328,7 +328,7 @@ export function normaliseInput(input: string | Buffer, originalBytes?: number): 
     return stripped.line;
   });
   if (longLine) notes.push(`Lines longer than ${MAX_LINE_CHARS} characters were cut.`);
-  const wrappers = new Set(pasteWrappers.map(wrapperWords).filter((w): w is string => w !== null));
+  const wrappers = new Set(pasteWrappers);
   if (composed) wrappers.add('docker compose logs');
   return { text: lines.join('\n'), lines, errorLevel, loggers: [...loggers], wrappers: [...wrappers], notes, truncated, binary: false, bytes };
 }

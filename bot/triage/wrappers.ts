@@ -26,17 +26,19 @@ const SYSLOG_TIME = String.raw`[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}`;
 /**
  * Prefixes a pipeline writes before every line, each ending with the one space it adds (the
  * line's own indentation stays). Each is anchored and bounded; several may stack
- * (`docker compose logs -t`: the service, then the timestamp).
+ * (`docker compose logs -t`: the service, then the timestamp). `words` says where the paste ran,
+ * for clues to read once the prefix is gone; none for a bare timestamp, and none for compose here
+ * (normalise.ts names it from the service's replica number: a bare `name | ` may be a table).
  */
-const PASTE_PREFIXES: { name: string; re: RegExp }[] = [
+const PASTE_PREFIXES: { name: string; re: RegExp; words?: string }[] = [
   // docker compose: `app-1  | `, `web_1     | ` (normalise.ts reads it line by line too; here it is
   // taken off first so that a timestamp under it keeps the line's indentation); `docker service
   // logs`: `jovial_bhabha.2.nsj65viveh8t@dev    | ` (task id and node).
   { name: 'compose', re: /^[\w.-]{1,64}(?:@[\w.-]{1,64})? {0,16}\|(?: |$)/ },
   // `kubectl logs --prefix`: `[pod/api-7cfd7bf68f-nk5kr/api] `
-  { name: 'kubectl', re: /^\[pod\/[\w.-]{1,253}\/[\w.-]{1,63}\](?: |$)/ },
+  { name: 'kubectl', re: /^\[pod\/[\w.-]{1,253}\/[\w.-]{1,63}\](?: |$)/, words: 'kubectl logs' },
   // Heroku: `2022-07-06T04:25:10.665448+00:00 app[web.1]: `, `... heroku[router]: `
-  { name: 'heroku', re: new RegExp(String.raw`^${RFC3339} (?:app|heroku)\[[\w.-]{1,64}\]:(?: |$)`) },
+  { name: 'heroku', re: new RegExp(String.raw`^${RFC3339} (?:app|heroku)\[[\w.-]{1,64}\]:(?: |$)`), words: 'heroku logs' },
   // journalctl -o short-iso: `2024-03-14T09:12:44+0000 web01 uvicorn[8812]: `. The pid is required:
   // without it `<time> exec ./entrypoint.sh: exec format error` would read as host `exec`.
   { name: 'journald-iso', re: new RegExp(String.raw`^${RFC3339} [\w.-]{1,64} [\w.@/-]{1,64}\[\d{1,10}\]:(?: |$)`) },
@@ -50,7 +52,7 @@ const PASTE_PREFIXES: { name: string; re: RegExp }[] = [
   // `#19 0.577 ` with --progress=plain, and bare `1.688 ` in the failing step's lines buildx repeats
   // under ` > [6/6] RUN ...:` when the build fails. Quoted in a Markdown reply (`> 1.688 ...`), the
   // quote marker goes with it: normalise.ts reads quotes line by line, after this prefix is gone.
-  { name: 'buildkit', re: /^(?:> ?)?(?:#\d{1,5} )?\d{1,6}\.\d{3}(?: |$)/ },
+  { name: 'buildkit', re: /^(?:> ?)?(?:#\d{1,5} )?\d{1,6}\.\d{3}(?: |$)/, words: 'docker build' },
 ];
 
 // AWS Lambda's Python runtime in CloudWatch: `[ERROR]\t2024-03-14T09:12:44.512Z\t<request id>\t<message>`.
@@ -194,14 +196,14 @@ function isBlank(line: string): boolean {
 const HEAD_LINES = 10;
 
 /** The prefix the first prefixed line among the paste's first non-blank lines carries, and that line's index. */
-function firstPrefixed(lines: readonly string[]): { re: RegExp; name: string; at: number } | null {
+function firstPrefixed(lines: readonly string[]): { re: RegExp; words?: string; at: number } | null {
   let seen = 0;
   for (let i = 0; i < lines.length && seen < HEAD_LINES; i++) {
     const l = lines[i] as string;
     if (isBlank(l)) continue;
     seen++;
     const prefix = PASTE_PREFIXES.find((p) => p.re.test(l));
-    if (prefix) return { re: prefix.re, name: prefix.name, at: i };
+    if (prefix) return prefix.words ? { re: prefix.re, words: prefix.words, at: i } : { re: prefix.re, at: i };
   }
   return null;
 }
@@ -211,7 +213,7 @@ function firstPrefixed(lines: readonly string[]): { re: RegExp; name: string; at
  * lines and carried by most non-blank lines from there to the last line that carries it (the log
  * a poster copied under a sentence). Lines without it stay as they are.
  */
-function stripPastePrefixes(lines: string[], names: string[]): string[] {
+function stripPastePrefixes(lines: string[], words: string[]): string[] {
   let out = lines;
   const scan = Math.min(out.length, MAX_SCAN_LINES);
   for (let layer = 0; layer < MAX_PREFIX_LAYERS; layer++) {
@@ -230,7 +232,7 @@ function stripPastePrefixes(lines: string[], names: string[]): string[] {
       }
     }
     if ((carrying < 2 && nonBlank > 1) || carrying < span * PREFIX_SHARE) return out;
-    names.push(prefix.name);
+    if (prefix.words) words.push(prefix.words);
     out = out.map((l, i) => {
       if (i < prefix.at || i >= scan) return l;
       const m = prefix.re.exec(l);
@@ -240,23 +242,10 @@ function stripPastePrefixes(lines: string[], names: string[]): string[] {
   return out;
 }
 
-/** What a paste-wide prefix says of where the paste ran, as words a clue can read; none for a bare timestamp. */
-// (`compose` is named by normalise.ts, from the service's replica number: a bare `name | ` may be a table.)
-const WRAPPER_WORDS: Readonly<Record<string, string>> = {
-  kubectl: 'kubectl logs',
-  heroku: 'heroku logs',
-  buildkit: 'docker build',
-};
-
-/** The words for a paste-wide prefix's name, or null when it says nothing of where the paste ran. */
-export function wrapperWords(name: string): string | null {
-  return WRAPPER_WORDS[name] ?? null;
-}
-
 /**
  * The paste without the wrappers a log pipeline put around it; the same string when it has none.
- * Runs once per paste, before escaped tracebacks are expanded and lines are read. The names of
- * the paste-wide prefixes taken off are pushed to `found` (`compose`, `kubectl`, ...).
+ * Runs once per paste, before escaped tracebacks are expanded and lines are read. What the
+ * paste-wide prefixes taken off say of where it ran is pushed to `found` (`kubectl logs`).
  */
 export function unwrapPaste(text: string, found: string[] = []): string {
   let lines: string[] | null = null;
